@@ -1,0 +1,44 @@
+// Marconi. The closed set of domain failures; api::to_http is the one place mapping them to HTTP.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace marconi::core {
+
+/// Domain error codes. Every enumerator must be handled in api::to_http (pinned by its test).
+enum class errc {
+    invalid_request,      ///< a value out of range or otherwise invalid (Zaqar: "Invalid API request")
+    invalid_body,         ///< body unparsable, wrong field type, missing field
+    missing_header,       ///< a required header is absent or malformed
+    not_acceptable,       ///< Accept excludes application/json
+    unsupported_media,    ///< wrong Content-Type (PATCH media type, form bodies)
+    queue_not_found,
+    message_not_found,
+    claim_not_found,      ///< GET/PATCH of a claim that is unknown or expired
+    claim_invalid,        ///< delete with a claim id that is unknown, expired, or not this message's
+    message_not_claimed,  ///< delete with a claim id while the message is not claimed
+    message_claimed,      ///< delete without a claim id while the message is claimed (403)
+    conflict,             ///< JSON-patch on a missing key, duplicate resource
+    route_not_found,      ///< no route for the path
+    method_not_allowed,   ///< path known, method not
+    unavailable,          ///< storage failure; the client should retry (503)
+    internal,             ///< a bug (500)
+};
+
+/// A domain failure with a description a human can act on. Thrown by validation, services and
+/// drivers; caught in exactly one place (the router), which renders the Zaqar error body.
+/// Descriptions must never contain internal detail (SQL, stack traces): log that instead.
+class error : public std::runtime_error {
+public:
+    error(errc code, std::string description)
+        : std::runtime_error(std::move(description)), code_(code) {}
+
+    errc code() const noexcept { return code_; }
+    std::string_view description() const noexcept { return what(); }
+
+private:
+    errc code_;
+};
+
+}  // namespace marconi::core

@@ -1,0 +1,23 @@
+// Marconi. Identifier types: each id is its own type so they cannot be passed for one another.
+#pragma once
+
+#include <string>
+
+#include "common/strong.hpp"
+
+namespace marconi::core {
+
+using project_id = strong<std::string, struct project_id_tag>;
+using queue_name = strong<std::string, struct queue_name_tag>;
+using client_id = strong<std::string, struct client_id_tag>;
+/// Opaque to everything above storage; each driver chooses its encoding.
+using message_id = strong<std::string, struct message_id_tag>;
+using claim_id = strong<std::string, struct claim_id_tag>;
+
+/// A queue as seen by storage: every key is scoped by project.
+struct queue_address {
+    project_id project;
+    queue_name name;
+};
+
+}  // namespace marconi::core

@@ -1,0 +1,26 @@
+// Marconi. The one place that turns a storage URI into a driver.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.hpp"
+#include "storage/driver.hpp"
+
+namespace marconi::storage {
+
+enum class sync_mode { full, normal, off };
+
+struct driver_options {
+    std::string uri = "sqlite:///./marconi-data/marconi.db";
+    /// full: fsync every commit (survives power loss); normal: survives kill -9, not power
+    /// loss; off: for throwaway data only.
+    sync_mode sync = sync_mode::full;
+    int read_threads = 2;
+};
+
+/// Opens the driver the URI's scheme names (`sqlite:///path`, `sqlite://:memory:`).
+/// Throws std::runtime_error with a clear message when the URI or the store is unusable.
+std::unique_ptr<data_driver> make_driver(const driver_options& options, const clock& clock);
+
+}  // namespace marconi::storage
