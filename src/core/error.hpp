@@ -10,6 +10,7 @@ namespace marconi::core {
 enum class errc {
     invalid_request,      ///< a value out of range or otherwise invalid (Zaqar: "Invalid API request")
     invalid_body,         ///< body unparsable, wrong field type, missing field
+    invalid_parameter,    ///< a query parameter of the wrong type ("Invalid parameter")
     missing_header,       ///< a required header is absent or malformed
     not_acceptable,       ///< Accept excludes application/json
     unsupported_media,    ///< wrong Content-Type (PATCH media type, form bodies)

@@ -6,7 +6,7 @@
 
 namespace marconi::core {
 
-/// Applies a Zaqar queue-metadata patch document: a non-empty JSON array of
+/// Applies a Zaqar queue-metadata patch document: a JSON array (empty is a no-op, as in Zaqar) of
 /// {"op":"add"|"replace"|"remove","path":"/metadata/<key>","value":...} (value required except
 /// for remove; ~0 and ~1 escapes in the key). add sets the key; replace and remove need the key
 /// to exist or be reserved (`_`-prefixed reserved names) and otherwise throw error{conflict}.

@@ -28,7 +28,8 @@ queue_settings settings_from_metadata(const boost::json::object& metadata, const
 
 /// Metadata as GET and PATCH show it: the stored keys plus the reserved defaults
 /// (_max_messages_post_size, _default_message_ttl, _default_message_delay, _max_claim_count,
-/// _dead_letter_queue, _dead_letter_queue_messages_ttl) for any that are missing or falsy.
+/// _dead_letter_queue, _dead_letter_queue_messages_ttl, _enable_encrypt_messages) for any that
+/// are missing or falsy.
 boost::json::object metadata_with_defaults(boost::json::object stored, const limits& limits);
 
 }  // namespace marconi::core

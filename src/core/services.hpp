@@ -1,0 +1,123 @@
+// Marconi. The domain services handlers call: they apply Zaqar's rules (defaults, limits, reserved
+// metadata, dead-lettering) and delegate storage to the driver. Handlers never see a driver.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/limits.hpp"
+#include "core/model.hpp"
+#include "core/queue_settings.hpp"
+#include "storage/driver.hpp"
+
+namespace marconi::core {
+
+namespace net = boost::asio;
+
+/// A message as the client posted it, before defaults.
+struct message_input {
+    std::string body_json;
+    std::optional<std::int64_t> ttl;
+    std::optional<std::int64_t> delay;
+};
+
+/// Stateless apart from references to the driver and limits: safe on any thread.
+class queue_service {
+public:
+    queue_service(storage::data_driver& driver, const limits& limits)
+        : driver_(driver), limits_(limits) {}
+
+    /// Creates the queue with validated metadata; false when it already existed (metadata
+    /// then stays as it was, as in Zaqar).
+    net::awaitable<bool> create(queue_address queue, boost::json::object metadata);
+    /// Stored metadata plus reserved defaults. Throws queue_not_found.
+    net::awaitable<boost::json::object> get(queue_address queue);
+    /// Applies a JSON-patch document; returns the new metadata with defaults.
+    net::awaitable<boost::json::object> patch(queue_address queue, boost::json::value patch);
+    net::awaitable<void> remove(queue_address queue);
+    net::awaitable<std::vector<queue_record>> list(project_id project, queue_list_options options);
+    net::awaitable<std::int64_t> count(project_id project);
+    net::awaitable<queue_stats> stats(queue_address queue);
+    net::awaitable<void> purge_messages(queue_address queue);
+
+    /// The stored metadata, `{}` when the queue does not exist.
+    net::awaitable<boost::json::object> stored_metadata(queue_address queue);
+    /// The queue's effective settings (defaults when it does not exist).
+    net::awaitable<queue_settings> settings(queue_address queue);
+
+    /// Metadata as shown to clients: stored keys plus reserved defaults.
+    boost::json::object with_defaults(boost::json::object metadata) const;
+
+private:
+    storage::data_driver& driver_;
+    const limits& limits_;
+};
+
+class message_service {
+public:
+    message_service(storage::data_driver& driver, queue_service& queues, const limits& limits)
+        : driver_(driver), queues_(queues), limits_(limits) {}
+
+    /// Validates the batch against the queue's settings (size, ttl, delay), resolves defaults
+    /// and stores it durably. `body_bytes` is the size of the request body.
+    net::awaitable<std::vector<message_id>> post(queue_address queue, client_id client,
+                                                 std::vector<message_input> batch,
+                                                 std::size_t body_bytes);
+    net::awaitable<message_page> list(queue_address queue, message_list_options options);
+    net::awaitable<std::vector<message>> get_many(queue_address queue, std::vector<message_id> ids);
+    /// Throws message_not_found.
+    net::awaitable<message> get(queue_address queue, message_id id);
+    net::awaitable<void> remove(queue_address queue, message_id id, std::optional<claim_id> claim);
+    net::awaitable<void> remove_many(queue_address queue, std::vector<message_id> ids,
+                                     std::optional<std::vector<claim_id>> claims);
+    net::awaitable<std::vector<message>> pop(queue_address queue, std::int64_t limit);
+
+private:
+    storage::data_driver& driver_;
+    queue_service& queues_;
+    const limits& limits_;
+};
+
+class claim_service {
+public:
+    claim_service(storage::data_driver& driver, queue_service& queues, const limits& limits)
+        : driver_(driver), queues_(queues), limits_(limits) {}
+
+    /// Claims with validated options, omitted ones defaulted; nullopt when nothing is claimable.
+    net::awaitable<std::optional<claim>> create(queue_address queue,
+                                                std::optional<std::int64_t> ttl,
+                                                std::optional<std::int64_t> grace,
+                                                std::optional<std::int64_t> limit);
+    net::awaitable<claim> get(queue_address queue, claim_id id);
+    /// Renews the claim; an omitted ttl or grace takes its default, not the old value (Zaqar).
+    net::awaitable<void> update(queue_address queue, claim_id id, std::optional<std::int64_t> ttl,
+                                std::optional<std::int64_t> grace);
+    net::awaitable<void> remove(queue_address queue, claim_id id);
+
+private:
+    storage::data_driver& driver_;
+    queue_service& queues_;
+    const limits& limits_;
+};
+
+/// Everything a request handler may call. Built once by the composition root.
+struct services {
+    services(storage::data_driver& driver, const limits& limits)
+        : driver(driver),
+          limits(limits),
+          queues(driver, limits),
+          messages(driver, queues, limits),
+          claims(driver, queues, limits) {}
+
+    storage::data_driver& driver;
+    const core::limits& limits;
+    queue_service queues;
+    message_service messages;
+    claim_service claims;
+};
+
+}  // namespace marconi::core
