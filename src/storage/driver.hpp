@@ -63,7 +63,8 @@ public:
     /// Deletes one message under Zaqar's claim rules:
     /// - missing message: success, whatever the claim;
     /// - live claim, no claim id given: message_claimed;
-    /// - live claim, other claim id: claim_invalid;
+    /// - live claim, the id of another live claim: message_claimed;
+    /// - live claim, an unknown or expired claim id: claim_invalid;
     /// - no live claim, claim id given: message_not_claimed (claim_invalid if that claim id is
     ///   malformed, unknown or expired).
     virtual net::awaitable<void> delete_message(core::queue_address queue, core::message_id id,

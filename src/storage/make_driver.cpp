@@ -1,0 +1,74 @@
+// Marconi. Storage URI -> driver; the only place that switches on driver names.
+#include "storage/make_driver.hpp"
+
+#include "storage/sqlite/sqlite_driver.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <stdexcept>
+#include <string_view>
+
+namespace marconi::storage {
+
+namespace {
+
+constexpr std::string_view sqlite_scheme = "sqlite://";
+constexpr std::string_view sqlite_memory = ":memory:";
+
+/// `sqlite://:memory:` is a throwaway file in RAM (/dev/shm when present): unlike SQLite's own
+/// :memory: it works with separate writer and reader connections in WAL mode, so it behaves
+/// exactly like a file store, only faster and gone when the driver closes.
+std::string temporary_database_path() {
+    static std::atomic<unsigned> counter{0};
+    std::filesystem::path dir = "/dev/shm";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) dir = std::filesystem::temp_directory_path();
+    return (dir / ("marconi-mem-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(counter++) + ".db"))
+        .string();
+}
+
+std::unique_ptr<data_driver> make_sqlite(std::string_view location,
+                                         const driver_options& options, const clock& clock) {
+    sqlite::sqlite_driver::options opts;
+    opts.sync = options.sync;
+    opts.read_threads = options.read_threads;
+    if (location == sqlite_memory) {
+        opts.path = temporary_database_path();
+        opts.sync = sync_mode::off;  // nothing to make durable
+        opts.temporary = true;
+        std::filesystem::remove(opts.path);  // a leftover from a crashed process with our pid
+    } else if (location.size() > 1 && location.front() == '/') {
+        // sqlite:///relative/path.db and sqlite:////absolute/path.db, as in SQLAlchemy.
+        std::filesystem::path path{location.substr(1)};
+        if (path.has_parent_path()) {
+            std::error_code ec;
+            std::filesystem::create_directories(path.parent_path(), ec);
+            if (ec) {
+                throw std::runtime_error("cannot create directory '" +
+                                         path.parent_path().string() + "': " + ec.message());
+            }
+        }
+        opts.path = path.string();
+    } else {
+        throw std::runtime_error("invalid SQLite storage URI 'sqlite://" + std::string{location} +
+                                 "': use sqlite:///relative/path.db, sqlite:////absolute/path.db "
+                                 "or sqlite://:memory:");
+    }
+    return std::make_unique<sqlite::sqlite_driver>(std::move(opts), clock);
+}
+
+}  // namespace
+
+std::unique_ptr<data_driver> make_driver(const driver_options& options, const clock& clock) {
+    std::string_view uri = options.uri;
+    if (uri.starts_with(sqlite_scheme)) {
+        return make_sqlite(uri.substr(sqlite_scheme.size()), options, clock);
+    }
+    throw std::runtime_error("unknown storage URI scheme in '" + options.uri +
+                             "' (this build supports sqlite://)");
+}
+
+}  // namespace marconi::storage

@@ -1,0 +1,114 @@
+// Marconi. SQLite connection and statement wrappers.
+#include "storage/sqlite/connection.hpp"
+
+#include "core/error.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+namespace marconi::storage::sqlite {
+
+namespace {
+
+[[noreturn]] void throw_unavailable(sqlite3* db, std::string_view context) {
+    // The SQLite detail goes to the log only; the client sees a generic retryable failure.
+    spdlog::error("sqlite: {} (code {}) in: {}", sqlite3_errmsg(db), sqlite3_extended_errcode(db),
+                  context);
+    throw core::error{core::errc::unavailable, "The storage backend is unavailable; retry later."};
+}
+
+}  // namespace
+
+statement::~statement() {
+    if (stmt_ != nullptr) {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+}
+
+void statement::bind(int index, std::int64_t value) {
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) conn_->fail(sqlite3_sql(stmt_));
+}
+
+void statement::bind(int index, double value) {
+    if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) conn_->fail(sqlite3_sql(stmt_));
+}
+
+void statement::bind(int index, std::string_view value) {
+    if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                            SQLITE_UTF8) != SQLITE_OK) {
+        conn_->fail(sqlite3_sql(stmt_));
+    }
+}
+
+void statement::bind(int index, std::nullopt_t) {
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) conn_->fail(sqlite3_sql(stmt_));
+}
+
+bool statement::step() {
+    switch (sqlite3_step(stmt_)) {
+        case SQLITE_ROW:
+            return true;
+        case SQLITE_DONE:
+            return false;
+        default:
+            conn_->fail(sqlite3_sql(stmt_));
+    }
+}
+
+std::int64_t statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string statement::text(int column) const {
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return data == nullptr ? std::string{}
+                           : std::string(data, static_cast<std::size_t>(
+                                                   sqlite3_column_bytes(stmt_, column)));
+}
+
+bool statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+connection::connection(const std::string& path, access mode) {
+    const int flags = (mode == access::read_only ? SQLITE_OPEN_READONLY
+                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                      SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        throw std::runtime_error("cannot open SQLite database '" + path + "': " + reason);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+}
+
+connection::~connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+}
+
+statement connection::prepare(std::string_view sql) {
+    if (auto it = statements_.find(sql); it != statements_.end()) return {*this, it->second};
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
+        fail(sql);
+    }
+    statements_.emplace(std::string{sql}, stmt);
+    return {*this, stmt};
+}
+
+void connection::exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+}
+
+std::int64_t connection::changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+bool connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void connection::fail(std::string_view context) const { throw_unavailable(db_, context); }
+
+}  // namespace marconi::storage::sqlite

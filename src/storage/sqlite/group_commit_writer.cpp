@@ -1,0 +1,94 @@
+// Marconi. The single SQLite writer and its group commit.
+#include "storage/sqlite/group_commit_writer.hpp"
+
+#include "core/error.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace marconi::storage::sqlite {
+
+group_commit_writer::group_commit_writer(std::unique_ptr<connection> conn, std::size_t max_batch)
+    : conn_(std::move(conn)), max_batch_(max_batch), thread_([this] { run(); }) {}
+
+group_commit_writer::~group_commit_writer() {
+    {
+        std::lock_guard lock{mutex_};
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+}
+
+void group_commit_writer::enqueue(std::unique_ptr<job> work) {
+    {
+        std::lock_guard lock{mutex_};
+        pending_.push_back(std::move(work));
+    }
+    wake_.notify_one();
+}
+
+void group_commit_writer::run() {
+    std::deque<std::unique_ptr<job>> batch;
+    for (;;) {
+        {
+            std::unique_lock lock{mutex_};
+            wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+            if (pending_.empty()) return;  // stopping, and nothing left to do
+            while (!pending_.empty() && batch.size() < max_batch_) {
+                batch.push_back(std::move(pending_.front()));
+                pending_.pop_front();
+            }
+        }
+        run_batch(batch);
+        batch.clear();
+    }
+}
+
+void group_commit_writer::run_batch(std::deque<std::unique_ptr<job>>& batch) {
+    // Statement texts are fixed so the savepoint statements are prepared once.
+    static constexpr const char* begin_sql = "BEGIN IMMEDIATE";
+    static constexpr const char* commit_sql = "COMMIT";
+    static constexpr const char* rollback_sql = "ROLLBACK";
+    static constexpr const char* savepoint_sql = "SAVEPOINT job";
+    static constexpr const char* release_sql = "RELEASE job";
+    static constexpr const char* rollback_to_sql = "ROLLBACK TO job";
+
+    auto fail_all = [&batch] {
+        auto unavailable = std::make_exception_ptr(core::error{
+            core::errc::unavailable, "The storage backend is unavailable; retry later."});
+        for (auto& work : batch) {
+            if (!work->failed()) work->fail(unavailable);
+        }
+    };
+
+    try {
+        conn_->prepare(begin_sql).run();
+        for (auto& work : batch) {
+            conn_->prepare(savepoint_sql).run();
+            try {
+                work->execute(*conn_);
+            } catch (...) {
+                work->fail(std::current_exception());
+                // Undo only this job's changes; the transaction stays open for the others.
+                conn_->prepare(rollback_to_sql).run();
+            }
+            conn_->prepare(release_sql).run();
+        }
+        conn_->prepare(commit_sql).run();
+        ++commits_;
+    } catch (...) {
+        // BEGIN, a savepoint statement or COMMIT failed: nothing of this batch is kept.
+        spdlog::error("sqlite writer: batch of {} jobs failed to commit", batch.size());
+        try {
+            // SQLite may already have rolled back by itself (e.g. COMMIT hit an I/O error).
+            if (conn_->in_transaction()) conn_->exec(rollback_sql);
+        } catch (const core::error&) {
+            // Logged by the connection; the next BEGIN reports a connection that stays broken.
+        }
+        fail_all();
+    }
+    jobs_ += static_cast<std::int64_t>(batch.size());
+    for (auto& work : batch) work->complete();
+}
+
+}  // namespace marconi::storage::sqlite

@@ -1,0 +1,56 @@
+// Marconi. Encoding of SQLite row keys and markers.
+#include "storage/sqlite/keys.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <limits>
+
+namespace marconi::storage::sqlite {
+
+namespace {
+
+constexpr std::size_t id_digits = 16;
+constexpr std::size_t tag_digits = 8;
+
+template <class T>
+std::optional<T> parse_lower_hex(std::string_view text) {
+    T value = 0;
+    for (char ch : text) {
+        // from_chars would also accept upper case; the canonical form is lower case only.
+        const bool digit = ch >= '0' && ch <= '9';
+        const bool letter = ch >= 'a' && ch <= 'f';
+        if (!digit && !letter) return std::nullopt;
+        value = static_cast<T>((value << 4) | static_cast<T>(digit ? ch - '0' : ch - 'a' + 10));
+    }
+    return value;
+}
+
+}  // namespace
+
+std::string encode_key(row_key key) {
+    char buffer[id_digits + tag_digits + 1];
+    std::snprintf(buffer, sizeof buffer, "%016llx%08x",
+                  static_cast<unsigned long long>(key.id), static_cast<unsigned>(key.tag));
+    return std::string(buffer, id_digits + tag_digits);
+}
+
+std::optional<row_key> decode_key(std::string_view text) {
+    if (text.size() != id_digits + tag_digits) return std::nullopt;
+    auto id = parse_lower_hex<std::uint64_t>(text.substr(0, id_digits));
+    auto tag = parse_lower_hex<std::uint32_t>(text.substr(id_digits));
+    // Row ids are positive int64 values; anything above is not an id we issued.
+    if (!id || !tag || *id == 0 || *id > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return row_key{static_cast<std::int64_t>(*id), *tag};
+}
+
+std::string encode_marker(std::int64_t seq) { return std::to_string(seq); }
+
+std::optional<std::int64_t> decode_marker(std::string_view text) {
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value < 0) return std::nullopt;
+    return value;
+}
+
+}  // namespace marconi::storage::sqlite

@@ -1,0 +1,87 @@
+// Marconi. SQLite schema migrations.
+#include "storage/sqlite/schema.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+namespace marconi::storage::sqlite {
+
+namespace {
+
+// Times are milliseconds since the Unix epoch. A queue is one small row plus one index entry,
+// so hundreds of thousands of queues cost little. Message seq is global, monotonic and never
+// reused (AUTOINCREMENT), which keeps list markers valid across deletions; the public id adds
+// a random tag so ids cannot be guessed. messages_by_queue covers the columns that decide
+// visibility, so claiming, listing and stats walk the index without reading bodies.
+constexpr const char* migration_1 = R"sql(
+CREATE TABLE queues (
+    id       INTEGER PRIMARY KEY,
+    project  TEXT    NOT NULL,
+    name     TEXT    NOT NULL,
+    metadata TEXT    NOT NULL,
+    created  INTEGER NOT NULL,
+    UNIQUE (project, name)
+);
+CREATE TABLE messages (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue_id      INTEGER NOT NULL,
+    tag           INTEGER NOT NULL,
+    created       INTEGER NOT NULL,
+    expires       INTEGER NOT NULL,
+    visible_at    INTEGER NOT NULL,
+    client_id     TEXT    NOT NULL,
+    claim_id      INTEGER,
+    claim_expires INTEGER,
+    claim_count   INTEGER NOT NULL DEFAULT 0,
+    body          TEXT    NOT NULL
+);
+CREATE INDEX messages_by_queue ON messages (queue_id, seq, expires, visible_at, claim_expires);
+CREATE INDEX messages_by_expiry ON messages (expires);
+CREATE INDEX messages_by_claim ON messages (claim_id) WHERE claim_id IS NOT NULL;
+CREATE TABLE claims (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue_id INTEGER NOT NULL,
+    tag      INTEGER NOT NULL,
+    created  INTEGER NOT NULL,
+    expires  INTEGER NOT NULL
+);
+CREATE INDEX claims_by_queue ON claims (queue_id);
+CREATE INDEX claims_by_expiry ON claims (expires);
+)sql";
+
+// Index i takes the schema from version i to version i + 1. Append only; never edit one that
+// has shipped.
+constexpr std::array migrations{migration_1};
+
+constexpr const char* user_version_sql = "PRAGMA user_version";
+
+std::int64_t user_version(connection& conn) {
+    auto stmt = conn.prepare(user_version_sql);
+    stmt.step();
+    return stmt.int64(0);
+}
+
+}  // namespace
+
+void migrate(connection& conn) {
+    conn.exec("BEGIN IMMEDIATE");
+    try {
+        const auto version = user_version(conn);
+        if (version > static_cast<std::int64_t>(migrations.size())) {
+            throw std::runtime_error("the SQLite database has schema version " +
+                                     std::to_string(version) + ", newer than this Marconi knows (" +
+                                     std::to_string(migrations.size()) + ")");
+        }
+        for (auto v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
+            conn.exec(migrations[v]);
+        }
+        conn.exec(("PRAGMA user_version = " + std::to_string(migrations.size())).c_str());
+        conn.exec("COMMIT");
+    } catch (...) {
+        if (conn.in_transaction()) conn.exec("ROLLBACK");
+        throw;
+    }
+}
+
+}  // namespace marconi::storage::sqlite

@@ -1,0 +1,100 @@
+// Marconi. The fixture every storage-contract test uses: a fresh driver on a manual clock,
+// plus short helpers so each test reads as the rule it pins.
+#pragma once
+
+#include "common/clock.hpp"
+#include "core/error.hpp"
+#include "core/model.hpp"
+#include "driver_factories.hpp"
+#include "run_awaitable.hpp"
+#include "storage/driver.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace marconi::conformance {
+
+using namespace std::chrono_literals;
+
+/// Runs `call`; the core::errc it threw, or nullopt when it did not throw.
+inline std::optional<core::errc> error_of(const std::function<void()>& call) {
+    try {
+        call();
+    } catch (const core::error& e) {
+        return e.code();
+    }
+    return std::nullopt;
+}
+
+template <class Factory>
+class contract_test : public ::testing::Test {
+protected:
+    /// Runs one driver call to completion on the test thread.
+    template <class T>
+    T run(net::awaitable<T> task) {
+        return conformance::run(io_, std::move(task));
+    }
+
+    static core::queue_address queue(std::string name, std::string project = "project-a") {
+        return {core::project_id{std::move(project)}, core::queue_name{std::move(name)}};
+    }
+
+    static core::new_message message(std::string body, std::int64_t ttl = 3600,
+                                     std::int64_t delay = 0) {
+        return {std::move(body), ttl, delay};
+    }
+
+    /// Posts one message per body, in one batch.
+    std::vector<core::message_id> post(const core::queue_address& q, std::vector<std::string> bodies,
+                                       std::int64_t ttl = 3600, std::int64_t delay = 0,
+                                       std::string client = "client-1") {
+        std::vector<core::new_message> batch;
+        for (auto& body : bodies) batch.push_back(message(std::move(body), ttl, delay));
+        return run(driver_->post_messages(q, core::client_id{std::move(client)}, std::move(batch)));
+    }
+
+    /// A listing as another client would see it (echo on, so the poster's own show up).
+    core::message_page list(const core::queue_address& q, core::message_list_options options = {}) {
+        if (options.client.value().empty()) options.client = core::client_id{"observer"};
+        options.echo = true;
+        return run(driver_->list_messages(q, std::move(options)));
+    }
+
+    static std::vector<std::string> bodies(const std::vector<core::message>& messages) {
+        std::vector<std::string> out;
+        for (const auto& m : messages) out.push_back(m.body_json);
+        return out;
+    }
+
+    static std::vector<core::message_id> ids(const std::vector<core::message>& messages) {
+        std::vector<core::message_id> out;
+        for (const auto& m : messages) out.push_back(m.id);
+        return out;
+    }
+
+    std::optional<core::claim> claim(const core::queue_address& q, std::int64_t limit = 10,
+                                     std::int64_t ttl = 300, std::int64_t grace = 60) {
+        return run(driver_->create_claim(q, core::claim_options{ttl, grace, limit}, std::nullopt));
+    }
+
+    void advance(std::chrono::milliseconds by) { clock_.advance(by); }
+
+    /// Closes the driver and opens the same store again (durable factories only).
+    void reopen() {
+        driver_.reset();
+        driver_ = factory_.open(clock_);
+    }
+
+    manual_clock clock_;
+    Factory factory_;
+    net::io_context io_;  // outlives driver_, whose completions it runs
+    std::unique_ptr<storage::data_driver> driver_ = factory_.open(clock_);
+};
+
+}  // namespace marconi::conformance
