@@ -1,0 +1,379 @@
+// Marconi. Config loading: one table of options drives the TOML reader, the MARCONI_* variables
+// and describe(). Adding an option is one line in options().
+#include "config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace marconi::config {
+namespace {
+
+using std::to_string;
+
+/// A value before conversion: a TOML node, or the text of an environment variable.
+using raw_value = std::variant<const toml::node*, std::string_view>;
+
+struct option {
+    std::string_view section;
+    std::string_view key;
+    /// Converts and stores the value; returns what is wrong with it, or "" when stored.
+    std::function<std::string(config&, const raw_value&)> set;
+    /// The current value as TOML text, secrets redacted.
+    std::function<std::string(const config&)> show;
+};
+
+std::string quoted(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
+
+std::string type_name(const toml::node& node) {
+    std::ostringstream out;
+    out << node.type();
+    return out.str();
+}
+
+// Readers return the converted value, or nullopt with the reason in `problem`.
+
+std::optional<std::int64_t> read_integer(const raw_value& value, std::string& problem) {
+    if (const auto* node = std::get_if<const toml::node*>(&value)) {
+        if (const auto* n = (*node)->as_integer()) return n->get();
+        problem = "expected an integer, got a " + type_name(**node);
+        return std::nullopt;
+    }
+    const auto text = std::get<std::string_view>(value);
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+        problem = "expected an integer, got " + quoted(text);
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<bool> read_bool(const raw_value& value, std::string& problem) {
+    if (const auto* node = std::get_if<const toml::node*>(&value)) {
+        if (const auto* b = (*node)->as_boolean()) return b->get();
+        problem = "expected a boolean, got a " + type_name(**node);
+        return std::nullopt;
+    }
+    const auto text = std::get<std::string_view>(value);
+    if (text == "true" || text == "1") return true;
+    if (text == "false" || text == "0") return false;
+    problem = "expected true or false, got " + quoted(text);
+    return std::nullopt;
+}
+
+std::optional<std::string> read_string(const raw_value& value, std::string& problem) {
+    if (const auto* node = std::get_if<const toml::node*>(&value)) {
+        if (const auto* s = (*node)->as_string()) return s->get();
+        problem = "expected a string, got a " + type_name(**node);
+        return std::nullopt;
+    }
+    return std::string(std::get<std::string_view>(value));
+}
+
+// Factories: each binds one field, reached as cfg.*section.*field, to its parser and checks.
+
+template <class S, class F>
+option integer(std::string_view section, std::string_view key, S config::*s, F S::*f,
+               std::int64_t min, std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
+    return {section, key,
+            [=](config& cfg, const raw_value& value) -> std::string {
+                std::string problem;
+                const auto n = read_integer(value, problem);
+                if (!n) return problem;
+                const auto v = *n;
+                if (v < min || v > max) {
+                    return "must be between " + to_string(min) + " and " + to_string(max) +
+                           ", got " + to_string(v);
+                }
+                cfg.*s.*f = static_cast<F>(v);
+                return {};
+            },
+            [=](const config& cfg) { return to_string(cfg.*s.*f); }};
+}
+
+template <class S>
+option boolean(std::string_view section, std::string_view key, S config::*s, bool S::*f) {
+    return {section, key,
+            [=](config& cfg, const raw_value& value) -> std::string {
+                std::string problem;
+                const auto b = read_bool(value, problem);
+                if (!b) return problem;
+                cfg.*s.*f = *b;
+                return {};
+            },
+            [=](const config& cfg) { return std::string(cfg.*s.*f ? "true" : "false"); }};
+}
+
+template <class S>
+option text(std::string_view section, std::string_view key, S config::*s, std::string S::*f,
+            std::function<std::string(std::string_view)> redact = {}) {
+    return {section, key,
+            [=](config& cfg, const raw_value& value) -> std::string {
+                std::string problem;
+                auto str = read_string(value, problem);
+                if (!str) return problem;
+                if (str->empty()) return "must not be empty";
+                cfg.*s.*f = std::move(*str);
+                return {};
+            },
+            [=](const config& cfg) { return quoted(redact ? redact(cfg.*s.*f) : cfg.*s.*f); }};
+}
+
+template <class S, class F>
+option choice(std::string_view section, std::string_view key, S config::*s, F S::*f,
+              std::vector<std::pair<std::string_view, F>> choices) {
+    return {section, key,
+            [=](config& cfg, const raw_value& value) -> std::string {
+                std::string problem;
+                const auto str = read_string(value, problem);
+                if (!str) return problem;
+                std::string expected;
+                for (const auto& [name, v] : choices) {
+                    if (name == *str) {
+                        cfg.*s.*f = v;
+                        return {};
+                    }
+                    expected += (expected.empty() ? "" : "|") + std::string(name);
+                }
+                return "unknown value " + quoted(*str) + " (expected " + expected + ")";
+            },
+            [=](const config& cfg) {
+                for (const auto& [name, v] : choices) {
+                    if (v == cfg.*s.*f) return quoted(name);
+                }
+                return std::string("?");
+            }};
+}
+
+// "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db".
+std::string redact_uri_password(std::string_view uri) {
+    const auto scheme_end = uri.find("://");
+    if (scheme_end == std::string_view::npos) return std::string(uri);
+    const auto authority = scheme_end + 3;
+    const auto at = uri.find('@', authority);
+    const auto colon = uri.find(':', authority);
+    if (at == std::string_view::npos || colon == std::string_view::npos || colon > at ||
+        uri.find('/', authority) < at) {
+        return std::string(uri);
+    }
+    return std::string(uri.substr(0, colon + 1)) + "***" + std::string(uri.substr(at));
+}
+
+const std::vector<option>& options() {
+    using core::limits;
+    using storage::driver_options;
+    using storage::sync_mode;
+    static const std::vector<option> table = {
+        text("server", "bind", &config::server, &server_config::bind),
+        integer("server", "port", &config::server, &server_config::port, 0, 65535),
+        integer("server", "workers", &config::server, &server_config::workers, 0, 1024),
+        boolean("server", "admin_mode", &config::server, &server_config::admin_mode),
+        integer("server", "gc_interval_seconds", &config::server,
+                &server_config::gc_interval_seconds, 1, 86400),
+
+        text("storage", "uri", &config::storage, &driver_options::uri, redact_uri_password),
+        choice("storage", "sync", &config::storage, &driver_options::sync,
+               {{"full", sync_mode::full}, {"normal", sync_mode::normal}, {"off", sync_mode::off}}),
+        integer("storage", "read_threads", &config::storage, &driver_options::read_threads, 1, 256),
+
+        integer("transport", "default_message_ttl", &config::transport,
+                &limits::default_message_ttl, core::min_message_ttl),
+        integer("transport", "default_message_delay", &config::transport,
+                &limits::default_message_delay, core::min_message_delay),
+        integer("transport", "default_claim_ttl", &config::transport, &limits::default_claim_ttl,
+                core::min_claim_ttl),
+        integer("transport", "default_claim_grace", &config::transport,
+                &limits::default_claim_grace, core::min_claim_grace),
+        integer("transport", "max_queues_per_page", &config::transport,
+                &limits::max_queues_per_page, 1),
+        integer("transport", "max_messages_per_page", &config::transport,
+                &limits::max_messages_per_page, 1),
+        integer("transport", "max_messages_per_claim_or_pop", &config::transport,
+                &limits::max_messages_per_claim_or_pop, 1),
+        integer("transport", "max_queue_metadata", &config::transport, &limits::max_queue_metadata,
+                1),
+        integer("transport", "max_messages_post_size", &config::transport,
+                &limits::max_messages_post_size, 1),
+        integer("transport", "max_message_ttl", &config::transport, &limits::max_message_ttl,
+                core::min_message_ttl),
+        integer("transport", "max_message_delay", &config::transport, &limits::max_message_delay,
+                core::min_message_delay),
+        integer("transport", "max_claim_ttl", &config::transport, &limits::max_claim_ttl,
+                core::min_claim_ttl),
+        integer("transport", "max_claim_grace", &config::transport, &limits::max_claim_grace,
+                core::min_claim_grace),
+        choice("transport", "client_id_uuid_safe", &config::transport, &limits::client_id_uuid_safe,
+               {{"strict", core::client_id_check::strict}, {"off", core::client_id_check::off}}),
+        integer("transport", "min_length_client_id", &config::transport,
+                &limits::min_length_client_id, 0),
+        integer("transport", "max_length_client_id", &config::transport,
+                &limits::max_length_client_id, 1),
+        boolean("transport", "message_delete_with_claim_id", &config::transport,
+                &limits::message_delete_with_claim_id),
+
+        choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
+                                        {{"trace", "trace"},
+                                         {"debug", "debug"},
+                                         {"info", "info"},
+                                         {"warn", "warn"},
+                                         {"error", "error"}}),
+    };
+    return table;
+}
+
+/// Pairs that make every request fail when inverted; Zaqar does not check them.
+struct cross_check {
+    std::string_view lower;
+    std::string_view upper;
+    std::function<bool(const config&)> ok;
+};
+
+const std::vector<cross_check>& cross_checks() {
+    static const std::vector<cross_check> table = {
+        {"transport.default_message_ttl", "transport.max_message_ttl",
+         [](const config& c) {
+             return c.transport.default_message_ttl <= c.transport.max_message_ttl;
+         }},
+        {"transport.default_message_delay", "transport.max_message_delay",
+         [](const config& c) {
+             return c.transport.default_message_delay <= c.transport.max_message_delay;
+         }},
+        {"transport.default_claim_ttl", "transport.max_claim_ttl",
+         [](const config& c) {
+             return c.transport.default_claim_ttl <= c.transport.max_claim_ttl;
+         }},
+        {"transport.default_claim_grace", "transport.max_claim_grace",
+         [](const config& c) {
+             return c.transport.default_claim_grace <= c.transport.max_claim_grace;
+         }},
+        {"transport.min_length_client_id", "transport.max_length_client_id",
+         [](const config& c) {
+             return c.transport.min_length_client_id <= c.transport.max_length_client_id;
+         }},
+    };
+    return table;
+}
+
+const option* find_option(std::string_view section, std::string_view key) {
+    for (const auto& opt : options()) {
+        if (opt.section == section && opt.key == key) return &opt;
+    }
+    return nullptr;
+}
+
+bool known_section(std::string_view section) {
+    for (const auto& opt : options()) {
+        if (opt.section == section) return true;
+    }
+    return false;
+}
+
+std::string name_of(const option& opt) {
+    return std::string(opt.section) + "." + std::string(opt.key);
+}
+
+std::string where(const std::string& path, const toml::node& node) {
+    const auto& begin = node.source().begin;
+    return path + ":" + to_string(begin.line) + ":" + to_string(begin.column);
+}
+
+void apply_section(config& cfg, const std::string& path, std::string_view section,
+                   const toml::table& table, std::vector<std::string>& problems) {
+    for (const auto& [key, node] : table) {
+        const option* opt = find_option(section, key.str());
+        if (!opt) {
+            problems.push_back(where(path, node) + ": unknown key " + std::string(section) + "." +
+                               std::string(key.str()));
+        } else if (auto problem = opt->set(cfg, &node); !problem.empty()) {
+            problems.push_back(where(path, node) + ": " + name_of(*opt) + ": " + problem);
+        }
+    }
+}
+
+void apply_file(config& cfg, const std::string& path, std::vector<std::string>& problems) {
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        const auto& begin = e.source().begin;
+        problems.push_back(path + ":" + to_string(begin.line) + ":" + to_string(begin.column) +
+                           ": " + std::string(e.description()));
+        return;
+    }
+    for (const auto& [section, node] : root) {
+        const auto name = std::string(section.str());
+        if (!known_section(name)) {
+            problems.push_back(where(path, node) + ": unknown section [" + name + "]");
+        } else if (const auto* table = node.as_table()) {
+            apply_section(cfg, path, name, *table, problems);
+        } else {
+            problems.push_back(where(path, node) + ": " + name + " must be a table, got a " +
+                               type_name(node));
+        }
+    }
+}
+
+std::string env_name(const option& opt) {
+    std::string name = "MARCONI_" + std::string(opt.section) + "_" + std::string(opt.key);
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+// Only known names are read: other MARCONI_* variables (e.g. the test suite's) are not ours.
+void apply_env(config& cfg, std::vector<std::string>& problems) {
+    for (const auto& opt : options()) {
+        const auto name = env_name(opt);
+        const char* value = std::getenv(name.c_str());
+        if (!value) continue;
+        if (auto problem = opt.set(cfg, std::string_view(value)); !problem.empty()) {
+            problems.push_back("env " + name + ": " + name_of(opt) + ": " + problem);
+        }
+    }
+}
+
+void check_pairs(const config& cfg, std::vector<std::string>& problems) {
+    for (const auto& check : cross_checks()) {
+        if (!check.ok(cfg)) {
+            problems.push_back(std::string(check.lower) + " must not exceed " +
+                               std::string(check.upper));
+        }
+    }
+}
+
+}  // namespace
+
+config load(const std::string& path) {
+    config cfg;
+    std::vector<std::string> problems;
+    if (!path.empty()) apply_file(cfg, path, problems);
+    apply_env(cfg, problems);
+    check_pairs(cfg, problems);
+    if (!problems.empty()) {
+        std::string message;
+        for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+        throw std::invalid_argument(message);
+    }
+    return cfg;
+}
+
+std::string describe(const config& cfg) {
+    std::string out;
+    for (const auto& opt : options()) out += name_of(opt) + " = " + opt.show(cfg) + "\n";
+    return out;
+}
+
+}  // namespace marconi::config

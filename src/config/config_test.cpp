@@ -1,0 +1,187 @@
+// Marconi. Config loading: defaults, TOML, environment precedence and collected errors.
+#include "config/config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+namespace marconi::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+/// Writes `text` to a fresh file under the test temp dir and removes it afterwards.
+class temp_toml {
+   public:
+    explicit temp_toml(const std::string& text)
+        : path_(std::filesystem::path(::testing::TempDir()) /
+                (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                 ".toml")) {
+        std::ofstream(path_) << text;
+    }
+    ~temp_toml() { std::filesystem::remove(path_); }
+    std::string path() const { return path_.string(); }
+
+   private:
+    std::filesystem::path path_;
+};
+
+/// Sets an environment variable for one test.
+class scoped_env {
+   public:
+    scoped_env(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+    ~scoped_env() { ::unsetenv(name_); }
+
+   private:
+    const char* name_;
+};
+
+std::string load_error(const std::string& path) {
+    try {
+        load(path);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return {};
+}
+
+TEST(config, defaults_match_zaqar) {
+    const auto cfg = load("");
+    EXPECT_EQ(cfg.server.bind, "127.0.0.1");
+    EXPECT_EQ(cfg.server.port, 8888);
+    EXPECT_EQ(cfg.storage.sync, storage::sync_mode::full);
+    EXPECT_EQ(cfg.transport.max_messages_post_size, 262144);
+    EXPECT_EQ(cfg.transport.client_id_uuid_safe, core::client_id_check::strict);
+    EXPECT_EQ(cfg.log.level, "info");
+}
+
+TEST(config, file_overrides_defaults) {
+    const temp_toml file(R"(
+[server]
+bind = "0.0.0.0"
+port = 9000
+admin_mode = true
+[storage]
+uri = "sqlite://:memory:"
+sync = "off"
+[transport]
+max_messages_post_size = 1024
+client_id_uuid_safe = "off"
+message_delete_with_claim_id = true
+[log]
+level = "debug"
+)");
+    const auto cfg = load(file.path());
+    EXPECT_EQ(cfg.server.bind, "0.0.0.0");
+    EXPECT_EQ(cfg.server.port, 9000);
+    EXPECT_TRUE(cfg.server.admin_mode);
+    EXPECT_EQ(cfg.storage.uri, "sqlite://:memory:");
+    EXPECT_EQ(cfg.storage.sync, storage::sync_mode::off);
+    EXPECT_EQ(cfg.transport.max_messages_post_size, 1024);
+    EXPECT_EQ(cfg.transport.client_id_uuid_safe, core::client_id_check::off);
+    EXPECT_TRUE(cfg.transport.message_delete_with_claim_id);
+    EXPECT_EQ(cfg.log.level, "debug");
+    EXPECT_EQ(cfg.transport.max_queues_per_page, 20);  // untouched keys keep defaults
+}
+
+TEST(config, environment_beats_file) {
+    const temp_toml file("[server]\nport = 9000\n[storage]\nuri = \"sqlite:///a.db\"\n");
+    const scoped_env port("MARCONI_SERVER_PORT", "9999");
+    const scoped_env uri("MARCONI_STORAGE_URI", "sqlite:///b.db");
+    const scoped_env size("MARCONI_TRANSPORT_MAX_MESSAGES_POST_SIZE", "2048");
+    const scoped_env admin("MARCONI_SERVER_ADMIN_MODE", "true");
+    const auto cfg = load(file.path());
+    EXPECT_EQ(cfg.server.port, 9999);
+    EXPECT_EQ(cfg.storage.uri, "sqlite:///b.db");
+    EXPECT_EQ(cfg.transport.max_messages_post_size, 2048);
+    EXPECT_TRUE(cfg.server.admin_mode);
+}
+
+TEST(config, unrelated_marconi_variables_are_ignored) {
+    const scoped_env other("MARCONI_TEST_REDIS_URL", "redis://x");
+    EXPECT_NO_THROW(load(""));
+}
+
+TEST(config, reports_every_problem_with_its_location) {
+    const temp_toml file(R"([server]
+port = 70000
+workers = "four"
+colour = 1
+[storage]
+sync = "fast"
+[transport]
+max_queues_per_page = -1
+default_claim_ttl = 1.5
+[extra]
+x = 1
+)");
+    const scoped_env env("MARCONI_LOG_LEVEL", "loud");
+    const scoped_env bad_int("MARCONI_SERVER_GC_INTERVAL_SECONDS", "soon");
+    const auto message = load_error(file.path());
+    const auto at = file.path() + ":";
+    EXPECT_THAT(message,
+                HasSubstr(at + "2:8: server.port: must be between 0 and 65535, got 70000"));
+    EXPECT_THAT(message, HasSubstr(at + "3:11: server.workers: expected an integer, got a string"));
+    EXPECT_THAT(message, HasSubstr(at + "4:10: unknown key server.colour"));
+    EXPECT_THAT(
+        message,
+        HasSubstr(at + "6:8: storage.sync: unknown value \"fast\" (expected full|normal|off)"));
+    EXPECT_THAT(message, HasSubstr("transport.max_queues_per_page: must be between 1 and"));
+    EXPECT_THAT(
+        message,
+        HasSubstr("transport.default_claim_ttl: expected an integer, got a floating-point"));
+    EXPECT_THAT(message, HasSubstr(at + "10:1: unknown section [extra]"));
+    EXPECT_THAT(message, HasSubstr("env MARCONI_LOG_LEVEL: log.level: unknown value \"loud\""));
+    EXPECT_THAT(message,
+                HasSubstr("env MARCONI_SERVER_GC_INTERVAL_SECONDS: "
+                          "server.gc_interval_seconds: expected an integer, got \"soon\""));
+    EXPECT_EQ(std::count(message.begin(), message.end(), '\n') + 1, 9) << message;
+}
+
+TEST(config, section_must_be_a_table) {
+    const temp_toml file("server = 5\n");
+    EXPECT_THAT(load_error(file.path()), HasSubstr("server must be a table, got a integer"));
+}
+
+TEST(config, inverted_pairs_are_reported) {
+    const temp_toml file("[transport]\ndefault_message_ttl = 500\nmax_message_ttl = 400\n");
+    EXPECT_THAT(
+        load_error(file.path()),
+        HasSubstr("transport.default_message_ttl must not exceed transport.max_message_ttl"));
+}
+
+TEST(config, syntax_error_names_file_and_line) {
+    const temp_toml file("[server]\nport = = 1\n");
+    EXPECT_THAT(load_error(file.path()), HasSubstr(file.path() + ":2:"));
+}
+
+TEST(config, missing_file_is_an_error) {
+    EXPECT_THAT(load_error("/nonexistent/marconi.toml"), HasSubstr("/nonexistent/marconi.toml"));
+}
+
+TEST(config, describe_lists_every_option_and_redacts_passwords) {
+    auto cfg = load("");
+    cfg.storage.uri = "postgresql://marconi:hunter2@db/marconi";
+    const auto text = describe(cfg);
+    EXPECT_THAT(text, HasSubstr("server.port = 8888\n"));
+    EXPECT_THAT(text, HasSubstr("storage.sync = \"full\"\n"));
+    EXPECT_THAT(text, HasSubstr("storage.uri = \"postgresql://marconi:***@db/marconi\"\n"));
+    EXPECT_THAT(text, HasSubstr("transport.client_id_uuid_safe = \"strict\"\n"));
+    EXPECT_THAT(text, HasSubstr("transport.message_delete_with_claim_id = false\n"));
+    EXPECT_THAT(text, HasSubstr("log.level = \"info\"\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 26);
+}
+
+TEST(config, example_file_loads_and_sets_the_defaults) {
+    const auto example = std::filesystem::path(MARCONI_SOURCE_DIR) / "etc/marconi.example.toml";
+    EXPECT_EQ(describe(load(example.string())), describe(load("")));
+}
+
+}  // namespace
+}  // namespace marconi::config
