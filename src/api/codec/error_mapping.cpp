@@ -1,0 +1,44 @@
+// Marconi.
+#include "api/codec/error_mapping.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/validation.hpp"
+
+namespace marconi::api {
+
+http_error to_http(core::errc code) {
+    using core::errc;
+    switch (code) {
+        case errc::invalid_request: return {400, "Invalid API request"};
+        case errc::invalid_body: return {400, "Invalid request body"};
+        case errc::invalid_parameter: return {400, "Invalid parameter"};
+        case errc::missing_header: return {400, "Missing header value"};
+        case errc::not_acceptable: return {406, "Media type not acceptable"};
+        case errc::unsupported_media: return {415, "Unsupported media type"};
+        case errc::queue_not_found:
+        case errc::message_not_found:
+        case errc::claim_not_found: return {404, "Not found"};
+        case errc::claim_invalid:
+        case errc::message_not_claimed: return {400, "Unable to delete"};
+        case errc::message_claimed: return {403, "Unable to delete"};
+        case errc::conflict: return {409, "Resource conflict"};
+        case errc::route_not_found: return {404, "Not found"};
+        case errc::method_not_allowed: return {405, "Method not allowed"};
+        case errc::unavailable: return {503, "Service temporarily unavailable"};
+        case errc::internal: return {500, "Internal server error"};
+    }
+    return {500, "Internal server error"};
+}
+
+response error_response(const core::error& e) {
+    const auto mapped = to_http(e.code());
+    // Zaqar's header hooks carry their own titles ("Wrong UUID value", ...).
+    const auto* titled = dynamic_cast<const core::titled_error*>(&e);
+    boost::json::value body = {{"title", titled ? titled->title() : mapped.title},
+                               {"description", e.description()}};
+    return response::json(mapped.status, boost::json::serialize(body));
+}
+
+}  // namespace marconi::api

@@ -1,0 +1,160 @@
+// Marconi.
+#include "api/codec/render.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string_view.hpp>
+#include <ctime>
+
+namespace marconi::api {
+
+namespace {
+
+void append_string(std::string& out, std::string_view s) {
+    out += boost::json::serialize(boost::json::string_view(s));
+}
+
+void append_int(std::string& out, std::int64_t v) { out += std::to_string(v); }
+
+void append_message_href(std::string& out, const core::message& m, std::string_view queue_path) {
+    std::string href{queue_path};
+    href += "/messages/";
+    href += m.id.value();
+    if (m.claim) {
+        href += "?claim_id=";
+        href += m.claim->value();
+    }
+    append_string(out, href);
+}
+
+}  // namespace
+
+std::string queue_path(const core::queue_name& name) { return "/v2/queues/" + name.value(); }
+
+void append_message(std::string& out, const core::message& m, std::string_view queue_path,
+                    time_point now) {
+    out += "{\"id\":";
+    append_string(out, m.id.value());
+    out += ",\"href\":";
+    append_message_href(out, m, queue_path);
+    out += ",\"ttl\":";
+    append_int(out, m.ttl());
+    out += ",\"age\":";
+    append_int(out, m.age(now));
+    out += ",\"body\":";
+    out += m.body_json;
+    out += '}';
+}
+
+namespace {
+
+void append_message_array(std::string& out, const std::vector<core::message>& messages,
+                          std::string_view queue_path, time_point now) {
+    out += '[';
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (i) out += ',';
+        append_message(out, messages[i], queue_path, now);
+    }
+    out += ']';
+}
+
+}  // namespace
+
+std::string render_message_page(const std::vector<core::message>& messages,
+                                std::string_view queue_path, time_point now,
+                                const std::optional<std::string>& next_href) {
+    std::string out;
+    out.reserve(64 + messages.size() * 160);
+    out += "{\"messages\":";
+    append_message_array(out, messages, queue_path, now);
+    out += ",\"links\":[";
+    if (next_href) {
+        out += "{\"rel\":\"next\",\"href\":";
+        append_string(out, *next_href);
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+std::string render_messages(const std::vector<core::message>& messages,
+                            std::string_view queue_path, time_point now) {
+    std::string out;
+    out.reserve(16 + messages.size() * 160);
+    out += "{\"messages\":";
+    append_message_array(out, messages, queue_path, now);
+    out += '}';
+    return out;
+}
+
+std::string render_popped(const std::vector<core::message>& messages, time_point now) {
+    std::string out = "{\"messages\":[";
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const auto& m = messages[i];
+        if (i) out += ',';
+        out += "{\"id\":";
+        append_string(out, m.id.value());
+        out += ",\"age\":";
+        append_int(out, m.age(now));
+        out += ",\"ttl\":";
+        append_int(out, m.ttl());
+        out += ",\"claim_count\":";
+        append_int(out, m.claim_count);
+        out += ",\"body\":";
+        out += m.body_json;
+        out += ",\"claim_id\":null}";
+    }
+    out += "]}";
+    return out;
+}
+
+std::string render_claim(const core::claim& claim, std::string_view queue_path, time_point now) {
+    std::string out = "{\"age\":";
+    append_int(out, claim.age(now));
+    out += ",\"ttl\":";
+    append_int(out, claim.ttl());
+    out += ",\"messages\":";
+    append_message_array(out, claim.messages, queue_path, now);
+    out += ",\"href\":";
+    append_string(out, std::string(queue_path) + "/claims/" + claim.id.value());
+    out += '}';
+    return out;
+}
+
+std::string render_post_result(const std::vector<core::message_id>& ids,
+                               std::string_view queue_path) {
+    std::string out = "{\"resources\":[";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i) out += ',';
+        append_string(out, std::string(queue_path) + "/messages/" + ids[i].value());
+    }
+    out += "]}";
+    return out;
+}
+
+std::string iso8601(time_point t) {
+    const std::time_t seconds = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+std::string render_stats(const core::queue_stats& stats, std::string_view queue_path,
+                         time_point now) {
+    boost::json::object messages{
+        {"claimed", stats.claimed}, {"free", stats.free}, {"total", stats.total}};
+    auto summary = [&](const core::message_summary& s) {
+        return boost::json::object{
+            {"href", std::string(queue_path) + "/messages/" + s.id.value()},
+            {"age", seconds_between(s.created, now)},
+            {"created", iso8601(s.created)}};
+    };
+    if (stats.total > 0 && stats.oldest && stats.newest) {
+        messages["oldest"] = summary(*stats.oldest);
+        messages["newest"] = summary(*stats.newest);
+    }
+    return boost::json::serialize(boost::json::object{{"messages", std::move(messages)}});
+}
+
+}  // namespace marconi::api

@@ -1,0 +1,40 @@
+// Marconi. What a request handler receives, and its signature.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "api/http/message.hpp"
+#include "common/clock.hpp"
+#include "core/ids.hpp"
+#include "core/services.hpp"
+
+namespace marconi::api {
+
+namespace net = boost::asio;
+
+/// Per-request state; lives on the session coroutine's frame for the request's duration.
+struct request_context {
+    core::services& services;
+    const marconi::clock& clock;
+    core::project_id project;  ///< validated X-Project-ID (empty on unscoped routes)
+    core::client_id client;    ///< validated Client-ID (empty on unscoped routes)
+    bool admin_mode = false;
+};
+
+using handler = net::awaitable<response> (*)(request_context&, const request&);
+
+/// Which header checks run before a handler (Zaqar's before-hooks).
+enum class scope {
+    open,     ///< `/`: no header checks
+    project,  ///< `/v2/...`: Accept, Content-Type, Client-ID and X-Project-ID checks
+    admin,    ///< as project, and only served with admin_mode
+};
+
+struct route {
+    api::method method;
+    std::string_view path_template;  ///< `/v2/queues/{queue_name}`: `{...}` is one segment
+    handler handle;
+    api::scope scope = scope::project;
+};
+
+}  // namespace marconi::api

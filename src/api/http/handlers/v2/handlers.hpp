@@ -1,0 +1,42 @@
+// Marconi. The v2 handlers, one file per resource; registered in routes.cpp.
+#pragma once
+
+#include "api/http/handler.hpp"
+
+namespace marconi::api::v2 {
+
+// home.cpp
+net::awaitable<response> get_versions(request_context& ctx, const request& req);
+net::awaitable<response> get_home(request_context& ctx, const request& req);
+net::awaitable<response> get_ping(request_context& ctx, const request& req);
+net::awaitable<response> head_ping(request_context& ctx, const request& req);
+net::awaitable<response> get_health(request_context& ctx, const request& req);
+net::awaitable<response> head_health(request_context& ctx, const request& req);
+
+// queues.cpp
+net::awaitable<response> list_queues(request_context& ctx, const request& req);
+net::awaitable<response> put_queue(request_context& ctx, const request& req);
+net::awaitable<response> get_queue(request_context& ctx, const request& req);
+net::awaitable<response> patch_queue(request_context& ctx, const request& req);
+net::awaitable<response> delete_queue(request_context& ctx, const request& req);
+net::awaitable<response> get_queue_stats(request_context& ctx, const request& req);
+net::awaitable<response> post_queue_purge(request_context& ctx, const request& req);
+
+// messages.cpp
+net::awaitable<response> post_messages(request_context& ctx, const request& req);
+net::awaitable<response> get_messages(request_context& ctx, const request& req);
+net::awaitable<response> delete_messages(request_context& ctx, const request& req);
+net::awaitable<response> get_message(request_context& ctx, const request& req);
+net::awaitable<response> delete_message(request_context& ctx, const request& req);
+
+// claims.cpp
+net::awaitable<response> post_claim(request_context& ctx, const request& req);
+net::awaitable<response> get_claim(request_context& ctx, const request& req);
+net::awaitable<response> patch_claim(request_context& ctx, const request& req);
+net::awaitable<response> delete_claim(request_context& ctx, const request& req);
+
+/// The queue named by the first path parameter, validated (400 "Invalid queue
+/// identification"), in the caller's project.
+core::queue_address queue_of(const request_context& ctx, const request& req);
+
+}  // namespace marconi::api::v2

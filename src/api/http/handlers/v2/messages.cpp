@@ -1,0 +1,137 @@
+// Marconi. /v2/queues/{queue_name}/messages[/{message_id}].
+#include "api/codec/bodies.hpp"
+#include "api/codec/query.hpp"
+#include "api/codec/render.hpp"
+#include "api/http/handlers/v2/handlers.hpp"
+#include "core/error.hpp"
+#include "core/validation.hpp"
+
+namespace marconi::api::v2 {
+
+namespace {
+
+std::vector<core::message_id> to_message_ids(const std::vector<std::string>& ids) {
+    std::vector<core::message_id> result;
+    result.reserve(ids.size());
+    for (const auto& id : ids) result.emplace_back(id);
+    return result;
+}
+
+/// The next page's href: this request's listing parameters with the marker moved on.
+std::string next_page_href(std::string_view messages_path, const request& req,
+                           const std::string& marker) {
+    std::string href{messages_path};
+    href += "?marker=";
+    href += marker;
+    for (std::string_view key : {"limit", "echo", "include_claimed", "include_delayed"}) {
+        if (auto value = req.query.get(key)) {
+            href += '&';
+            href += key;
+            href += '=';
+            href += *value;
+        }
+    }
+    return href;
+}
+
+net::awaitable<response> get_messages_by_id(request_context& ctx, core::queue_address queue,
+                                            const std::vector<std::string>& ids) {
+    const auto path = queue_path(queue.name);
+    const auto project = queue.project.value();
+    const auto name = queue.name.value();
+    auto found = co_await ctx.services.messages.get_many(std::move(queue), to_message_ids(ids));
+    if (found.empty()) {
+        std::string listed;
+        for (const auto& id : ids) listed += (listed.empty() ? "" : ", ") + ("'" + id + "'");
+        throw core::error(core::errc::message_not_found,
+                          "No messages with IDs: [" + listed + "] found in the queue " + name +
+                              " for project " + project + ".");
+    }
+    co_return response::json(200, render_messages(found, path, ctx.clock.now()));
+}
+
+}  // namespace
+
+net::awaitable<response> post_messages(request_context& ctx, const request& req) {
+    auto queue = queue_of(ctx, req);
+    const auto path = queue_path(queue.name);
+    auto batch = parse_message_batch(req.body);
+    const auto ids = co_await ctx.services.messages.post(std::move(queue), ctx.client,
+                                                         std::move(batch), req.body.size());
+    std::string location = path + "/messages?ids=";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i) location += ',';
+        location += ids[i].value();
+    }
+    co_return response::json(201, render_post_result(ids, path))
+        .with_header("Location", std::move(location));
+}
+
+net::awaitable<response> get_messages(request_context& ctx, const request& req) {
+    auto queue = queue_of(ctx, req);
+    if (auto ids = list_param(req.query, "ids")) {
+        co_return co_await get_messages_by_id(ctx, std::move(queue), *ids);
+    }
+    core::message_list_options options;
+    options.marker = string_param(req.query, "marker");
+    options.limit = int_param(req.query, "limit").value_or(10);
+    options.echo = bool_param(req.query, "echo").value_or(false);
+    options.include_claimed = bool_param(req.query, "include_claimed").value_or(false);
+    options.include_delayed = bool_param(req.query, "include_delayed").value_or(false);
+    options.client = ctx.client;
+
+    const auto path = queue_path(queue.name);
+    const auto page = co_await ctx.services.messages.list(std::move(queue), std::move(options));
+    std::optional<std::string> next;
+    if (!page.messages.empty() && page.next_marker) {
+        next = next_page_href(path + "/messages", req, *page.next_marker);
+    }
+    co_return response::json(200,
+                             render_message_page(page.messages, path, ctx.clock.now(), next));
+}
+
+net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
+    auto queue = queue_of(ctx, req);
+    const auto& limits = ctx.services.limits;
+    const auto ids = list_param(req.query, "ids");
+    const auto pop = int_param(req.query, "pop");
+    std::optional<std::vector<std::string>> claim_ids;
+    if (limits.message_delete_with_claim_id) claim_ids = list_param(req.query, "claim_ids");
+    core::validate_message_deletion(
+        pop, ids ? std::optional(ids->size()) : std::nullopt,
+        claim_ids ? std::optional(claim_ids->size()) : std::nullopt, limits);
+
+    if (pop) {
+        auto popped = co_await ctx.services.messages.pop(std::move(queue), *pop);
+        co_return response::json(200, render_popped(popped, ctx.clock.now()));
+    }
+    std::optional<std::vector<core::claim_id>> claims;
+    if (claim_ids) {
+        claims.emplace();
+        for (const auto& id : *claim_ids) claims->emplace_back(id);
+    }
+    co_await ctx.services.messages.remove_many(std::move(queue), to_message_ids(*ids),
+                                               std::move(claims));
+    co_return response::empty(204);
+}
+
+net::awaitable<response> get_message(request_context& ctx, const request& req) {
+    auto queue = queue_of(ctx, req);
+    const auto path = queue_path(queue.name);
+    const auto found = co_await ctx.services.messages.get(std::move(queue),
+                                                          core::message_id{req.path_params.at(1)});
+    std::string body;
+    append_message(body, found, path, ctx.clock.now());
+    co_return response::json(200, std::move(body));
+}
+
+net::awaitable<response> delete_message(request_context& ctx, const request& req) {
+    auto queue = queue_of(ctx, req);
+    std::optional<core::claim_id> claim;
+    if (auto id = string_param(req.query, "claim_id")) claim.emplace(std::move(*id));
+    co_await ctx.services.messages.remove(std::move(queue), core::message_id{req.path_params.at(1)},
+                                          std::move(claim));
+    co_return response::empty(204);
+}
+
+}  // namespace marconi::api::v2

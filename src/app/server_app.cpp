@@ -1,0 +1,109 @@
+// Marconi.
+#include "app/server_app.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <vector>
+
+#include "api/http/listener.hpp"
+#include "api/http/router.hpp"
+#include "common/clock.hpp"
+#include "core/services.hpp"
+#include "storage/make_driver.hpp"
+
+namespace marconi::app {
+
+namespace net = boost::asio;
+
+namespace {
+
+/// Sweeps expired messages and claims every `interval`; reads already hide them, so this only
+/// reclaims space.
+net::awaitable<void> run_garbage_collector(storage::data_driver& driver,
+                                           std::chrono::seconds interval) {
+    net::steady_timer timer{co_await net::this_coro::executor};
+    for (;;) {
+        timer.expires_after(interval);
+        co_await timer.async_wait(net::use_awaitable);
+        try {
+            const auto removed = co_await driver.collect_garbage();
+            if (removed > 0) spdlog::debug("garbage collection removed {} records", removed);
+        } catch (const std::exception& e) {
+            spdlog::warn("garbage collection failed: {}", e.what());
+        }
+    }
+}
+
+api::listener_options listener_options_from(const config::config& cfg) {
+    api::listener_options options;
+    options.bind = cfg.server.bind;
+    options.port = cfg.server.port;
+    // The largest body any route accepts; each route then checks its own limit and answers
+    // with Zaqar's message.
+    options.body_limit = static_cast<std::size_t>(
+        std::max(cfg.transport.max_messages_post_size, cfg.transport.max_queue_metadata));
+    return options;
+}
+
+}  // namespace
+
+int serve(const config::config& cfg) {
+    const int workers = cfg.server.workers > 0
+                            ? cfg.server.workers
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    net::io_context io{workers};
+    system_clock clock;
+
+    std::unique_ptr<storage::data_driver> driver;
+    try {
+        driver = storage::make_driver(cfg.storage, clock);
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot open storage {}: {}", cfg.storage.uri, e.what());
+        return 1;
+    }
+    core::services services{*driver, cfg.transport};
+    api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode};
+    api::listener listener{io, router, listener_options_from(cfg)};
+    try {
+        listener.start();
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{}: {}", cfg.server.bind, cfg.server.port, e.what());
+        return 1;
+    }
+    const auto endpoint = listener.local_endpoint();
+    // Tests and scripts wait for this line (the port matters when port = 0).
+    std::printf("marconi listening on %s:%u\n", endpoint.address().to_string().c_str(),
+                static_cast<unsigned>(endpoint.port()));
+    std::fflush(stdout);
+    spdlog::info("listening on {}:{} with {} io threads, storage {}",
+                 endpoint.address().to_string(), endpoint.port(), workers, cfg.storage.uri);
+
+    net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
+                  net::detached);
+
+    net::signal_set signals{io, SIGINT, SIGTERM};
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("signal {} received: shutting down", signal);
+        listener.stop();
+        io.stop();
+    });
+
+    std::vector<std::jthread> threads;
+    for (int i = 1; i < workers; ++i) threads.emplace_back([&io] { io.run(); });
+    io.run();
+    threads.clear();  // joins
+    // Every acknowledged write has committed; destroying the driver drains its threads.
+    driver.reset();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace marconi::app
