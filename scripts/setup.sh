@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Marconi: installs the build and test dependencies on Debian bookworm with apt-get.
+# Idempotent: when every package is already installed it returns in about a second.
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+packages=(
+    # build
+    cmake ninja-build ccache
+    libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+    libspdlog-dev libcli11-dev libtomlplusplus-dev libsqlite3-dev libssl-dev
+    # unit tests and benchmarks
+    libgtest-dev libgmock-dev libbenchmark-dev
+    # e2e tests (run with /usr/bin/python3, Debian's interpreter)
+    python3-pytest python3-requests python3-zaqarclient
+)
+
+# One dpkg-query call for all packages; unknown packages go to stderr and count as missing.
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null \
+    | awk '$2 == "installed" { print $1 }' || true)
+missing=()
+for p in "${packages[@]}"; do
+    grep -qxF -- "$p" <<<"$installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+    echo "setup: all ${#packages[@]} packages are installed"
+    exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo=()
+if ((EUID != 0)); then
+    if ! command -v sudo >/dev/null; then
+        echo "setup: need root (or sudo) to apt-get install: ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,223 @@
+"""Marconi end-to-end tests: fixtures that run the real server binary.
+
+The session server is started once with `marconi serve --port 0 --admin-mode` on a SQLite
+file in a temporary directory; every test gets its own project id (so tests never see each
+other's queues) and its own Client-ID. `fresh_server` starts a private server per test, for
+tests that restart or kill it (durability).
+
+Environment:
+  MARCONI_BIN   path of the server binary (default: build/src/app/marconi)
+"""
+
+import os
+import pathlib
+import queue as queue_mod
+import re
+import signal
+import subprocess
+import threading
+import uuid
+
+import pytest
+import requests
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+DEFAULT_BIN = REPO_ROOT / "build" / "src" / "app" / "marconi"
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+REQUEST_TIMEOUT = 10.0
+LISTEN_RE = re.compile(r"marconi listening on (\S+):(\d+)")
+
+
+def marconi_bin():
+    return pathlib.Path(os.environ.get("MARCONI_BIN", DEFAULT_BIN)).resolve()
+
+
+class ServerProcess:
+    """One `marconi serve` process on a given SQLite file."""
+
+    def __init__(self, workdir, db_path, admin_mode=False):
+        self.workdir = pathlib.Path(workdir)
+        self.db_path = pathlib.Path(db_path)
+        self.admin_mode = admin_mode
+        self.proc = None
+        self.url = None
+        self.port = None
+        self._starts = 0
+        self._stderr_path = None
+        self._stdout_lines = None
+
+    # sqlite:/// + absolute path (SQLAlchemy style: four slashes for an absolute path).
+    @property
+    def storage_uri(self):
+        return "sqlite:///" + str(self.db_path)
+
+    def start(self):
+        binary = marconi_bin()
+        if not binary.exists():
+            pytest.fail(f"server binary not found: {binary} (build it, or set MARCONI_BIN)")
+        self._starts += 1
+        self._stderr_path = self.workdir / f"server-{self._starts}.stderr"
+        args = [str(binary), "serve", "--bind", "127.0.0.1", "--port", "0",
+                "--storage-uri", self.storage_uri]
+        if self.admin_mode:
+            args.append("--admin-mode")
+        with open(self._stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(args, cwd=self.workdir, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=err)
+        # A reader thread drains stdout so the server can never block on a full pipe.
+        lines = queue_mod.Queue()
+        self._stdout_lines = []
+
+        def reader(stream, sink, keep):
+            for raw in iter(stream.readline, b""):
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                keep.append(line)
+                sink.put(line)
+            sink.put(None)
+
+        threading.Thread(target=reader, args=(self.proc.stdout, lines, self._stdout_lines),
+                         daemon=True).start()
+        try:
+            while True:
+                line = lines.get(timeout=START_TIMEOUT)
+                if line is None:
+                    self.proc.wait(timeout=STOP_TIMEOUT)
+                    pytest.fail(f"server exited with {self.proc.returncode} before listening"
+                                f"\n{self.diagnostics()}")
+                m = LISTEN_RE.search(line)
+                if m:
+                    self.port = int(m.group(2))
+                    self.url = f"http://127.0.0.1:{self.port}"
+                    return self
+        except queue_mod.Empty:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.fail(f"server did not print 'marconi listening on HOST:PORT' within "
+                        f"{START_TIMEOUT:.0f}s\n{self.diagnostics()}")
+
+    def stop(self):
+        """SIGTERM, then require a clean exit within STOP_TIMEOUT."""
+        if self.proc is None or self.proc.poll() is not None:
+            return self._check_exit()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.fail(f"server did not exit within {STOP_TIMEOUT:.0f}s of SIGTERM"
+                        f"\n{self.diagnostics()}")
+        self._check_exit()
+
+    def _check_exit(self):
+        rc = self.proc.returncode if self.proc else 0
+        # 0 = graceful shutdown; -SIGTERM = killed by the default signal action (no handler).
+        if rc not in (0, -signal.SIGTERM):
+            pytest.fail(f"server exited with status {rc}\n{self.diagnostics()}")
+
+    def kill(self):
+        """SIGKILL: no chance to flush anything (durability checks)."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def restart(self, hard=True):
+        """Stops (SIGKILL when hard, else SIGTERM) and starts again on the same database."""
+        if hard:
+            self.kill()
+        else:
+            self.stop()
+        return self.start()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def diagnostics(self):
+        stderr = ""
+        if self._stderr_path and self._stderr_path.exists():
+            stderr = self._stderr_path.read_text(errors="replace")[-8000:]
+        stdout = "\n".join(self._stdout_lines or [])[-2000:]
+        status = self.proc.poll() if self.proc else None
+        status = "running" if status is None else f"exited with status {status}"
+        return f"--- server {status} ---\n--- server stdout ---\n{stdout}\n--- server stderr (tail) ---\n{stderr}"
+
+
+class Api(requests.Session):
+    """A requests.Session bound to one server, with Zaqar headers and a default timeout.
+
+    Paths starting with "/" are resolved against the server URL.
+    """
+
+    def __init__(self, server, project_id=None, client_id=None):
+        super().__init__()
+        self.server = server
+        self.project_id = project_id or f"e2e-{uuid.uuid4().hex[:16]}"
+        self.client_id = client_id or str(uuid.uuid4())
+        self.headers.update({"Client-ID": self.client_id, "X-Project-ID": self.project_id})
+
+    @property
+    def base_url(self):
+        return self.server.url
+
+    def request(self, method, url, **kwargs):
+        if url.startswith("/"):
+            url = self.server.url + url
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return super().request(method, url, **kwargs)
+
+    def peer(self):
+        """Another client (new Client-ID) of the same project."""
+        return Api(self.server, project_id=self.project_id)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The shared server (admin mode on), running for the whole session."""
+    workdir = tmp_path_factory.mktemp("marconi")
+    srv = ServerProcess(workdir, workdir / "m.db", admin_mode=True).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A private server on its own database, for tests that restart or kill it."""
+    srv = ServerProcess(tmp_path, tmp_path / "m.db").start()
+    yield srv
+    if srv.alive():
+        srv.stop()
+
+
+@pytest.fixture
+def api(server):
+    """A session for a brand-new project on the shared server."""
+    with Api(server) as session:
+        yield session
+
+
+@pytest.fixture
+def base_url(server):
+    return server.url
+
+
+@pytest.fixture
+def queue_name(api):
+    """A queue created (PUT) in the test's own project."""
+    name = f"q-{uuid.uuid4().hex[:12]}"
+    r = api.put(f"/v2/queues/{name}")
+    assert r.status_code == 201, r.text
+    return name
+
+
+@pytest.fixture(autouse=True)
+def _server_guard(request):
+    """Blames a crash of the shared server on the test that caused it, then restarts it.
+
+    Without this one crash would turn every later test into a connection error.
+    """
+    srv = request.getfixturevalue("server") if "server" in request.fixturenames else None
+    if srv is not None and not srv.alive():
+        srv.start()  # died in an earlier test (which already failed); same database
+    yield
+    if srv is not None and not srv.alive():
+        pytest.fail(f"the server died during this test\n{srv.diagnostics()}")

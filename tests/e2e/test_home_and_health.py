@@ -1,0 +1,82 @@
+"""GET / (versions), GET /v2/ (json-home), /v2/ping and the admin /v2/health."""
+
+import requests
+
+from conftest import REQUEST_TIMEOUT
+from e2e_helpers import assert_json, media_type
+
+V2 = {
+    "id": "2",
+    "status": "CURRENT",
+    "updated": "2014-9-24T04:06:47Z",
+    "media-types": [{"base": "application/json",
+                     "type": "application/vnd.openstack.messaging-v2+json"}],
+    "links": [{"href": "/v2/", "rel": "self"}],
+}
+
+# The rels of the routes served today. Zaqar also lists queue_share and the subscription rels;
+# they join this list with the routes themselves (pre-signed URLs and subscriptions).
+V2_RELS = [
+    "queues", "queue", "queue_stats", "queue_purge", "messages", "post_messages",
+    "messages_delete", "message_delete", "message_get", "claim", "post_claim", "patch_claim",
+    "delete_claim", "ping",
+]
+
+
+def test_versions_needs_no_headers(server):
+    r = requests.get(server.url + "/", timeout=REQUEST_TIMEOUT)
+    body = assert_json(r, 300)
+    versions = body["versions"]
+    assert [v["id"] for v in versions] == ["1", "1.1", "2"]
+    assert versions[0]["status"] == "DEPRECATED"
+    assert versions[1]["status"] == "DEPRECATED"
+    assert versions[2] == V2
+    assert versions[0]["links"] == [{"href": "/v1/", "rel": "self"}]
+    assert versions[1]["links"] == [{"href": "/v1.1/", "rel": "self"}]
+
+
+def test_json_home(api):
+    r = api.get("/v2/")
+    assert r.status_code == 200, r.text
+    assert media_type(r) == "application/json-home"
+    assert "max-age=86400" in r.headers.get("Cache-Control", "")
+    resources = r.json()["resources"]
+    for rel in V2_RELS:
+        assert f"rel/{rel}" in resources, rel
+    queues = resources["rel/queues"]
+    assert queues["href-template"] == "/v2/queues{?marker,limit,detailed}"
+    assert "GET" in queues["hints"]["allow"]
+    assert resources["rel/ping"]["href-template"] == "/v2/ping"
+    # The e2e server runs with --admin-mode.
+    assert "rel/health" in resources
+
+
+def test_ping_get_and_head(api):
+    r = api.get("/v2/ping")
+    assert r.status_code == 204, r.text
+    assert r.content == b""
+    r = api.head("/v2/ping")
+    assert r.status_code == 204
+
+
+def test_ping_requires_client_id(api):
+    del api.headers["Client-ID"]
+    assert api.get("/v2/ping").status_code == 400
+
+
+def test_health_get(api):
+    body = assert_json(api.get("/v2/health"), 200)
+    assert body["storage_reachable"] is True
+    ops = body["operation_status"]
+    assert isinstance(ops, dict) and ops
+    for name, op in ops.items():
+        assert op["succeeded"] is True, (name, op)
+        assert isinstance(op["seconds"], (int, float)), (name, op)
+    # The self-test must not leave anything behind in the caller's project.
+    assert api.get("/v2/queues").json()["queues"] == []
+
+
+def test_health_head(api):
+    r = api.head("/v2/health")
+    assert r.status_code == 204
+    assert r.content == b""
