@@ -68,7 +68,7 @@ int serve(const config::config& cfg) {
         spdlog::critical("cannot open storage {}: {}", cfg.storage.uri, e.what());
         return 1;
     }
-    core::services services{*driver, cfg.transport};
+    core::services services{*driver, cfg.transport, clock};
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode};
     api::listener listener{io, router, listener_options_from(cfg)};
     try {
@@ -87,6 +87,8 @@ int serve(const config::config& cfg) {
 
     net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
                   net::detached);
+    // GET /v2/ping reports what this probe last saw, at most a second old.
+    net::co_spawn(io, services.probe.run(std::chrono::seconds{1}), net::detached);
 
     net::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {

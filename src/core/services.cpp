@@ -27,7 +27,9 @@ boost::json::object parse_stored_metadata(const std::string& text) {
 
 net::awaitable<bool> queue_service::create(queue_address queue, boost::json::object metadata) {
     validate_queue_metadata(metadata, limits_);
-    co_return co_await driver_.create_queue(std::move(queue), boost::json::serialize(metadata));
+    const bool created = co_await driver_.create_queue(queue, boost::json::serialize(metadata));
+    cache_.invalidate(queue);
+    co_return created;
 }
 
 net::awaitable<boost::json::object> queue_service::get(queue_address queue) {
@@ -47,12 +49,14 @@ net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
         // Zaqar titles every PATCH validation failure "Invalid request body" (queues.py).
         throw error(errc::invalid_body, std::string(e.description()));
     }
-    co_await driver_.set_queue_metadata(std::move(queue), boost::json::serialize(patched));
+    co_await driver_.set_queue_metadata(queue, boost::json::serialize(patched));
+    cache_.invalidate(queue);
     co_return with_defaults(std::move(patched));
 }
 
 net::awaitable<void> queue_service::remove(queue_address queue) {
-    co_await driver_.delete_queue(std::move(queue));
+    co_await driver_.delete_queue(queue);
+    cache_.invalidate(queue);
 }
 
 net::awaitable<std::vector<queue_record>> queue_service::list(project_id project,
@@ -72,13 +76,15 @@ net::awaitable<void> queue_service::purge_messages(queue_address queue) {
     co_await driver_.purge_messages(std::move(queue));
 }
 
-net::awaitable<boost::json::object> queue_service::stored_metadata(queue_address queue) {
-    auto record = co_await driver_.get_queue(std::move(queue));
-    co_return record ? parse_stored_metadata(record->metadata_json) : boost::json::object{};
-}
-
-net::awaitable<queue_settings> queue_service::settings(queue_address queue) {
-    co_return settings_from_metadata(co_await stored_metadata(std::move(queue)), limits_);
+net::awaitable<std::shared_ptr<const cached_queue>> queue_service::cached(queue_address queue) {
+    if (auto hit = cache_.find(queue)) co_return hit;
+    const auto generation = cache_.generation();
+    auto record = co_await driver_.get_queue(queue);
+    auto entry = std::make_shared<cached_queue>();
+    if (record) entry->metadata = parse_stored_metadata(record->metadata_json);
+    entry->settings = settings_from_metadata(entry->metadata, limits_);
+    cache_.insert(queue, entry, generation);
+    co_return entry;
 }
 
 boost::json::object queue_service::with_defaults(boost::json::object metadata) const {
@@ -91,10 +97,10 @@ net::awaitable<std::vector<message_id>> message_service::post(queue_address queu
                                                               client_id client,
                                                               std::vector<message_input> batch,
                                                               std::size_t body_bytes) {
-    const auto metadata = co_await queues_.stored_metadata(queue);
-    validate_message_post_size(static_cast<std::int64_t>(body_bytes), metadata, limits_);
+    const auto info = co_await queues_.cached(queue);
+    validate_message_post_size(static_cast<std::int64_t>(body_bytes), info->metadata, limits_);
     validate_message_count(batch.size());
-    const auto settings = settings_from_metadata(metadata, limits_);
+    const auto& settings = info->settings;
 
     std::vector<new_message> resolved;
     resolved.reserve(batch.size());
@@ -161,9 +167,8 @@ net::awaitable<std::optional<claim>> claim_service::create(queue_address queue,
     const claim_options options{ttl.value_or(limits_.default_claim_ttl),
                                 grace.value_or(limits_.default_claim_grace), limit.value_or(10)};
     validate_claim_creation(options.ttl, options.grace, limit, limits_);
-    auto settings = co_await queues_.settings(queue);
-    co_return co_await driver_.create_claim(std::move(queue), options,
-                                            std::move(settings.dead_letter));
+    auto info = co_await queues_.cached(queue);
+    co_return co_await driver_.create_claim(std::move(queue), options, info->settings.dead_letter);
 }
 
 net::awaitable<claim> claim_service::get(queue_address queue, claim_id id) {

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "core/metadata_cache.hpp"
 #include "core/model.hpp"
 #include "core/queue_settings.hpp"
+#include "core/storage_probe.hpp"
 #include "storage/driver.hpp"
 
 namespace marconi::core {
@@ -25,11 +27,11 @@ struct message_input {
     std::optional<std::int64_t> delay;
 };
 
-/// Stateless apart from references to the driver and limits: safe on any thread.
+/// Thread-safe: holds references to the driver and limits, and a thread-safe metadata cache.
 class queue_service {
 public:
-    queue_service(storage::data_driver& driver, const limits& limits)
-        : driver_(driver), limits_(limits) {}
+    queue_service(storage::data_driver& driver, const limits& limits, const clock& clock)
+        : driver_(driver), limits_(limits), cache_(clock, cache_max_age, cache_capacity) {}
 
     /// Creates the queue with validated metadata; false when it already existed (metadata
     /// then stays as it was, as in Zaqar).
@@ -44,17 +46,21 @@ public:
     net::awaitable<queue_stats> stats(queue_address queue);
     net::awaitable<void> purge_messages(queue_address queue);
 
-    /// The stored metadata, `{}` when the queue does not exist.
-    net::awaitable<boost::json::object> stored_metadata(queue_address queue);
-    /// The queue's effective settings (defaults when it does not exist).
-    net::awaitable<queue_settings> settings(queue_address queue);
+    /// The stored metadata (`{}` when the queue does not exist) and the settings it implies,
+    /// from the cache when possible: posts and claims call this on every request.
+    net::awaitable<std::shared_ptr<const cached_queue>> cached(queue_address queue);
 
     /// Metadata as shown to clients: stored keys plus reserved defaults.
     boost::json::object with_defaults(boost::json::object metadata) const;
 
 private:
+    /// Bounds how long a metadata change made by another process can go unseen here.
+    static constexpr std::chrono::milliseconds cache_max_age{5000};
+    static constexpr std::size_t cache_capacity = 16384;
+
     storage::data_driver& driver_;
     const limits& limits_;
+    metadata_cache cache_;
 };
 
 class message_service {
@@ -106,18 +112,20 @@ private:
 
 /// Everything a request handler may call. Built once by the composition root.
 struct services {
-    services(storage::data_driver& driver, const limits& limits)
+    services(storage::data_driver& driver, const limits& limits, const clock& clock)
         : driver(driver),
           limits(limits),
-          queues(driver, limits),
+          queues(driver, limits, clock),
           messages(driver, queues, limits),
-          claims(driver, queues, limits) {}
+          claims(driver, queues, limits),
+          probe(driver) {}
 
     storage::data_driver& driver;
     const core::limits& limits;
     queue_service queues;
     message_service messages;
     claim_service claims;
+    storage_probe probe;  ///< the app runs probe.run(); GET /v2/ping reads probe.up()
 };
 
 }  // namespace marconi::core

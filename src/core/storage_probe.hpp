@@ -1,0 +1,28 @@
+// Marconi. Whether the message store answers, as GET /v2/ping reports it, without a storage
+// round trip per ping: a background probe refreshes the answer every interval.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+
+#include "storage/driver.hpp"
+
+namespace marconi::core {
+
+/// Thread-safe. `up()` starts true: the driver opened successfully before the server started.
+class storage_probe {
+public:
+    explicit storage_probe(storage::data_driver& driver) : driver_(driver) {}
+
+    bool up() const noexcept { return up_.load(std::memory_order_relaxed); }
+
+    /// Pings the driver every `interval` until the coroutine is destroyed with its io_context.
+    boost::asio::awaitable<void> run(std::chrono::milliseconds interval);
+
+private:
+    storage::data_driver& driver_;
+    std::atomic<bool> up_{true};
+};
+
+}  // namespace marconi::core
