@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cmath>
+
 #include "core/error.hpp"
 
 namespace marconi::api {
@@ -26,13 +28,34 @@ std::optional<std::int64_t> optional_int(const json::object& doc, std::string_vi
                 "The value of the \"" + std::string(name) + "\" field must be a int.");
 }
 
+/// Boost.JSON reads a number beyond double range (1e400) as infinity, which has no JSON
+/// spelling: storing it would make every later read of that value unparsable.
+bool all_numbers_finite(const json::value& value) {
+    switch (value.kind()) {
+        case json::kind::double_: return std::isfinite(value.get_double());
+        case json::kind::array:
+            for (const auto& item : value.get_array()) {
+                if (!all_numbers_finite(item)) return false;
+            }
+            return true;
+        case json::kind::object:
+            for (const auto& field : value.get_object()) {
+                if (!all_numbers_finite(field.value())) return false;
+            }
+            return true;
+        default: return true;
+    }
+}
+
 }  // namespace
 
 json::value parse_json(std::string_view body) {
     if (body.empty()) throw error(errc::invalid_body, "Request body can not be empty");
     boost::system::error_code ec;
-    json::value value = json::parse(body, ec);
-    if (ec) throw error(errc::invalid_body, "Request body could not be parsed.");
+    json::value value = json::parse(body, ec);  // depth is bounded (32) by the parser
+    if (ec || !all_numbers_finite(value)) {
+        throw error(errc::invalid_body, "Request body could not be parsed.");
+    }
     return value;
 }
 

@@ -51,6 +51,13 @@ TEST(parse_message_batch, rejects_malformed_documents_with_zaqar_wording) {
               core::errc::invalid_request);
 }
 
+TEST(parse_json, rejects_numbers_beyond_double_range) {
+    EXPECT_EQ(error_of([] { parse_json(R"({"messages":[{"body":{"x":[1e400]}}]})"); }).description(),
+              "Request body could not be parsed.");
+    EXPECT_THROW(parse_json_object(R"({"x":-1e400})"), core::error);
+    EXPECT_NO_THROW(parse_json(R"({"x":1.7e308})"));
+}
+
 TEST(parse_claim_body, allows_an_empty_body_only_when_optional) {
     auto empty = parse_claim_body("", true);
     EXPECT_FALSE(empty.ttl);

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "api/codec/utf8.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::api {
@@ -36,8 +37,9 @@ response error_response(const core::error& e) {
     const auto mapped = to_http(e.code());
     // Zaqar's header hooks carry their own titles ("Wrong UUID value", ...).
     const auto* titled = dynamic_cast<const core::titled_error*>(&e);
+    // Descriptions may echo client bytes (ids, project ids) that are not UTF-8.
     boost::json::value body = {{"title", titled ? titled->title() : mapped.title},
-                               {"description", e.description()}};
+                               {"description", valid_utf8(e.description())}};
     return response::json(mapped.status, boost::json::serialize(body));
 }
 

@@ -56,6 +56,14 @@ TEST(error_response, renders_zaqar_error_body) {
     EXPECT_EQ(body.at("description"), "Key is missing.");
 }
 
+TEST(error_response, body_stays_valid_json_when_the_description_echoes_bad_bytes) {
+    const auto reply = error_response(core::error(errc::message_not_found, "No message p\xC1."));
+    boost::system::error_code ec;
+    const auto body = boost::json::parse(reply.body, ec);
+    ASSERT_FALSE(ec) << reply.body;
+    EXPECT_EQ(body.at("description"), "No message p\xEF\xBF\xBD.");
+}
+
 TEST(error_response, keeps_a_titled_errors_own_title) {
     const auto reply = error_response(
         core::titled_error(errc::missing_header, "Wrong UUID value", "Malformed hexadecimal UUID."));

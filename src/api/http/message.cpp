@@ -39,13 +39,25 @@ std::optional<std::string_view> query_params::get(std::string_view key) const {
     return std::nullopt;
 }
 
+namespace {
+
+bool same_field_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
 std::optional<std::string_view> request::header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
-        if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) {
-            return v;
-        }
+        if (same_field_name(k, name)) return v;
     }
     return std::nullopt;
+}
+
+std::size_t request::header_count(std::string_view name) const {
+    std::size_t count = 0;
+    for (const auto& [k, v] : headers) count += same_field_name(k, name) ? 1 : 0;
+    return count;
 }
 
 }  // namespace marconi::api

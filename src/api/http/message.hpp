@@ -39,8 +39,10 @@ struct request {
     std::string body;
     std::vector<std::string> path_params;  ///< filled by the router, in template order
 
-    /// Case-insensitive header lookup.
+    /// Case-insensitive header lookup: the first field with this name.
     std::optional<std::string_view> header(std::string_view name) const;
+    /// How many fields carry this name (case-insensitive).
+    std::size_t header_count(std::string_view name) const;
 };
 
 struct response {

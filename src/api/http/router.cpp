@@ -1,6 +1,7 @@
 // Marconi.
 #include "api/http/router.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <spdlog/spdlog.h>
 
 #include "api/codec/error_mapping.hpp"
@@ -14,15 +15,19 @@ using core::error;
 
 namespace {
 
-std::vector<std::string> split_path(std::string_view path) {
-    std::vector<std::string> segments;
+/// The non-empty `/`-separated segments of a path, as views into it. Inline storage covers
+/// every route, so matching a request allocates nothing.
+using path_segments = boost::container::small_vector<std::string_view, 8>;
+
+path_segments split_path(std::string_view path) {
+    path_segments segments;
     while (!path.empty()) {
         if (path.front() == '/') {
             path.remove_prefix(1);
             continue;
         }
-        auto slash = path.find('/');
-        segments.emplace_back(path.substr(0, slash));
+        const auto slash = path.find('/');
+        segments.push_back(path.substr(0, slash));
         if (slash == std::string_view::npos) break;
         path.remove_prefix(slash);
     }
@@ -56,6 +61,14 @@ void check_headers(const request& req, request_context& ctx, const core::limits&
                         "type support with the \"Accept\" header.");
         }
     }
+    // Two values for an identity header are ambiguous: picking one would let a client override
+    // a header that an authenticating proxy appends.
+    for (std::string_view name : {"Client-ID", "X-Project-ID"}) {
+        if (req.header_count(name) > 1) {
+            throw error(errc::invalid_request,
+                        "The " + std::string(name) + " header must be given once.");
+        }
+    }
     const auto client = req.header("Client-ID");
     core::validate_client_id(client, limits);
     ctx.client = core::client_id{std::string(*client)};
@@ -72,7 +85,8 @@ router::router(std::span<const route> routes, core::services& services, const ma
     : services_(services), clock_(clock), admin_mode_(admin_mode) {
     for (const auto& r : routes) {
         if (r.scope == scope::admin && !admin_mode) continue;
-        routes_.push_back(compiled_route{&r, split_path(r.path_template)});
+        const auto segments = split_path(r.path_template);
+        routes_.push_back(compiled_route{&r, {segments.begin(), segments.end()}});
     }
 }
 
@@ -83,14 +97,15 @@ const route& router::match(request& req, std::string& allow) const {
         if (candidate.segments.size() != segments.size()) continue;
         bool same_shape = true;
         for (std::size_t i = 0; i < segments.size() && same_shape; ++i) {
-            same_shape = is_parameter(candidate.segments[i]) || candidate.segments[i] == segments[i];
+            same_shape =
+                is_parameter(candidate.segments[i]) || candidate.segments[i] == segments[i];
         }
         if (!same_shape) continue;
         if (candidate.target->method == req.method) {
             found = candidate.target;
             req.path_params.clear();
             for (std::size_t i = 0; i < segments.size(); ++i) {
-                if (is_parameter(candidate.segments[i])) req.path_params.push_back(segments[i]);
+                if (is_parameter(candidate.segments[i])) req.path_params.emplace_back(segments[i]);
             }
             break;
         }
