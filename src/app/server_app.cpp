@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <cstdio>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -49,6 +50,11 @@ api::listener_options listener_options_from(const config::config& cfg) {
     // with Zaqar's message.
     options.body_limit = static_cast<std::size_t>(
         std::max(cfg.transport.max_messages_post_size, cfg.transport.max_queue_metadata));
+    options.header_timeout = std::chrono::seconds{cfg.server.header_timeout_seconds};
+    options.body_timeout = std::chrono::seconds{cfg.server.body_timeout_seconds};
+    options.idle_timeout = std::chrono::seconds{cfg.server.idle_timeout_seconds};
+    options.max_connections = static_cast<std::size_t>(cfg.server.max_connections);
+    options.max_inflight_requests = static_cast<std::size_t>(cfg.server.max_inflight_requests);
     return options;
 }
 
@@ -90,12 +96,21 @@ int serve(const config::config& cfg) {
     // GET /v2/ping reports what this probe last saw, at most a second old.
     net::co_spawn(io, services.probe.run(std::chrono::seconds{1}), net::detached);
 
+    // Shutdown: the listener stops accepting and closes idle connections, requests in flight
+    // get up to the grace period, then io stops; below, the driver drains its queued writes.
+    // A second signal stops at once.
+    const std::chrono::seconds grace{cfg.server.shutdown_grace_seconds};
     net::signal_set signals{io, SIGINT, SIGTERM};
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
-        spdlog::info("signal {} received: shutting down", signal);
-        listener.stop();
-        io.stop();
+        spdlog::info("signal {} received: shutting down (grace period {} s)", signal,
+                     grace.count());
+        listener.shutdown(grace, [&io](std::size_t) { io.stop(); });
+        signals.async_wait([&io](const boost::system::error_code& again, int signal_again) {
+            if (again) return;
+            spdlog::warn("signal {} received again: stopping now", signal_again);
+            io.stop();
+        });
     });
 
     std::vector<std::jthread> threads;

@@ -17,6 +17,19 @@ struct server_config {
     bool admin_mode = false;         ///< serve admin routes (/v2/health)
     /// Seconds between background sweeps of expired messages and claims.
     int gc_interval_seconds = 30;
+    /// On SIGTERM/SIGINT: how long requests in flight may take to finish before their
+    /// connections are closed anyway. Idle connections close at once.
+    int shutdown_grace_seconds = 10;
+    /// Open connections; beyond it a new connection gets 503 with Retry-After and is closed.
+    int max_connections = 10000;
+    /// Requests being processed at once; beyond it a request gets 503 with Retry-After.
+    int max_inflight_requests = 4096;
+    /// To receive a request's headers, from its first byte (cuts off slowloris clients).
+    int header_timeout_seconds = 10;
+    /// To receive a request's body after its headers, and to send a response.
+    int body_timeout_seconds = 30;
+    /// A keep-alive connection may wait this long for its next request.
+    int idle_timeout_seconds = 60;
 };
 
 /// [log]

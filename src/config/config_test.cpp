@@ -175,7 +175,39 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("transport.client_id_uuid_safe = \"strict\"\n"));
     EXPECT_THAT(text, HasSubstr("transport.message_delete_with_claim_id = false\n"));
     EXPECT_THAT(text, HasSubstr("log.level = \"info\"\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 26);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 32);
+}
+
+TEST(config, server_limits_and_timeouts_have_defaults_and_ranges) {
+    const auto defaults = load("");
+    EXPECT_EQ(defaults.server.shutdown_grace_seconds, 10);
+    EXPECT_EQ(defaults.server.max_connections, 10000);
+    EXPECT_EQ(defaults.server.max_inflight_requests, 4096);
+    EXPECT_EQ(defaults.server.header_timeout_seconds, 10);
+    EXPECT_EQ(defaults.server.body_timeout_seconds, 30);
+    EXPECT_EQ(defaults.server.idle_timeout_seconds, 60);
+
+    const scoped_env idle("MARCONI_SERVER_IDLE_TIMEOUT_SECONDS", "2");
+    const scoped_env grace("MARCONI_SERVER_SHUTDOWN_GRACE_SECONDS", "0");
+    const temp_toml file(R"(
+[server]
+max_connections = 3
+header_timeout_seconds = 1
+)");
+    const auto cfg = load(file.path());
+    EXPECT_EQ(cfg.server.idle_timeout_seconds, 2);
+    EXPECT_EQ(cfg.server.shutdown_grace_seconds, 0);
+    EXPECT_EQ(cfg.server.max_connections, 3);
+    EXPECT_EQ(cfg.server.header_timeout_seconds, 1);
+
+    const temp_toml bad(R"(
+[server]
+max_inflight_requests = 0
+body_timeout_seconds = 0
+)");
+    const auto error = load_error(bad.path());
+    EXPECT_THAT(error, HasSubstr("server.max_inflight_requests: must be between 1 and"));
+    EXPECT_THAT(error, HasSubstr("server.body_timeout_seconds: must be between 1 and 3600"));
 }
 
 TEST(config, example_file_loads_and_sets_the_defaults) {

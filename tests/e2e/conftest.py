@@ -189,6 +189,26 @@ def fresh_server(tmp_path):
 
 
 @pytest.fixture
+def make_server(tmp_path, monkeypatch):
+    """Starts private servers (admin mode off) with settings given as MARCONI_* variables:
+    make_server(server_idle_timeout_seconds=1) sets MARCONI_SERVER_IDLE_TIMEOUT_SECONDS=1 for
+    the rest of the test, restarts included. Servers still running at the end are stopped."""
+    started = []
+
+    def make(**settings):
+        for name, value in settings.items():
+            monkeypatch.setenv(f"MARCONI_{name.upper()}", str(value))
+        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db").start()
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        if srv.alive():
+            srv.stop()
+
+
+@pytest.fixture
 def api(server):
     """A session for a brand-new project on the shared server."""
     with Api(server) as session:

@@ -3,15 +3,22 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <unordered_set>
+#include <vector>
+
 #include "api/codec/error_mapping.hpp"
+#include "api/http/beast_adapter.hpp"
 #include "core/error.hpp"
 
 namespace marconi::api {
@@ -25,47 +32,13 @@ namespace {
 // Every awaited operation returns (error_code, ...) instead of throwing.
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
-method to_method(http::verb verb) {
-    switch (verb) {
-        case http::verb::get: return method::get;
-        case http::verb::head: return method::head;
-        case http::verb::post: return method::post;
-        case http::verb::put: return method::put;
-        case http::verb::patch: return method::patch;
-        case http::verb::delete_: return method::delete_;
-        default: return method::other;
+/// Every 503 (overload, a full write queue, storage trouble) tells the client when to retry.
+/// Applied to every response the session writes, whoever built it.
+void add_retry_after(http::response<http::string_body>& out) {
+    if (out.result() == http::status::service_unavailable &&
+        out.find(http::field::retry_after) == out.end()) {
+        out.set(http::field::retry_after, "1");
     }
-}
-
-/// Beast request -> api::request. Throws core::error for an unparsable target.
-request to_request(http::request<http::string_body>&& in) {
-    request out;
-    out.method = to_method(in.method());
-    // Debian's compiled Boost.URL 1.81 measures its string_view argument with strlen (seen under
-    // ASan), so it must only ever see NUL-terminated text: parse an owned copy of the target.
-    const std::string target_text{in.target()};
-    auto target = boost::urls::parse_origin_form(target_text);
-    if (!target) throw core::error(core::errc::invalid_request, "The request target is malformed.");
-    out.path = std::string(target->path());
-    if (target->has_query()) out.query = query_params(std::string(target->encoded_query()));
-    out.headers.reserve(8);
-    for (const auto& field : in) {
-        out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    out.body = std::move(in.body());
-    return out;
-}
-
-http::response<http::string_body> to_beast(response&& in, unsigned version, bool keep_alive,
-                                           bool head) {
-    http::response<http::string_body> out{static_cast<http::status>(in.status), version};
-    out.set(http::field::server, "marconi");
-    if (!in.content_type.empty()) out.set(http::field::content_type, in.content_type);
-    for (auto& [name, value] : in.headers) out.insert(name, value);
-    out.keep_alive(keep_alive);
-    if (!head) out.body() = std::move(in.body);
-    out.prepare_payload();
-    return out;
 }
 
 /// A response for a request that could not be read completely; the connection closes after.
@@ -76,22 +49,135 @@ http::response<http::string_body> reject(unsigned status, std::string_view title
     out.set(http::field::content_type, "application/json");
     out.body() = std::string("{\"title\":\"") + std::string(title) + "\",\"description\":\"" +
                  std::string(description) + "\"}";
+    add_retry_after(out);
     out.keep_alive(false);
     out.prepare_payload();
     return out;
 }
 
-net::awaitable<void> run_session(beast::tcp_stream stream, const router& router,
-                                 listener_options options) {
+/// Waiting for a request's first byte reads at most this much at once.
+constexpr std::size_t first_read_size = 8192;
+/// Over-limit connections being answered at once; beyond it they are closed unanswered, so a
+/// connection flood cannot pile up refusals.
+constexpr std::size_t max_refusing = 256;
+/// How long a refused connection gets to send its request and read the 503.
+constexpr std::chrono::seconds refuse_timeout{1};
+/// After the grace period and closing the sessions left, how long to let them unwind.
+constexpr std::chrono::milliseconds unwind_time{200};
+/// Pause after a failed accept (e.g. out of file descriptors) instead of spinning.
+constexpr std::chrono::milliseconds accept_backoff{50};
+
+/// One connection. `stream` and `idle` belong to the session's strand, `executor`, which any
+/// thread may read.
+struct session {
+    explicit session(tcp::socket socket)
+        : executor(socket.get_executor()), stream(std::move(socket)) {}
+    const net::any_io_executor executor;
+    beast::tcp_stream stream;
+    bool idle = false;  ///< waiting for the first byte of a request: safe to close on shutdown
+};
+
+/// Counts a request as in flight for as long as it lives.
+class inflight_slot {
+public:
+    inflight_slot(std::atomic<std::size_t>& count, std::size_t limit)
+        : count_(count), admitted_(count.fetch_add(1, std::memory_order_relaxed) < limit) {}
+    ~inflight_slot() { count_.fetch_sub(1, std::memory_order_relaxed); }
+    inflight_slot(const inflight_slot&) = delete;
+    inflight_slot& operator=(const inflight_slot&) = delete;
+    bool admitted() const noexcept { return admitted_; }
+
+private:
+    std::atomic<std::size_t>& count_;
+    bool admitted_;
+};
+
+}  // namespace
+
+struct listener::state {
+    state(net::io_context& io, const api::router& router, listener_options options)
+        : io(io),
+          router(router),
+          options(std::move(options)),
+          strand(net::make_strand(io)),
+          acceptor(strand),
+          drain_timer(strand) {}
+
+    net::io_context& io;
+    const api::router& router;
+    const listener_options options;
+    const net::strand<net::io_context::executor_type> strand;  ///< accept loop and drain
+    tcp::acceptor acceptor;      // on strand
+    net::steady_timer drain_timer;  // on strand: cancelled when the last session ends
+
+    std::atomic<bool> draining{false};         ///< set once, by shutdown()
+    std::atomic<std::size_t> connections{0};   ///< sessions alive
+    std::atomic<std::size_t> inflight{0};      ///< requests admitted and not yet answered
+    std::atomic<std::size_t> refusing{0};      ///< over-limit connections being answered
+
+    std::mutex sessions_mutex;
+    std::unordered_set<std::shared_ptr<session>> sessions;  // guarded by sessions_mutex
+};
+
+namespace {
+
+using state_ptr = std::shared_ptr<listener::state>;
+
+void log_exception(std::exception_ptr e, std::string_view what) {
+    if (!e) return;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        spdlog::error("{} ended by an exception: {}", what, ex.what());
+    }
+}
+
+/// True if the client has sent bytes not yet read.
+bool request_waiting(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    const auto available = stream.socket().available(ec);
+    return !ec && available > 0;
+}
+
+net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) {
+    const auto& options = self->options;
+    auto& stream = conn->stream;
     beast::flat_buffer buffer;
+    bool first = true;
     for (;;) {
+        if (buffer.size() == 0) {
+            // Between requests. Shutdown closes a connection in this state at once, and one
+            // that sees shutdown begun here just closes. (Pipelined bytes are served first.)
+            if (self->draining.load()) break;
+            conn->idle = true;
+            stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+            auto [idle_error, n] =
+                co_await stream.async_read_some(buffer.prepare(first_read_size), use_tuple);
+            conn->idle = false;
+            if (!idle_error) {
+                buffer.commit(n);
+            } else if (idle_error != net::error::operation_aborted || !request_waiting(stream)) {
+                break;  // closed, idle too long, or shutdown
+            }
+            // else: shutdown cancelled the wait as a request arrived; it gets its answer.
+        }
+        first = false;
+
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
         parser.body_limit(options.body_limit);
-        stream.expires_after(options.request_timeout);
-
-        auto [read_error, read_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        // The whole header within header_timeout of its first byte, then the body within
+        // body_timeout: a client dribbling bytes cannot hold the connection.
+        stream.expires_after(options.header_timeout);
+        auto [read_error, header_bytes] =
+            co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        if (!read_error && !parser.is_done()) {
+            stream.expires_after(options.body_timeout);
+            auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+            read_error = body_error;
+        }
         if (read_error == http::error::body_limit) {
+            stream.expires_after(options.body_timeout);
             co_await http::async_write(
                 stream,
                 reject(400, "Invalid API request",
@@ -101,6 +187,7 @@ net::awaitable<void> run_session(beast::tcp_stream stream, const router& router,
             break;
         }
         if (read_error == http::error::header_limit) {
+            stream.expires_after(options.body_timeout);
             co_await http::async_write(
                 stream, reject(431, "Request header fields too large", "Headers are too large."),
                 use_tuple);
@@ -110,59 +197,163 @@ net::awaitable<void> run_session(beast::tcp_stream stream, const router& router,
 
         auto beast_request = parser.release();
         const auto version = beast_request.version();
-        const bool keep_alive = beast_request.keep_alive();
         const bool head = beast_request.method() == http::verb::head;
+        const bool client_keep_alive = beast_request.keep_alive();
         response reply;
-        try {
-            reply = co_await router.dispatch(to_request(std::move(beast_request)));
-        } catch (const core::error& e) {
-            reply = error_response(e);
+        {
+            inflight_slot slot{self->inflight, options.max_inflight_requests};
+            if (!slot.admitted()) {
+                reply = error_response(core::error(
+                    core::errc::unavailable,
+                    "The server is busy: too many requests in progress; retry later."));
+            } else {
+                try {
+                    reply = co_await self->router.dispatch(to_request(std::move(beast_request)));
+                } catch (const core::error& e) {
+                    reply = error_response(e);
+                }
+            }
         }
+        // A request answered after shutdown began is its connection's last.
+        const bool keep_alive = client_keep_alive && !self->draining.load();
 
-        stream.expires_after(options.request_timeout);
-        auto [write_error, written] = co_await http::async_write(
-            stream, to_beast(std::move(reply), version, keep_alive, head), use_tuple);
+        auto out = to_beast(std::move(reply), version, keep_alive, head);
+        add_retry_after(out);
+        stream.expires_after(options.body_timeout);
+        auto [write_error, written] = co_await http::async_write(stream, out, use_tuple);
         if (write_error || !keep_alive) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-}  // namespace
+void session_ended(const state_ptr& self, const std::shared_ptr<session>& conn) {
+    {
+        std::lock_guard lock{self->sessions_mutex};
+        self->sessions.erase(conn);
+    }
+    if (self->connections.fetch_sub(1) == 1 && self->draining.load()) {
+        net::post(self->strand, [self] { self->drain_timer.cancel(); });
+    }
+}
 
-struct listener::state {
-    state(net::io_context& io, const api::router& router, listener_options options)
-        : io(io), router(router), options(std::move(options)), acceptor(net::make_strand(io)) {}
+/// Answers a connection over max_connections with 503 and closes it.
+net::awaitable<void> refuse_connection(state_ptr self, beast::tcp_stream stream) {
+    stream.expires_after(refuse_timeout);
+    auto [write_error, written] = co_await http::async_write(
+        stream,
+        reject(503, "Service temporarily unavailable",
+               "The server has too many open connections; retry later."),
+        use_tuple);
+    if (!write_error) {
+        // A lingering close: read (and drop) what the client sends until it closes, so that
+        // closing with its request unread does not reset the connection before it reads the 503.
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        std::array<char, 1024> sink;
+        for (;;) {
+            auto [read_error, n] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
+            if (read_error) break;
+        }
+    }
+    self->refusing.fetch_sub(1);
+}
 
-    net::io_context& io;
-    const api::router& router;
-    listener_options options;
-    tcp::acceptor acceptor;
-};
+void refuse(const state_ptr& self, tcp::socket socket) {
+    spdlog::debug("connection refused: {} connections open", self->connections.load());
+    if (self->refusing.fetch_add(1) >= max_refusing) {
+        self->refusing.fetch_sub(1);
+        return;  // the socket closes unanswered
+    }
+    auto executor = socket.get_executor();
+    net::co_spawn(executor, refuse_connection(self, beast::tcp_stream(std::move(socket))),
+                  [](std::exception_ptr e) { log_exception(e, "refusal"); });
+}
 
-namespace {
-
-net::awaitable<void> run_accept_loop(std::shared_ptr<listener::state> self) {
+net::awaitable<void> run_accept_loop(state_ptr self) {
+    net::steady_timer backoff{self->strand};
     for (;;) {
         auto [ec, socket] = co_await self->acceptor.async_accept(net::make_strand(self->io), use_tuple);
         if (ec == net::error::operation_aborted || !self->acceptor.is_open()) co_return;
         if (ec) {
             spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors
+            backoff.expires_after(accept_backoff);
+            co_await backoff.async_wait(use_tuple);
             continue;
         }
-        socket.set_option(tcp::no_delay(true));
-        auto executor = socket.get_executor();
-        net::co_spawn(executor,
-                      run_session(beast::tcp_stream(std::move(socket)), self->router, self->options),
-                      [](std::exception_ptr e) {
-                          if (!e) return;
-                          try {
-                              std::rethrow_exception(e);
-                          } catch (const std::exception& ex) {
-                              spdlog::error("session ended by an exception: {}", ex.what());
-                          }
-                      });
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        if (self->connections.load() >= self->options.max_connections) {
+            refuse(self, std::move(socket));
+            continue;
+        }
+        self->connections.fetch_add(1);
+        auto conn = std::make_shared<session>(std::move(socket));
+        {
+            std::lock_guard lock{self->sessions_mutex};
+            self->sessions.insert(conn);
+        }
+        net::co_spawn(conn->executor, run_session(self, conn), [self, conn](std::exception_ptr e) {
+            log_exception(e, "session");
+            session_ended(self, conn);
+        });
     }
+}
+
+enum class close_mode { idle, all };
+
+/// Cancels the idle sessions' reads (they then close), or closes every session's socket.
+/// Runs each close on the session's own strand.
+void close_sessions(listener::state& self, close_mode mode) {
+    std::vector<std::shared_ptr<session>> open;
+    {
+        std::lock_guard lock{self.sessions_mutex};
+        open.assign(self.sessions.begin(), self.sessions.end());
+    }
+    for (auto& conn : open) {
+        auto executor = conn->executor;
+        net::post(executor, [conn = std::move(conn), mode] {
+            if (mode == close_mode::all) {
+                conn->stream.close();
+            } else if (conn->idle) {
+                conn->stream.cancel();
+            }
+        });
+    }
+}
+
+/// Runs on the listener's strand. Returns the number of sessions left after the grace period.
+net::awaitable<std::size_t> drain(state_ptr self, std::chrono::milliseconds grace) {
+    const auto started = std::chrono::steady_clock::now();
+    // Total cancellation: no more accepts, idle connections close. Sessions see `draining`
+    // before they next wait for a request, so none slips back into idle unseen.
+    self->draining.store(true);
+    beast::error_code ignored;
+    self->acceptor.close(ignored);
+    close_sessions(*self, close_mode::idle);
+
+    // The last session to end cancels the timer.
+    const auto deadline = started + grace;
+    while (self->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        self->drain_timer.expires_at(deadline);
+        co_await self->drain_timer.async_wait(use_tuple);
+    }
+    const auto left = self->connections.load();
+    if (left > 0) {
+        // Terminal cancellation: whatever is still open is closed mid-request.
+        spdlog::warn("shutdown: grace period over, closing {} connections", left);
+        close_sessions(*self, close_mode::all);
+        const auto unwind_deadline = std::chrono::steady_clock::now() + unwind_time;
+        while (self->connections.load() > 0 &&
+               std::chrono::steady_clock::now() < unwind_deadline) {
+            self->drain_timer.expires_at(unwind_deadline);
+            co_await self->drain_timer.async_wait(use_tuple);
+        }
+    }
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    spdlog::info("shutdown: connections drained in {} ms ({} cut off)", elapsed.count(), left);
+    co_return left;
 }
 
 }  // namespace
@@ -179,14 +370,23 @@ void listener::start() {
     acceptor.set_option(net::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen(net::socket_base::max_listen_connections);
-    net::co_spawn(acceptor.get_executor(), run_accept_loop(state_), net::detached);
+    net::co_spawn(state_->strand, run_accept_loop(state_),
+                  [](std::exception_ptr e) { log_exception(e, "accept loop"); });
 }
 
 void listener::stop() {
-    net::post(state_->acceptor.get_executor(), [self = state_] {
+    net::post(state_->strand, [self = state_] {
         beast::error_code ignored;
         self->acceptor.close(ignored);
     });
+}
+
+void listener::shutdown(std::chrono::milliseconds grace, std::function<void(std::size_t)> done) {
+    net::co_spawn(state_->strand, drain(state_, grace),
+                  [done = std::move(done)](std::exception_ptr e, std::size_t left) {
+                      log_exception(e, "shutdown");
+                      done(left);
+                  });
 }
 
 net::ip::tcp::endpoint listener::local_endpoint() const {

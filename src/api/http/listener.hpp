@@ -1,11 +1,13 @@
 // Marconi. The HTTP/1.1 listener: accepts connections and runs one session coroutine per
-// connection, each on its own strand, reading requests into api::request for the router.
+// connection, each on its own strand, reading requests into api::request for the router. It
+// also enforces the connection limits and timeouts, and drains the sessions on shutdown.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,11 +20,23 @@ struct listener_options {
     std::uint16_t port = 8888;
     std::size_t body_limit = 1 << 20;     ///< larger bodies get 400 and the connection closes
     std::size_t header_limit = 16 << 10;  ///< larger headers get 431 and the connection closes
-    std::chrono::seconds request_timeout{30};  ///< to receive one whole request, and idle time
+    /// To receive a request's headers, counted from their first byte (a new connection must
+    /// send its first request within this too). Cuts off clients dribbling header bytes.
+    std::chrono::seconds header_timeout{10};
+    /// To receive a request's body once its headers are in, and to send a response.
+    std::chrono::seconds body_timeout{30};
+    /// How long a keep-alive connection may wait for its next request.
+    std::chrono::seconds idle_timeout{60};
+    /// Open connections; a connection beyond it gets 503 + Retry-After and is closed.
+    std::size_t max_connections = 10000;
+    /// Requests dispatched at once; a request beyond it gets 503 + Retry-After.
+    std::size_t max_inflight_requests = 4096;
 };
 
-/// Owns the acceptor. start() and stop() are called from the thread that owns the app; the
-/// accept loop and sessions run on the io_context's threads. `router` must outlive it.
+/// Owns the acceptor and the registry of open sessions. start(), stop() and shutdown() may be
+/// called from any thread. The accept loop and shutdown's drain run on the listener's strand;
+/// each session runs on its own strand. `router` must outlive it. Every 503 the listener
+/// sends carries `Retry-After: 1`.
 class listener {
 public:
     listener(net::io_context& io, const router& router, listener_options options);
@@ -30,11 +44,17 @@ public:
 
     /// Binds and starts accepting; throws std::system_error when the address is unusable.
     void start();
-    /// Stops accepting new connections; sessions finish their current request.
+    /// Stops accepting new connections; open sessions carry on (see shutdown()).
     void stop();
+    /// Graceful shutdown; call once. Stops accepting and closes idle connections at once.
+    /// Requests already being read or processed finish, and their responses carry
+    /// `Connection: close`. When the last session ends, or after `grace`, calls `done` with the
+    /// number of sessions still open, which are then closed (their responses are lost).
+    /// `done` runs on the listener's strand.
+    void shutdown(std::chrono::milliseconds grace, std::function<void(std::size_t)> done);
     net::ip::tcp::endpoint local_endpoint() const;
 
-    /// Shared with the accept loop, which may outlive this object briefly after stop().
+    /// Shared with the accept loop and the sessions, which may outlive this object briefly.
     struct state;
 
 private:

@@ -7,8 +7,12 @@
 
 namespace marconi::storage::sqlite {
 
-group_commit_writer::group_commit_writer(std::unique_ptr<connection> conn, std::size_t max_batch)
-    : conn_(std::move(conn)), max_batch_(max_batch), thread_([this] { run(); }) {}
+group_commit_writer::group_commit_writer(std::unique_ptr<connection> conn, std::size_t max_batch,
+                                         std::size_t max_pending)
+    : conn_(std::move(conn)),
+      max_batch_(max_batch),
+      max_pending_(max_pending),
+      thread_([this] { run(); }) {}
 
 group_commit_writer::~group_commit_writer() {
     {
@@ -20,9 +24,22 @@ group_commit_writer::~group_commit_writer() {
 }
 
 void group_commit_writer::enqueue(std::unique_ptr<job> work) {
+    bool queued = false;
     {
         std::lock_guard lock{mutex_};
-        pending_.push_back(std::move(work));
+        if (pending_.size() < max_pending_) {
+            pending_.push_back(std::move(work));
+            queued = true;
+        }
+    }
+    if (!queued) {
+        // Full: fail fast. complete() posts to the caller's executor, so this never resumes
+        // the caller inside enqueue().
+        ++rejected_;
+        work->fail(std::make_exception_ptr(core::error{
+            core::errc::unavailable, "The server is busy: too many pending writes; retry later."}));
+        work->complete();
+        return;
     }
     wake_.notify_one();
 }

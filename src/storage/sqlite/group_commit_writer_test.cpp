@@ -151,6 +151,27 @@ TEST_F(group_commit_writer_test, a_failed_commit_fails_every_job_of_the_batch) {
     EXPECT_EQ(rows(), 1);
 }
 
+TEST_F(group_commit_writer_test, a_full_queue_fails_new_jobs_at_once_with_unavailable) {
+    writer_ = std::make_unique<group_commit_writer>(
+        std::make_unique<connection>(path_, connection::access::read_write), 512, 2);
+    auto [gate, blocker] = block_writer();  // running, so not pending
+    auto first = submit(insert(1));
+    auto second = submit(insert(2));
+    auto refused = submit(insert(3));
+    // Failed inside enqueue(), while the writer is still blocked.
+    ASSERT_EQ(refused.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    EXPECT_EQ(code_of(refused.get()), core::errc::unavailable);
+    EXPECT_EQ(writer_->rejected(), 1);
+    gate.set_value();
+    EXPECT_FALSE(blocker.get());
+    EXPECT_FALSE(first.get());
+    EXPECT_FALSE(second.get());
+    EXPECT_EQ(rows(), 2);
+    // Room again once the queue drains.
+    EXPECT_FALSE(submit(insert(4)).get());
+    EXPECT_EQ(rows(), 3);
+}
+
 net::awaitable<std::thread::id> insert_and_report_thread(group_commit_writer& writer) {
     co_await async_run(writer, [](connection& conn) {
         conn.prepare("INSERT INTO t (x) VALUES (99)").run();
