@@ -1,6 +1,9 @@
 # Marconi: a thin wrapper over scripts/setup.sh, CMake, ctest and pytest.
 #   make run    set up, build, start the server on 127.0.0.1:8888 (SQLite under ./marconi-data)
-#   make test   set up, build, run the unit and conformance tests (ctest) and the e2e suite (pytest)
+#   make test   set up, build, run the unit and conformance tests (ctest), the e2e suite (pytest)
+#               and the reliability checks
+#   make reliability  crash safety under SIGKILL and a 30 s soak (tests/reliability); part of make test
+#   make soak   the soak alone for SOAK_SECONDS (default 600): RSS and open fds must stay flat
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
 PYTHON     ?= /usr/bin/python3
@@ -21,11 +24,12 @@ build: configure
 run: build
 	./$(MARCONI) serve $(ARGS)
 
-# Runs both suites even if the first fails, and fails if either failed.
+# Runs every suite even if an earlier one fails, and fails if any failed.
 test: build
 	@rc=0; \
 	$(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory e2e || rc=1; \
+	$(MAKE) --no-print-directory reliability || rc=1; \
 	exit $$rc
 
 unit:
@@ -33,6 +37,19 @@ unit:
 
 e2e:
 	MARCONI_BIN=$(abspath $(MARCONI)) $(PYTHON) -m pytest tests/e2e -q
+
+# Crash safety (SIGKILL loop, sync=full and sync=normal) and a short soak; -s shows their counts.
+RELIABILITY_SOAK_SECONDS ?= 30
+SOAK_SECONDS ?= 600
+.PHONY: reliability soak
+reliability:
+	MARCONI_BIN=$(abspath $(MARCONI)) MARCONI_SOAK_SECONDS=$(RELIABILITY_SOAK_SECONDS) \
+	    $(PYTHON) -m pytest tests/reliability -q -s
+
+# The soak alone, for SOAK_SECONDS (RSS and open fds must stay flat).
+soak:
+	MARCONI_BIN=$(abspath $(MARCONI)) MARCONI_SOAK_SECONDS=$(SOAK_SECONDS) \
+	    $(PYTHON) -m pytest tests/reliability/test_soak.py -q -s
 
 clean:
 	rm -rf $(BUILD_DIR)
