@@ -4,6 +4,7 @@
 #               and the reliability checks
 #   make reliability  crash safety under SIGKILL and a 30 s soak (tests/reliability); part of make test
 #   make soak   the soak alone for SOAK_SECONDS (default 600): RSS and open fds must stay flat
+#   make bench  load scenarios and micro-benchmarks on a Release build (docs/performance.md)
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
 PYTHON     ?= /usr/bin/python3
@@ -50,6 +51,27 @@ reliability:
 soak:
 	MARCONI_BIN=$(abspath $(MARCONI)) MARCONI_SOAK_SECONDS=$(SOAK_SECONDS) \
 	    $(PYTHON) -m pytest tests/reliability/test_soak.py -q -s
+
+# Load benchmarks (bench/, docs/performance.md) on a Release build of their own, so the test
+# build is never reconfigured. `make bench` prints the micro-benchmark table, then runs every load
+# scenario (3 runs x 10 s: ~10 minutes).
+#   make bench BENCH_ARGS=--quick   1 run x 2 s each, 10,000 queues: a smoke test (~2 minutes)
+#   make bench-zaqar                the same scenarios against Zaqar 15 too (apt-get installs it)
+BENCH_ARGS      ?=
+BENCH_BUILD_DIR ?= build-release
+MICRO_BENCH     := $(BENCH_BUILD_DIR)/bench/micro/marconi-micro-bench
+
+.PHONY: bench bench-build bench-zaqar
+
+bench-build:
+	@$(MAKE) --no-print-directory build BUILD_DIR=$(BENCH_BUILD_DIR) BUILD_TYPE=Release
+
+bench: bench-build
+	$(MICRO_BENCH) --benchmark_min_time=0.5
+	$(PYTHON) bench/run_scenarios.py --build-dir $(BENCH_BUILD_DIR) $(BENCH_ARGS)
+
+bench-zaqar: bench-build
+	$(PYTHON) bench/run_scenarios.py --build-dir $(BENCH_BUILD_DIR) --with-zaqar $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)
