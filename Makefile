@@ -1,17 +1,29 @@
 # Marconi: a thin wrapper over scripts/setup.sh, CMake, ctest and pytest.
 #   make run    set up, build, start the server on 127.0.0.1:8888 (SQLite under ./marconi-data)
-#   make test   set up, build, run the unit and conformance tests (ctest), the e2e suite (pytest)
-#               and the reliability checks
+#   make test   set up, build, run the unit and conformance tests (ctest) and the e2e suite (pytest),
+#               then the same under ASan+UBSan (make asan), then each fuzz target briefly (make fuzz)
+#   make asan   clang ASan+UBSan build in $(ASAN_BUILD_DIR): ctest and e2e with leak checks
+#   make fuzz   libFuzzer build in $(FUZZ_BUILD_DIR): each target for FUZZ_SECONDS (fuzz/README.md)
+#   make fuzz-long  the same for 600 s per target
 #   make reliability  crash safety under SIGKILL and a 30 s soak (tests/reliability); part of make test
 #   make soak   the soak alone for SOAK_SECONDS (default 600): RSS and open fds must stay flat
-#   make bench  load scenarios and micro-benchmarks on a Release build (docs/performance.md)
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
 PYTHON     ?= /usr/bin/python3
 MARCONI    := $(BUILD_DIR)/src/app/marconi
 ARGS       ?=
+ASAN_BUILD_DIR ?= build-asan
+ASAN_BUILD_TYPE ?= Debug
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS   ?= 30
+FUZZ_TARGETS   := http_request bodies
+# Sanitizer runtime options for every sanitized run (STYLE.md section 10); LSan reads
+# fuzz/lsan.supp, where each suppression says why it is there.
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                 LSAN_OPTIONS=suppressions=$(abspath fuzz/lsan.supp):print_suppressions=0
 
-.PHONY: setup configure build run test unit e2e clean
+.PHONY: setup configure build run test unit e2e clean asan asan-build fuzz fuzz-build fuzz-long
 
 setup:
 	bash scripts/setup.sh
@@ -31,6 +43,8 @@ test: build
 	$(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory e2e || rc=1; \
 	$(MAKE) --no-print-directory reliability || rc=1; \
+	$(MAKE) --no-print-directory asan || rc=1; \
+	$(MAKE) --no-print-directory fuzz || rc=1; \
 	exit $$rc
 
 unit:
@@ -51,6 +65,36 @@ reliability:
 soak:
 	MARCONI_BIN=$(abspath $(MARCONI)) MARCONI_SOAK_SECONDS=$(SOAK_SECONDS) \
 	    $(PYTHON) -m pytest tests/reliability/test_soak.py -q -s
+
+# ASan+UBSan with clang (a build dir configured earlier keeps its compiler).
+asan-build: setup
+	CC=clang CXX=clang++ cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja \
+	    -DCMAKE_BUILD_TYPE=$(ASAN_BUILD_TYPE) -DMARCONI_SANITIZE=ON -DMARCONI_BUILD_MICRO_BENCH=OFF
+	cmake --build $(ASAN_BUILD_DIR)
+
+asan: asan-build
+	@echo "== ASan+UBSan: ctest and e2e ($(ASAN_BUILD_DIR))"
+	@rc=0; \
+	$(SANITIZER_ENV) $(MAKE) --no-print-directory unit BUILD_DIR=$(ASAN_BUILD_DIR) || rc=1; \
+	$(SANITIZER_ENV) $(MAKE) --no-print-directory e2e BUILD_DIR=$(ASAN_BUILD_DIR) || rc=1; \
+	exit $$rc
+
+# libFuzzer targets (clang only); the libraries carry coverage and ASan+UBSan, no tests.
+fuzz-build: setup
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DMARCONI_FUZZ=ON -DMARCONI_BUILD_TESTS=OFF -DMARCONI_BUILD_MICRO_BENCH=OFF
+	cmake --build $(FUZZ_BUILD_DIR) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+
+# Each target for FUZZ_SECONDS; prints "fuzz: <target> N runs, K crashes" per target.
+fuzz: fuzz-build
+	@rc=0; \
+	for target in $(FUZZ_TARGETS); do \
+	    bash fuzz/run.sh $(FUZZ_BUILD_DIR) $$target $(FUZZ_SECONDS) || rc=1; \
+	done; \
+	exit $$rc
+
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 
 # Load benchmarks (bench/, docs/performance.md) on a Release build of their own, so the test
 # build is never reconfigured. `make bench` prints the micro-benchmark table, then runs every load

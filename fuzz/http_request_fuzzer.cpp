@@ -1,0 +1,259 @@
+// Marconi. Fuzz target: raw bytes on a connection -> Beast's request parser (the server's header
+// and body limits) -> api::request -> router::dispatch over the real SQLite driver (in memory)
+// and the v2 routes, in admin mode. Up to 8 pipelined requests per input, as on a keep-alive
+// connection. Every answer must be a known status; a body must be JSON with Content-Type
+// application/json(-home); 1xx/204/304 carry none; no 500 (an unexpected exception); and the Beast
+// response the listener would write must serialize and parse back to the same status and body.
+//
+// One driver, router and io_context per process (each `sqlite://:memory:` driver is a file in
+// /dev/shm), so the store keeps what earlier inputs wrote. The manual clock moves 1 s per
+// request; every 1024 inputs it jumps 15 days and the GC sweeps, so the store stays small.
+//
+//
+// Message and claim ids are random, so the harness substitutes "$M" and "$C" in a request target
+// with the last message and claim id an earlier answer of the same input mentioned.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/parse.hpp>
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "api/codec/error_mapping.hpp"
+#include "api/http/beast_adapter.hpp"
+#include "api/http/listener.hpp"
+#include "api/http/router.hpp"
+#include "common/clock.hpp"
+#include "core/services.hpp"
+#include "fuzz_support.hpp"
+#include "storage/make_driver.hpp"
+
+namespace marconi::fuzz {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+namespace net = boost::asio;
+
+namespace {
+
+constexpr int max_requests_per_input = 8;
+constexpr unsigned inputs_per_sweep = 1024;
+
+/// The server's composition (app/server_app.cpp), once per process.
+struct environment {
+    net::io_context io{1};
+    manual_clock clock;
+    core::limits limits;
+    api::listener_options listener;
+    std::unique_ptr<storage::data_driver> driver;
+    std::unique_ptr<core::services> services;
+    std::unique_ptr<api::router> router;
+    unsigned inputs = 0;
+
+    environment() {
+        storage::driver_options options;
+        options.uri = "sqlite://:memory:";
+        options.read_threads = 1;
+        driver = storage::make_driver(options, clock);
+        // core::services gains a clock argument in the working tree; accept both forms until
+        // that change is committed, then keep the three-argument one.
+        if constexpr (std::is_constructible_v<core::services, storage::data_driver&,
+                                              const core::limits&, const marconi::clock&>) {
+            services = std::make_unique<core::services>(*driver, limits, clock);
+        } else {
+            services = std::make_unique<core::services>(*driver, limits);
+        }
+        router = std::make_unique<api::router>(api::v2_routes(), *services, clock, true);
+        // As server_app's listener_options_from: the largest body any route accepts.
+        listener.body_limit = static_cast<std::size_t>(
+            std::max(limits.max_messages_post_size, limits.max_queue_metadata));
+    }
+    ~environment() {
+        router.reset();
+        services.reset();
+        driver.reset();  // drains the driver's threads and deletes the /dev/shm file
+    }
+
+    template <class T>
+    T run(net::awaitable<T> task) {
+        auto result = net::co_spawn(io, std::move(task), net::use_future);
+        io.restart();
+        io.run();
+        return result.get();
+    }
+};
+
+environment& env() {
+    static environment instance;
+    return instance;
+}
+
+bool is_token_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+void check_header(const std::string& name, const std::string& value) {
+    check(!name.empty(), "response header name is empty");
+    for (char c : name) check(is_token_char(c), "response header name is not a token", name);
+    for (char c : value) {
+        check(c != '\r' && c != '\n' && c != '\0', "response header value has CR, LF or NUL",
+              name + ": " + value);
+    }
+}
+
+void check_response(const api::response& reply, const std::string& context) {
+    const auto status = http::int_to_status(reply.status);
+    check(reply.status >= 100 && reply.status <= 599 && status != http::status::unknown,
+          "unknown response status", std::to_string(reply.status) + " for " + context);
+    check(reply.status != 500, "500: an unexpected exception reached the router",
+          context + " -> " + reply.body);
+    const bool bodiless = reply.status < 200 || reply.status == 204 || reply.status == 304;
+    if (reply.content_type.empty()) {
+        check(reply.body.empty(), "body without Content-Type", context);
+    } else {
+        // application/json, or application/json-home for GET /v2.
+        check(reply.content_type.starts_with("application/json"),
+              "Content-Type is not application/json", reply.content_type);
+        check(!bodiless || reply.body.empty(), "1xx/204/304 response with a body", context);
+        if (!reply.body.empty()) {
+            beast::error_code ec;
+            json::parse(reply.body, ec);
+            check(!ec, "response body is not JSON", context + " -> " + reply.body);
+        }
+    }
+    if (reply.status >= 400) {
+        check(!reply.body.empty(), "error response without a body", context);
+    }
+    for (const auto& [name, value] : reply.headers) check_header(name, value);
+}
+
+/// What the listener writes must read back as the same response.
+void check_wire_form(api::response reply, unsigned version, bool keep_alive, bool head) {
+    const auto status = reply.status;
+    const auto body = head ? std::string{} : reply.body;
+    std::ostringstream wire;
+    wire << api::to_beast(std::move(reply), version, keep_alive, head);
+    const std::string text = wire.str();
+
+    http::response_parser<http::string_body> parser;
+    parser.skip(head);
+    parser.eager(true);
+    beast::error_code ec;
+    std::size_t used = parser.put(net::buffer(text), ec);
+    if (!ec && !parser.is_done()) {
+        used += parser.put(net::buffer(text.data() + used, text.size() - used), ec);
+    }
+    if (ec == http::error::need_more || (!ec && !parser.is_done())) parser.put_eof(ec);
+    check(!ec && parser.is_done(), "serialized response does not parse back",
+          ec.message() + "\n" + text);
+    check(parser.get().result_int() == status, "serialized response changed its status", text);
+    check(parser.get().body() == body, "serialized response changed its body", text);
+}
+
+/// The last "/messages/<id>" or "/claims/<id>" an answer mentions.
+void remember_ids(const api::response& reply, std::string& message_id, std::string& claim_id) {
+    auto scan = [](std::string_view text, std::string_view marker, std::string& out) {
+        for (auto at = text.find(marker); at != std::string_view::npos;
+             at = text.find(marker, at + 1)) {
+            auto end = at + marker.size();
+            while (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end]))) ++end;
+            if (end > at + marker.size()) out = text.substr(at + marker.size(), end - at - marker.size());
+        }
+    };
+    scan(reply.body, "/messages/", message_id);
+    scan(reply.body, "/claims/", claim_id);
+    for (const auto& [name, value] : reply.headers) {
+        scan(value, "/messages/", message_id);
+        scan(value, "/claims/", claim_id);
+    }
+}
+
+std::string substitute_ids(std::string_view target, const std::string& message_id,
+                           const std::string& claim_id) {
+    std::string out;
+    for (std::size_t i = 0; i < target.size(); ++i) {
+        if (target[i] == '$' && i + 1 < target.size() && (target[i + 1] == 'M' || target[i + 1] == 'C')) {
+            out += target[i + 1] == 'M' ? message_id : claim_id;
+            ++i;
+        } else {
+            out += target[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int http_request_one_input(const std::uint8_t* data, std::size_t size) {
+    auto& e = env();
+    if (++e.inputs % inputs_per_sweep == 0) {
+        e.clock.advance(std::chrono::hours{24 * 15});  // past every ttl, grace and delay
+        e.run(e.driver->collect_garbage());
+    }
+
+    net::const_buffer rest{data, size};
+    std::string message_id = "0";
+    std::string claim_id = "0";
+    for (int n = 0; n < max_requests_per_input && rest.size() > 0; ++n) {
+        // As listener.cpp's run_session: a fresh parser per request, the server's limits.
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(e.listener.header_limit));
+        parser.body_limit(e.listener.body_limit);
+        parser.eager(true);
+        beast::error_code ec;
+        while (!parser.is_done() && rest.size() > 0) {
+            const auto used = parser.put(rest, ec);
+            rest += used;
+            if (ec == http::error::need_more) {
+                ec = {};
+                if (used == 0) break;  // the rest is an incomplete request
+                continue;
+            }
+            if (ec) break;
+        }
+        if (!ec && !parser.is_done()) parser.put_eof(ec);  // the peer closed
+        // body_limit -> 400 and header_limit -> 431 are fixed answers; the connection closes.
+        if (ec || !parser.is_done()) break;
+
+        auto request = parser.release();
+        request.target(substitute_ids(request.target(), message_id, claim_id));
+        const std::string context = std::string(request.method_string()) + " " +
+                                    std::string(request.target());
+        const auto version = request.version();
+        const bool keep_alive = request.keep_alive();
+        const bool head = request.method() == http::verb::head;
+
+        api::response reply;
+        try {
+            reply = e.run(e.router->dispatch(api::to_request(std::move(request))));
+        } catch (const core::error& error) {  // to_request: a target not in origin form
+            reply = api::error_response(error);
+        }
+        e.clock.advance(std::chrono::seconds{1});
+
+        check_response(reply, context);
+        remember_ids(reply, message_id, claim_id);
+        check_wire_form(std::move(reply), version, keep_alive, head);
+        if (!keep_alive) break;
+    }
+    return 0;
+}
+
+}  // namespace marconi::fuzz
+
+MARCONI_FUZZ_ENTRY_POINT(http_request_one_input)
