@@ -224,31 +224,20 @@ void bm_http_parse_post10(benchmark::State& state) {
 }
 BENCHMARK(bm_http_parse_post10);
 
-/// Parse + route match + Zaqar header checks + HEAD /v2/ping handler: no storage involved.
-void bm_parse_route_head_ping(benchmark::State& state) {
+/// Parse + route match + Zaqar header checks + the ping handler. Neither method touches storage:
+/// GET answers from the storage probe's flag, HEAD always 204.
+void bm_parse_route_ping(benchmark::State& state, const char* method) {
     auto s = memory_stack();
     net::io_context io;
-    const auto raw = raw_request("HEAD", "/v2/ping", "");
+    const auto raw = raw_request(method, "/v2/ping", "");
     for (auto _ : state) {
         auto reply = run(io, s->router.dispatch(parse_raw(raw)));
         benchmark::DoNotOptimize(reply);
     }
     check_status(state, run(io, s->router.dispatch(parse_raw(raw))), 204);
 }
-BENCHMARK(bm_parse_route_head_ping)->UseRealTime();
-
-/// GET /v2/ping: as above plus the driver ping, a round trip through a SQLite reader thread.
-void bm_parse_route_get_ping(benchmark::State& state) {
-    auto s = memory_stack();
-    net::io_context io;
-    const auto raw = raw_request("GET", "/v2/ping", "");
-    for (auto _ : state) {
-        auto reply = run(io, s->router.dispatch(parse_raw(raw)));
-        benchmark::DoNotOptimize(reply);
-    }
-    check_status(state, run(io, s->router.dispatch(parse_raw(raw))), 204);
-}
-BENCHMARK(bm_parse_route_get_ping)->UseRealTime();
+BENCHMARK_CAPTURE(bm_parse_route_ping, head, "HEAD")->UseRealTime();
+BENCHMARK_CAPTURE(bm_parse_route_ping, get, "GET")->UseRealTime();
 
 /// Parse + route + POST of 10 messages into SQLite in RAM (sync off): the whole request path
 /// minus the socket and fsync. One writer round trip per iteration (no concurrency to group).
