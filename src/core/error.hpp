@@ -21,6 +21,7 @@ enum class errc {
     message_not_claimed,  ///< delete with a claim id while the message is not claimed
     message_claimed,      ///< delete without a claim id while the message is claimed (403)
     conflict,             ///< JSON-patch on a missing key, duplicate resource
+    headers_too_large,    ///< request headers over the transport's limit (431)
     route_not_found,      ///< no route for the path
     method_not_allowed,   ///< path known, method not
     unavailable,          ///< storage failure; the client should retry (503)

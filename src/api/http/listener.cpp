@@ -41,17 +41,12 @@ void add_retry_after(http::response<http::string_body>& out) {
     }
 }
 
-/// A response for a request that could not be read completely; the connection closes after.
-http::response<http::string_body> reject(unsigned status, std::string_view title,
-                                         std::string_view description) {
-    http::response<http::string_body> out{static_cast<http::status>(status), 11};
-    out.set(http::field::server, "marconi");
-    out.set(http::field::content_type, "application/json");
-    out.body() = std::string("{\"title\":\"") + std::string(title) + "\",\"description\":\"" +
-                 std::string(description) + "\"}";
+/// The answer to a request that could not be read completely, rendered like every other error;
+/// the connection closes after it.
+http::response<http::string_body> reject(core::errc code, std::string description) {
+    auto out = to_beast(error_response(core::error(code, std::move(description))), 11,
+                        /*keep_alive=*/false, /*head=*/false);
     add_retry_after(out);
-    out.keep_alive(false);
-    out.prepare_payload();
     return out;
 }
 
@@ -180,7 +175,7 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) 
             stream.expires_after(options.body_timeout);
             co_await http::async_write(
                 stream,
-                reject(400, "Invalid API request",
+                reject(core::errc::invalid_request,
                        "Request body is too large: the limit is " +
                            std::to_string(options.body_limit) + " bytes."),
                 use_tuple);
@@ -189,7 +184,7 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) 
         if (read_error == http::error::header_limit) {
             stream.expires_after(options.body_timeout);
             co_await http::async_write(
-                stream, reject(431, "Request header fields too large", "Headers are too large."),
+                stream, reject(core::errc::headers_too_large, "Headers are too large."),
                 use_tuple);
             break;
         }
@@ -242,8 +237,7 @@ net::awaitable<void> refuse_connection(state_ptr self, beast::tcp_stream stream)
     stream.expires_after(refuse_timeout);
     auto [write_error, written] = co_await http::async_write(
         stream,
-        reject(503, "Service temporarily unavailable",
-               "The server has too many open connections; retry later."),
+        reject(core::errc::unavailable, "The server has too many open connections; retry later."),
         use_tuple);
     if (!write_error) {
         // A lingering close: read (and drop) what the client sends until it closes, so that
