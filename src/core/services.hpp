@@ -50,10 +50,13 @@ public:
     /// from the cache when possible: posts and claims call this on every request.
     net::awaitable<std::shared_ptr<const cached_queue>> cached(queue_address queue);
 
-    /// Metadata as shown to clients: stored keys plus reserved defaults.
-    boost::json::object with_defaults(boost::json::object metadata) const;
+    /// A stored record's metadata as clients see it: stored keys plus reserved defaults.
+    boost::json::object shown_metadata(const queue_record& record) const;
 
 private:
+    /// The queue's record; throws queue_not_found.
+    net::awaitable<queue_record> existing(queue_address queue);
+
     /// Bounds how long a metadata change made by another process can go unseen here.
     static constexpr std::chrono::milliseconds cache_max_age{5000};
     static constexpr std::size_t cache_capacity = 16384;

@@ -67,7 +67,7 @@ net::awaitable<response> list_queues(request_context& ctx, const request& req) {
     for (const auto& record : page) {
         json::object item{{"name", record.name.value()}, {"href", queue_path(record.name)}};
         if (detailed) {
-            item["metadata"] = queues.with_defaults(json::parse(record.metadata_json).as_object());
+            item["metadata"] = queues.shown_metadata(record);
         }
         items.push_back(std::move(item));
     }
