@@ -1,6 +1,8 @@
 // Marconi. Storage URI -> driver; the only place that switches on driver names.
 #include "storage/make_driver.hpp"
 
+#include "storage/redis/redis_driver.hpp"
+#include "storage/redis/redis_uri.hpp"
 #include "storage/sqlite/sqlite_driver.hpp"
 
 #include <unistd.h>
@@ -16,6 +18,7 @@ namespace {
 
 constexpr std::string_view sqlite_scheme = "sqlite://";
 constexpr std::string_view sqlite_memory = ":memory:";
+constexpr std::string_view redis_prefix = "redis";  // redis:// and redis+cluster://
 
 /// `sqlite://:memory:` is a throwaway file in RAM (/dev/shm when present): unlike SQLite's own
 /// :memory: it works with separate writer and reader connections in WAL mode, so it behaves
@@ -67,8 +70,15 @@ std::unique_ptr<data_driver> make_driver(const driver_options& options, const cl
     if (uri.starts_with(sqlite_scheme)) {
         return make_sqlite(uri.substr(sqlite_scheme.size()), options, clock);
     }
+    if (uri.starts_with(redis_prefix)) {
+        try {
+            return std::make_unique<redis::redis_driver>(redis::parse_uri(uri), clock);
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(e.what());
+        }
+    }
     throw std::runtime_error("unknown storage URI scheme in '" + options.uri +
-                             "' (this build supports sqlite://)");
+                             "' (this build supports sqlite://, redis:// and redis+cluster://)");
 }
 
 }  // namespace marconi::storage

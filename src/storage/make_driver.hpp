@@ -19,7 +19,8 @@ struct driver_options {
     int read_threads = 2;
 };
 
-/// Opens the driver the URI's scheme names (`sqlite:///path`, `sqlite://:memory:`).
+/// Opens the driver the URI's scheme names (`sqlite:///path`, `sqlite://:memory:`,
+/// `redis://host:port/db`, `redis+cluster://host:port,...`).
 /// Throws std::runtime_error with a clear message when the URI or the store is unusable.
 std::unique_ptr<data_driver> make_driver(const driver_options& options, const clock& clock);
 

@@ -21,9 +21,15 @@ std::string error_text(const std::string& uri) {
 }
 
 TEST(make_driver, unknown_scheme_is_rejected) {
-    EXPECT_NE(error_text("redis://localhost").find("unknown storage URI scheme"),
+    EXPECT_NE(error_text("mongodb://localhost").find("unknown storage URI scheme"),
               std::string::npos);
     EXPECT_NE(error_text("/tmp/x.db").find("unknown storage URI scheme"), std::string::npos);
+}
+
+TEST(make_driver, bad_redis_uri_is_rejected_with_the_reason) {
+    EXPECT_NE(error_text("redis://host:port").find("invalid Redis storage URI"),
+              std::string::npos);
+    EXPECT_NE(error_text("redis+cluster://a:1/2").find("only database 0"), std::string::npos);
 }
 
 TEST(make_driver, sqlite_uri_without_a_path_is_rejected) {

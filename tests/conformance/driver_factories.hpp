@@ -9,8 +9,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace marconi::conformance {
@@ -58,9 +61,55 @@ private:
     std::filesystem::path dir_;
 };
 
-using driver_types = ::testing::Types<sqlite_memory_factory, sqlite_file_factory>;
+/// A Redis server the ctest fixture started (tests/support/redis_servers.py): its URI file in
+/// $MARCONI_TEST_REDIS_DIR. Each factory gets its own key prefix, so tests running at the same
+/// time on the same server never see each other's data; open() again reopens the same data.
+template <const char* UriFile>
+class redis_factory {
+public:
+    redis_factory()
+        : prefix_("t" + std::to_string(::getpid()) + "x" + std::to_string(counter_++)) {}
+
+    std::unique_ptr<storage::data_driver> open(const clock& clock) {
+        storage::driver_options options;
+        options.uri = server_uri() + "?prefix=" + prefix_;
+        return storage::make_driver(options, clock);
+    }
+
+private:
+    static std::string server_uri() {
+        const char* dir = std::getenv("MARCONI_TEST_REDIS_DIR");
+        if (dir == nullptr) {
+            throw std::runtime_error("MARCONI_TEST_REDIS_DIR is not set: run the suite with "
+                                     "ctest, whose redis_servers fixture starts the servers");
+        }
+        std::ifstream in{std::filesystem::path{dir} / UriFile};
+        std::string uri;
+        if (!(in >> uri)) {
+            throw std::runtime_error(std::string{"no Redis URI in "} + dir + "/" + UriFile);
+        }
+        return uri;
+    }
+
+    static inline std::atomic<int> counter_{0};
+    std::string prefix_;
+};
+
+inline constexpr char redis_standalone_uri_file[] = "standalone.uri";
+inline constexpr char redis_cluster_uri_file[] = "cluster.uri";
+
+struct redis_standalone_factory : redis_factory<redis_standalone_uri_file> {
+    static constexpr const char* name = "redis";
+};
+struct redis_cluster_factory : redis_factory<redis_cluster_uri_file> {
+    static constexpr const char* name = "redis_cluster";
+};
+
+using driver_types = ::testing::Types<sqlite_memory_factory, sqlite_file_factory,
+                                      redis_standalone_factory, redis_cluster_factory>;
 /// The drivers whose data outlives the driver object: the durability suite runs on these.
-using durable_driver_types = ::testing::Types<sqlite_file_factory>;
+using durable_driver_types =
+    ::testing::Types<sqlite_file_factory, redis_standalone_factory, redis_cluster_factory>;
 
 /// Readable test names, e.g. message_contract/sqlite_memory.fifo_across_batches.
 struct driver_names {
