@@ -6,7 +6,11 @@ other's queues) and its own Client-ID. `fresh_server` starts a private server pe
 tests that restart or kill it (durability).
 
 Environment:
-  MARCONI_BIN   path of the server binary (default: build/src/app/marconi)
+  MARCONI_BIN           path of the server binary (default: build/src/app/marconi)
+  MARCONI_E2E_STORAGE   sqlite (default), redis or redis-cluster: the store every server of the
+                        run uses. For Redis the run starts its own servers on loopback (a
+                        standalone redis-server, or a 3-master Cluster) and stops them at the
+                        end; each ServerProcess gets its own key prefix, kept across restarts.
 """
 
 import os
@@ -15,6 +19,8 @@ import queue as queue_mod
 import re
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import uuid
 
@@ -27,6 +33,36 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 10.0
 LISTEN_RE = re.compile(r"marconi listening on (\S+):(\d+)")
+
+
+sys.path.insert(0, str(REPO_ROOT / "tests" / "support"))
+import redis_servers  # noqa: E402  (tests/support, shared with ctest's fixture)
+
+STORAGE = os.environ.get("MARCONI_E2E_STORAGE", "sqlite")
+if STORAGE not in ("sqlite", "redis", "redis-cluster"):
+    raise RuntimeError(f"MARCONI_E2E_STORAGE={STORAGE!r}: use sqlite, redis or redis-cluster")
+
+_redis = {}  # "servers": the RedisServer objects, "uri": their URI; started on first use
+
+
+def redis_base_uri():
+    """The run's Redis (started on first use), as a storage URI without a key prefix."""
+    if not _redis:
+        workdir = tempfile.mkdtemp(prefix="marconi-e2e-redis-")
+        if STORAGE == "redis":
+            server = redis_servers.RedisServer(workdir).start()
+            _redis.update(servers=[server], uri=server.uri)
+        else:
+            nodes, uri = redis_servers.start_cluster(workdir)
+            _redis.update(servers=nodes, uri=uri)
+    return _redis["uri"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_teardown():
+    yield
+    for server in _redis.get("servers", []):
+        server.stop()
 
 
 def marconi_bin():
@@ -47,10 +83,15 @@ class ServerProcess:
         self._stderr_path = None
         self._stdout_lines = None
 
-    # sqlite:/// + absolute path (SQLAlchemy style: four slashes for an absolute path).
     @property
     def storage_uri(self):
-        return "sqlite:///" + str(self.db_path)
+        if STORAGE == "sqlite":
+            # sqlite:/// + absolute path (SQLAlchemy style: four slashes for an absolute path).
+            return "sqlite:///" + str(self.db_path)
+        # One key prefix per server object: its data survives its restarts, as a file would.
+        if not hasattr(self, "_redis_prefix"):
+            self._redis_prefix = "e2e-" + uuid.uuid4().hex[:12]
+        return f"{redis_base_uri()}?prefix={self._redis_prefix}"
 
     def start(self):
         binary = marconi_bin()

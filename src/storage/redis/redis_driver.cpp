@@ -352,7 +352,7 @@ net::awaitable<std::optional<core::claim>> redis_driver::create_claim(
 
 net::awaitable<void> redis_driver::deliver_dead_letters(core::queue_address source,
                                                         core::queue_address target) {
-    constexpr std::size_t fields = 4;  // id, body, client, expires
+    constexpr std::size_t fields = 5;  // id, body, client, moved at, expires
     while (true) {
         std::vector<std::string> no_args;
         auto waiting = co_await eval(scripts::dead_letter_take, source, std::move(no_args));
@@ -364,6 +364,7 @@ net::awaitable<void> redis_driver::deliver_dead_letters(core::queue_address sour
             accept.push_back(f[i].as_string());
             accept.push_back(random_tag());
             accept.push_back(std::to_string(f[i + 3].as_integer()));
+            accept.push_back(std::to_string(f[i + 4].as_integer()));
             accept.push_back(f[i + 2].as_string());
             accept.push_back(f[i + 1].as_string());
             delivered.push_back(f[i].as_string());

@@ -59,10 +59,10 @@ local function next_ids(count)
     return redis.call('HINCRBY', K_RECORD, 'seq', count) - count
 end
 
-local function insert(seq, tag, expires, visible, client, body)
+local function insert(seq, tag, created, expires, visible, client, body)
     local id = string.format('%016x', seq) .. tag
     redis.call('ZADD', K_MESSAGES, seq, id)
-    store(id, {now, expires, visible, '', 0, 0, client})
+    store(id, {created, expires, visible, '', 0, 0, client})
     redis.call('HSET', K_BODIES, id, body)
     redis.call('ZADD', K_EXPIRY, expires, id)
     return id
@@ -163,7 +163,7 @@ local seq = next_ids(count)
 local out = {created}
 for i = 0, count - 1 do
     local a = 3 + i * 4
-    out[#out + 1] = insert(seq + i + 1, ARGV[a], now + tonumber(ARGV[a + 1]),
+    out[#out + 1] = insert(seq + i + 1, ARGV[a], now, now + tonumber(ARGV[a + 1]),
                            now + tonumber(ARGV[a + 2]), ARGV[2], ARGV[a + 3])
 end
 return out
@@ -268,7 +268,7 @@ if limit > 0 then
         if max_claims > 0 and m[CLAIM_COUNT] >= max_claims then
             local dl_expires = dl_ttl >= 0 and now + dl_ttl or m[EXPIRES]
             redis.call('HSET', K_DL_OUTBOX, id,
-                       cmsgpack.pack(redis.call('HGET', K_BODIES, id), m[CLIENT], dl_expires))
+                       cmsgpack.pack(redis.call('HGET', K_BODIES, id), m[CLIENT], now, dl_expires))
             remove(id)
             return false
         end
@@ -347,29 +347,32 @@ return 1
 // dl_seen), ack empties the outbox. A crash in between leaves them in the outbox, and the next
 // claim on the source delivers them again.
 
-// ARGV: now. Returns {id, body, client, expires, ...} for up to 100 waiting dead letters.
+// ARGV: now. Returns {id, body, client, moved at, expires, ...} for up to 100 dead letters.
 const script dead_letter_take = make("dead_letter_take", R"lua(
 local out = {}
 local fields = redis.call('HGETALL', K_DL_OUTBOX)
 for i = 1, math.min(#fields, 200), 2 do
-    local body, client, expires = cmsgpack.unpack(fields[i + 1])
+    local body, client, moved_at, expires = cmsgpack.unpack(fields[i + 1])
     out[#out + 1] = fields[i]
     out[#out + 1] = body
     out[#out + 1] = client
+    out[#out + 1] = moved_at
     out[#out + 1] = expires
 end
 return out
 )lua");
 
 // Runs on the dead-letter queue. ARGV: now, source queue, then per message: source id, tag,
-// expires, client, body. Returns 1 when the queue was created.
+// moved at, expires, client, body. The message is created when it was moved, so its ttl reads
+// as the policy set it. Returns 1 when the queue was created.
 const script dead_letter_accept = make("dead_letter_accept", R"lua(
 local created = ensure_queue()
-local count = (#ARGV - 2) / 5
+local count = (#ARGV - 2) / 6
 for i = 0, count - 1 do
-    local a = 3 + i * 5
+    local a = 3 + i * 6
     if redis.call('ZADD', K_DL_SEEN, 'NX', now, ARGV[2] .. '/' .. ARGV[a]) == 1 then
-        insert(next_ids(1) + 1, ARGV[a + 1], tonumber(ARGV[a + 2]), now, ARGV[a + 3], ARGV[a + 4])
+        insert(next_ids(1) + 1, ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), now,
+               ARGV[a + 4], ARGV[a + 5])
     end
 end
 -- A redelivery can only follow a crash within seconds; a day of memory is plenty.
