@@ -51,12 +51,14 @@ test: build
 unit:
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2
 
-# The whole e2e suite once per store; each Redis run starts (and stops) its own servers.
-E2E_STORAGES ?= sqlite redis redis-cluster
+# The whole e2e suite once per store:heads; each Redis run starts (and stops) its own servers.
+# redis-cluster:2 is two servers on one Redis Cluster, requests alternating between them.
+E2E_RUNS ?= sqlite:1 redis:1 redis-cluster:2
 e2e:
-	@rc=0; for storage in $(E2E_STORAGES); do \
-	    echo "== e2e on $$storage"; \
-	    MARCONI_E2E_STORAGE=$$storage MARCONI_BIN=$(abspath $(MARCONI)) \
+	@rc=0; for run in $(E2E_RUNS); do \
+	    storage=$${run%:*}; heads=$${run#*:}; \
+	    echo "== e2e on $$storage, $$heads head(s)"; \
+	    MARCONI_E2E_STORAGE=$$storage MARCONI_E2E_HEADS=$$heads MARCONI_BIN=$(abspath $(MARCONI)) \
 	        $(PYTHON) -m pytest tests/e2e -q || rc=1; \
 	done; exit $$rc
 

@@ -17,6 +17,10 @@ struct driver_options {
     /// loss; off: for throwaway data only.
     sync_mode sync = sync_mode::full;
     int read_threads = 2;
+    /// How long a server may act on its cached copy of a queue's metadata. Changes made through
+    /// the same server are seen at once; with several servers on one store, a change made
+    /// through another is seen within this time. 0: read the metadata on every request.
+    int metadata_cache_seconds = 5;
 };
 
 /// Opens the driver the URI's scheme names (`sqlite:///path`, `sqlite://:memory:`,
