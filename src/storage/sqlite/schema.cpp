@@ -2,6 +2,7 @@
 #include "storage/sqlite/schema.hpp"
 
 #include <array>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -52,7 +53,32 @@ CREATE INDEX claims_by_expiry ON claims (expires);
 
 // Index i takes the schema from version i to version i + 1. Append only; never edit one that
 // has shipped.
-constexpr std::array migrations{migration_1};
+constexpr std::array data_migrations{migration_1};
+
+// The control store (pools, flavors, catalog) lives in a file of its own.
+constexpr const char* control_migration_1 = R"sql(
+CREATE TABLE pools (
+    name    TEXT PRIMARY KEY,
+    uri     TEXT    NOT NULL,
+    weight  INTEGER NOT NULL,
+    flavor  TEXT,
+    options TEXT    NOT NULL
+);
+CREATE TABLE flavors (
+    project TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    PRIMARY KEY (project, name)
+);
+CREATE TABLE catalog (
+    project TEXT NOT NULL,
+    queue   TEXT NOT NULL,
+    pool    TEXT NOT NULL,
+    PRIMARY KEY (project, queue)
+);
+CREATE INDEX catalog_by_pool ON catalog (pool);
+)sql";
+
+constexpr std::array control_migrations{control_migration_1};
 
 constexpr const char* user_version_sql = "PRAGMA user_version";
 
@@ -62,9 +88,7 @@ std::int64_t user_version(connection& conn) {
     return stmt.int64(0);
 }
 
-}  // namespace
-
-void migrate(connection& conn) {
+void apply_migrations(connection& conn, std::span<const char* const> migrations) {
     conn.exec("BEGIN IMMEDIATE");
     try {
         const auto version = user_version(conn);
@@ -83,5 +107,11 @@ void migrate(connection& conn) {
         throw;
     }
 }
+
+}  // namespace
+
+void migrate(connection& conn) { apply_migrations(conn, data_migrations); }
+
+void migrate_control(connection& conn) { apply_migrations(conn, control_migrations); }
 
 }  // namespace marconi::storage::sqlite
