@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/clock.hpp"
+#include "storage/control_store.hpp"
 #include "storage/driver.hpp"
 
 namespace marconi::storage {
@@ -27,5 +28,9 @@ struct driver_options {
 /// `redis://host:port/db`, `redis+cluster://host:port,...`).
 /// Throws std::runtime_error with a clear message when the URI or the store is unusable.
 std::unique_ptr<data_driver> make_driver(const driver_options& options, const clock& clock);
+
+/// Opens the control store (pools, flavors, catalog) the URI names: `sqlite:///path` for one
+/// node, `redis://` or `redis+cluster://` for many. Throws std::runtime_error like make_driver.
+std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_mode sync);
 
 }  // namespace marconi::storage

@@ -18,6 +18,53 @@
 
 namespace marconi::conformance {
 
+/// A private directory under the system temp dir, removed with the object.
+class temp_dir {
+public:
+    explicit temp_dir(const std::string& stem)
+        : path_(std::filesystem::temp_directory_path() /
+                (stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+        std::filesystem::remove_all(path_);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    static inline std::atomic<int> counter_{0};
+    std::filesystem::path path_;
+};
+
+/// The URI of a Redis the ctest fixture started (tests/support/redis_servers.py), read from
+/// `uri_file` in $MARCONI_TEST_REDIS_DIR.
+inline std::string fixture_redis_uri(const char* uri_file) {
+    const char* dir = std::getenv("MARCONI_TEST_REDIS_DIR");
+    if (dir == nullptr) {
+        throw std::runtime_error("MARCONI_TEST_REDIS_DIR is not set: run the suite with ctest, "
+                                 "whose redis_servers fixture starts the servers");
+    }
+    std::ifstream in{std::filesystem::path{dir} / uri_file};
+    std::string uri;
+    if (!(in >> uri)) {
+        throw std::runtime_error(std::string{"no Redis URI in "} + dir + "/" + uri_file);
+    }
+    return uri;
+}
+
+/// A Redis key prefix no other test process or factory uses, so tests running at the same time
+/// on the same server never see each other's data.
+inline std::string unique_prefix() {
+    static std::atomic<int> counter{0};
+    return "t" + std::to_string(::getpid()) + "x" + std::to_string(counter++);
+}
+
+inline constexpr char redis_standalone_uri_file[] = "standalone.uri";
+inline constexpr char redis_cluster_uri_file[] = "cluster.uri";
+
 /// SQLite `sqlite://:memory:`: a fresh, throwaway store per open().
 struct sqlite_memory_factory {
     static constexpr const char* name = "sqlite_memory";
@@ -35,68 +82,32 @@ class sqlite_file_factory {
 public:
     static constexpr const char* name = "sqlite_file";
 
-    sqlite_file_factory()
-        : dir_(std::filesystem::temp_directory_path() /
-               ("marconi-conformance-" + std::to_string(::getpid()) + "-" +
-                std::to_string(counter_++))) {
-        std::filesystem::remove_all(dir_);
-    }
-    sqlite_file_factory(const sqlite_file_factory&) = delete;
-    sqlite_file_factory& operator=(const sqlite_file_factory&) = delete;
-    ~sqlite_file_factory() {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-
     std::unique_ptr<storage::data_driver> open(const clock& clock) {
         storage::driver_options options;
-        // Three slashes, then the absolute path: sqlite:////tmp/...; make_driver creates dir_.
-        options.uri = "sqlite:///" + (dir_ / "store.db").string();
+        // Three slashes, then the absolute path: sqlite:////tmp/...; make_driver creates the dir.
+        options.uri = "sqlite:///" + (dir_.path() / "store.db").string();
         options.sync = storage::sync_mode::full;
         return storage::make_driver(options, clock);
     }
 
 private:
-    static inline std::atomic<int> counter_{0};
-    std::filesystem::path dir_;
+    temp_dir dir_{"marconi-conformance"};
 };
 
-/// A Redis server the ctest fixture started (tests/support/redis_servers.py): its URI file in
-/// $MARCONI_TEST_REDIS_DIR. Each factory gets its own key prefix, so tests running at the same
-/// time on the same server never see each other's data; open() again reopens the same data.
+/// A store on the ctest fixture's Redis under a key prefix of its own; open() again reopens
+/// the same data.
 template <const char* UriFile>
 class redis_factory {
 public:
-    redis_factory()
-        : prefix_("t" + std::to_string(::getpid()) + "x" + std::to_string(counter_++)) {}
-
     std::unique_ptr<storage::data_driver> open(const clock& clock) {
         storage::driver_options options;
-        options.uri = server_uri() + "?prefix=" + prefix_;
+        options.uri = fixture_redis_uri(UriFile) + "?prefix=" + prefix_;
         return storage::make_driver(options, clock);
     }
 
 private:
-    static std::string server_uri() {
-        const char* dir = std::getenv("MARCONI_TEST_REDIS_DIR");
-        if (dir == nullptr) {
-            throw std::runtime_error("MARCONI_TEST_REDIS_DIR is not set: run the suite with "
-                                     "ctest, whose redis_servers fixture starts the servers");
-        }
-        std::ifstream in{std::filesystem::path{dir} / UriFile};
-        std::string uri;
-        if (!(in >> uri)) {
-            throw std::runtime_error(std::string{"no Redis URI in "} + dir + "/" + UriFile);
-        }
-        return uri;
-    }
-
-    static inline std::atomic<int> counter_{0};
-    std::string prefix_;
+    std::string prefix_ = unique_prefix();
 };
-
-inline constexpr char redis_standalone_uri_file[] = "standalone.uri";
-inline constexpr char redis_cluster_uri_file[] = "cluster.uri";
 
 struct redis_standalone_factory : redis_factory<redis_standalone_uri_file> {
     static constexpr const char* name = "redis";

@@ -90,26 +90,16 @@ std::optional<core::message_summary> summary(const reply& id, const reply& creat
                       "The message store is not available right now; try again."};
 }
 
-command script_command(const key_space& space, const scripts::script& script,
-                       const core::queue_address& queue, std::string now,
-                       std::vector<std::string> args) {
+/// The queue's keys, in scripts.hpp's KEYS order.
+std::vector<std::string> keys_of(const key_space& space, const core::queue_address& queue) {
     auto keys = space.queue_keys(queue);
-    command cmd;
-    cmd.key = keys[0];
-    cmd.args.reserve(4 + keys.size() + args.size());
-    cmd.args.insert(cmd.args.end(), {"EVALSHA", script.sha1, std::to_string(keys.size())});
-    for (auto& key : keys) cmd.args.push_back(std::move(key));
-    cmd.args.push_back(std::move(now));
-    for (auto& arg : args) cmd.args.push_back(std::move(arg));
-    return cmd;
+    return {std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end())};
 }
 
-/// The same command with the script's text: for a node that has not seen the script yet.
-command with_text(const command& cmd, const scripts::script& script) {
-    command retry = cmd;
-    retry.args[0] = "EVAL";
-    retry.args[1] = script.text;
-    return retry;
+/// ARGV for a data script: the clock first, then the script's own arguments.
+std::vector<std::string> with_now(std::string now, std::vector<std::string> args) {
+    args.insert(args.begin(), std::move(now));
+    return args;
 }
 
 }  // namespace
@@ -125,13 +115,9 @@ std::string redis_driver::now_ms() const {
 
 net::awaitable<reply> redis_driver::eval(const scripts::script& script, core::queue_address queue,
                                          std::vector<std::string> args) {
-    auto cmd = std::make_shared<const command>(
-        script_command(keys_, script, queue, now_ms(), std::move(args)));
-    auto answer = co_await client_->execute(cmd);
-    if (answer.error_code() == "NOSCRIPT") {
-        auto retry = with_text(*cmd, script);
-        answer = co_await client_->execute(std::move(retry));
-    }
+    auto keys = keys_of(keys_, queue);
+    auto argv = with_now(now_ms(), std::move(args));
+    auto answer = co_await run_script(*client_, script, std::move(keys), std::move(argv));
     if (answer.is_error()) raise(script, queue, answer);
     co_return answer;
 }
@@ -425,13 +411,14 @@ net::awaitable<std::int64_t> redis_driver::collect_project_garbage(core::project
         for (const auto& name : entries) {
             queues.push_back({project, core::queue_name{name.as_string()}});
             std::vector<std::string> args{std::to_string(gc_batch)};
-            sweeps.push_back(
-                script_command(keys_, scripts::collect_garbage, queues.back(), now_ms(), std::move(args)));
+            sweeps.push_back(script_command(scripts::collect_garbage, keys_of(keys_, queues.back()),
+                                            with_now(now_ms(), std::move(args))));
         }
         auto answers = co_await client_->execute_all(sweeps);
         for (std::size_t i = 0; i < answers.size(); ++i) {
             if (answers[i].error_code() == "NOSCRIPT") {
-                answers[i] = co_await client_->execute(with_text(sweeps[i], scripts::collect_garbage));
+                answers[i] = co_await client_->execute(
+                    with_script_text(sweeps[i], scripts::collect_garbage));
             }
             if (answers[i].is_error()) raise(scripts::collect_garbage, queues[i], answers[i]);
             removed += answers[i].as_integer();

@@ -3,10 +3,6 @@
 // id, body, created, expires, live claim id or '', claim_count.
 #include "storage/redis/scripts.hpp"
 
-#include <openssl/sha.h>
-
-#include <cstdio>
-
 namespace marconi::storage::redis::scripts {
 
 namespace {
@@ -94,20 +90,8 @@ local function claim_live(cid)
 end
 )lua";
 
-std::string sha1_hex(const std::string& text) {
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-    std::string hex(2 * SHA_DIGEST_LENGTH, '0');
-    for (int i = 0; i < SHA_DIGEST_LENGTH; ++i) {
-        std::snprintf(&hex[static_cast<std::size_t>(2 * i)], 3, "%02x", digest[i]);
-    }
-    return hex;
-}
-
 script make(std::string_view name, const char* body) {
-    std::string text = std::string{prelude} + body;
-    std::string sha = sha1_hex(text);
-    return {name, std::move(text), std::move(sha)};
+    return script{name, std::string{prelude} + body};
 }
 
 }  // namespace

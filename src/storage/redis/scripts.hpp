@@ -1,8 +1,7 @@
 // Marconi. The Lua scripts that make each multi-key step atomic on the Redis server.
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "storage/redis/lua_script.hpp"
 
 namespace marconi::storage::redis::scripts {
 
@@ -21,11 +20,8 @@ namespace marconi::storage::redis::scripts {
 /// Domain failures come back as error replies "MARCONI <code>".
 inline constexpr int key_count = 8;
 
-struct script {
-    std::string_view name;
-    std::string text;  ///< the shared prelude followed by the script's body
-    std::string sha1;  ///< hex, for EVALSHA
-};
+/// Each is the shared prelude followed by the script's body.
+using script = lua_script;
 
 extern const script create_queue;
 extern const script set_metadata;
