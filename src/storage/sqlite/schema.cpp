@@ -88,9 +88,31 @@ std::int64_t user_version(connection& conn) {
     return stmt.int64(0);
 }
 
-void apply_migrations(connection& conn, std::span<const char* const> migrations) {
+// PRAGMA application_id tells the two kinds of file apart, so a store pointed at the other's
+// file refuses to start instead of failing every request.
+constexpr std::int64_t message_store_id = 0x4d524331;  // "MRC1"
+constexpr std::int64_t control_store_id = 0x4d524343;  // "MRCC"
+
+std::int64_t application_id(connection& conn) {
+    auto stmt = conn.prepare("PRAGMA application_id");
+    stmt.step();
+    return stmt.int64(0);
+}
+
+void apply_migrations(connection& conn, std::span<const char* const> migrations,
+                      std::int64_t kind) {
     conn.exec("BEGIN IMMEDIATE");
     try {
+        const auto found = application_id(conn);
+        if (found != 0 && found != kind) {
+            throw std::runtime_error(kind == message_store_id
+                                         ? "the file is a Marconi control store, not a message store"
+                                         : "the file is a Marconi message store, not a control store");
+        }
+        if (found == 0 && user_version(conn) > 0 && kind == control_store_id) {
+            throw std::runtime_error("the file is a Marconi message store, not a control store");
+        }
+        conn.exec(("PRAGMA application_id = " + std::to_string(kind)).c_str());
         const auto version = user_version(conn);
         if (version > static_cast<std::int64_t>(migrations.size())) {
             throw std::runtime_error("the SQLite database has schema version " +
@@ -110,8 +132,10 @@ void apply_migrations(connection& conn, std::span<const char* const> migrations)
 
 }  // namespace
 
-void migrate(connection& conn) { apply_migrations(conn, data_migrations); }
+void migrate(connection& conn) { apply_migrations(conn, data_migrations, message_store_id); }
 
-void migrate_control(connection& conn) { apply_migrations(conn, control_migrations); }
+void migrate_control(connection& conn) {
+    apply_migrations(conn, control_migrations, control_store_id);
+}
 
 }  // namespace marconi::storage::sqlite
