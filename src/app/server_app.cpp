@@ -67,13 +67,14 @@ int serve(const config::config& cfg) {
     net::io_context io{workers};
     system_clock clock;
 
-    std::unique_ptr<storage::data_driver> driver;
+    storage::storage_stack stores;
     try {
-        driver = storage::make_driver(cfg.storage, clock);
+        stores = storage::open_storage(cfg.storage, cfg.pooling, clock);
     } catch (const std::exception& e) {
         spdlog::critical("cannot open storage {}: {}", cfg.storage.uri, e.what());
         return 1;
     }
+    auto& driver = stores.driver;
     core::services services{*driver, cfg.transport, clock,
                             std::chrono::seconds{cfg.storage.metadata_cache_seconds}};
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode};

@@ -177,6 +177,7 @@ const std::vector<option>& options() {
     using core::limits;
     using storage::driver_options;
     using storage::sync_mode;
+    using storage::pooling_options;
     static const std::vector<option> table = {
         text("server", "bind", &config::server, &server_config::bind),
         integer("server", "port", &config::server, &server_config::port, 0, 65535),
@@ -203,6 +204,13 @@ const std::vector<option>& options() {
         integer("storage", "read_threads", &config::storage, &driver_options::read_threads, 1, 256),
         integer("storage", "metadata_cache_seconds", &config::storage,
                 &driver_options::metadata_cache_seconds, 0, 3600),
+
+        boolean("pooling", "enabled", &config::pooling, &pooling_options::enabled),
+        text("pooling", "control_uri", &config::pooling, &pooling_options::control_uri,
+             redact_uri_password),
+        choice("pooling", "placement", &config::pooling, &pooling_options::placement,
+               {{"weighted", storage::pooled::placement_mode::weighted},
+                {"hash", storage::pooled::placement_mode::hash}}),
 
         integer("transport", "default_message_ttl", &config::transport,
                 &limits::default_message_ttl, core::min_message_ttl),

@@ -40,6 +40,7 @@ struct log_config {
 struct config {
     server_config server;
     storage::driver_options storage;  ///< [storage] uri, sync (full|normal|off), read_threads
+    storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement
     core::limits transport;           ///< [transport], Zaqar's names and defaults
     log_config log;
 };

@@ -175,7 +175,7 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("transport.client_id_uuid_safe = \"strict\"\n"));
     EXPECT_THAT(text, HasSubstr("transport.message_delete_with_claim_id = false\n"));
     EXPECT_THAT(text, HasSubstr("log.level = \"info\"\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 33);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 36);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {

@@ -103,6 +103,9 @@ public:
     virtual net::awaitable<std::int64_t> collect_garbage() = 0;
     /// True when the engine answers.
     virtual net::awaitable<bool> ping() = 0;
+    /// What the store guarantees, in Zaqar's words (FIFO, CLAIMS, DURABILITY, AOD,
+    /// HIGH_THROUGHPUT): flavors report their pools' capabilities.
+    virtual std::vector<std::string> capabilities() const = 0;
 };
 
 }  // namespace marconi::storage

@@ -93,6 +93,30 @@ std::unique_ptr<data_driver> make_driver(const driver_options& options, const cl
                              "' (this build supports sqlite://, redis:// and redis+cluster://)");
 }
 
+storage_stack open_storage(const driver_options& storage, const pooling_options& pooling,
+                           const clock& clock) {
+    storage_stack stack;
+    if (!pooling.enabled) {
+        stack.driver = make_driver(storage, clock);
+        return stack;
+    }
+    stack.control = make_control_store(pooling.control_uri, storage.sync);
+    // A pool's store is opened like the default one, with its own URI.
+    auto open_pool = [storage, &clock](const std::string& uri) {
+        auto options = storage;
+        options.uri = uri;
+        return make_driver(options, clock);
+    };
+    pooled::pooled_driver::options options;
+    options.placement = pooling.placement;
+    options.cache_age = std::chrono::seconds{storage.metadata_cache_seconds};
+    auto pooled = std::make_unique<pooled::pooled_driver>(
+        *stack.control, make_driver(storage, clock), std::move(open_pool), clock, options);
+    stack.pooled = pooled.get();
+    stack.driver = std::move(pooled);
+    return stack;
+}
+
 std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_mode sync) {
     std::string_view view = uri;
     if (view.starts_with(sqlite_scheme)) {

@@ -7,6 +7,7 @@
 #include "common/clock.hpp"
 #include "storage/control_store.hpp"
 #include "storage/driver.hpp"
+#include "storage/pooled/pooled_driver.hpp"
 
 namespace marconi::storage {
 
@@ -23,6 +24,27 @@ struct driver_options {
     /// through another is seen within this time. 0: read the metadata on every request.
     int metadata_cache_seconds = 5;
 };
+
+/// [pooling]: scale-out over several message stores (Zaqar's pools, flavors and catalog).
+struct pooling_options {
+    bool enabled = false;
+    /// The control store shared by every head: pools, flavors, the catalog.
+    std::string control_uri = "sqlite:///./marconi-data/control.db";
+    /// weighted: Zaqar's weighted random choice; hash: consistent hashing on (project, queue).
+    pooled::placement_mode placement = pooled::placement_mode::weighted;
+};
+
+/// Everything storage the server runs on. With pooling, `driver` is the pooled driver over the
+/// default store and the pools, and `control` and `pooled` are set.
+struct storage_stack {
+    std::unique_ptr<control_store> control;
+    std::unique_ptr<data_driver> driver;
+    pooled::pooled_driver* pooled = nullptr;
+};
+
+/// Opens the stores `storage` and `pooling` describe. Throws std::runtime_error like make_driver.
+storage_stack open_storage(const driver_options& storage, const pooling_options& pooling,
+                           const clock& clock);
 
 /// Opens the driver the URI's scheme names (`sqlite:///path`, `sqlite://:memory:`,
 /// `redis://host:port/db`, `redis+cluster://host:port,...`).

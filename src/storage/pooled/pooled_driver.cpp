@@ -332,4 +332,8 @@ net::awaitable<bool> pooled_driver::ping() {
     co_return control_up && co_await default_store_->ping();
 }
 
+std::vector<std::string> pooled_driver::capabilities() const {
+    return default_store_->capabilities();
+}
+
 }  // namespace marconi::storage::pooled

@@ -75,6 +75,7 @@ public:
 
     net::awaitable<std::int64_t> collect_garbage() override;
     net::awaitable<bool> ping() override;
+    std::vector<std::string> capabilities() const override;
 
     /// The pool's message store, opened on first use (and again when its URI changes).
     /// Throws core::error{unavailable} when the pool is not in the control store.

@@ -439,4 +439,9 @@ net::awaitable<bool> redis_driver::ping() {
     }
 }
 
+std::vector<std::string> redis_driver::capabilities() const {
+    // As Zaqar's redis driver: durability depends on the server's persistence settings.
+    return {"FIFO", "CLAIMS", "AOD", "HIGH_THROUGHPUT"};
+}
+
 }  // namespace marconi::storage::redis

@@ -53,6 +53,7 @@ public:
 
     net::awaitable<std::int64_t> collect_garbage() override;
     net::awaitable<bool> ping() override;
+    std::vector<std::string> capabilities() const override;
 
 private:
     /// Runs `script` on the queue's keys with ARGV = now, args...; domain errors are thrown.

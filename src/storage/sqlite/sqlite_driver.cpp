@@ -179,4 +179,9 @@ net::awaitable<bool> sqlite_driver::ping() {
     }
 }
 
+std::vector<std::string> sqlite_driver::capabilities() const {
+    // Durable with sync = full or normal (a commit survives kill -9).
+    return {"FIFO", "CLAIMS", "DURABILITY", "AOD"};
+}
+
 }  // namespace marconi::storage::sqlite

@@ -67,6 +67,7 @@ public:
 
     net::awaitable<std::int64_t> collect_garbage() override;
     net::awaitable<bool> ping() override;
+    std::vector<std::string> capabilities() const override;
 
     /// Write transactions committed and write jobs run; commits < jobs shows group commit.
     std::int64_t commits() const noexcept { return db_->writer().commits(); }
