@@ -15,6 +15,7 @@
 
 #include "api/http/listener.hpp"
 #include "api/http/router.hpp"
+#include "app/access_setup.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
 #include "storage/make_driver.hpp"
@@ -64,6 +65,14 @@ int serve(const config::config& cfg) {
     const int workers = cfg.server.workers > 0
                             ? cfg.server.workers
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Access control first: a bad keys or policy file stops start-up before anything opens.
+    std::unique_ptr<access_setup> access;
+    try {
+        access = std::make_unique<access_setup>(cfg);
+    } catch (const std::exception& e) {
+        spdlog::critical("invalid access control configuration:\n{}", e.what());
+        return 2;
+    }
     net::io_context io{workers};
     system_clock clock;
 
@@ -75,7 +84,7 @@ int serve(const config::config& cfg) {
         return 1;
     }
     core::services services{*driver, cfg.transport, clock};
-    api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode};
+    api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     api::listener listener{io, router, listener_options_from(cfg)};
     try {
         listener.start();

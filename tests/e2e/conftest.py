@@ -5,10 +5,15 @@ file in a temporary directory; every test gets its own project id (so tests neve
 other's queues) and its own Client-ID. `fresh_server` starts a private server per test, for
 tests that restart or kill it (durability).
 
+`auth_server` starts a private server with `[auth] strategy = "apikeys"`, a keys file hashed
+with `marconi hash-key` and an optional policy file.
+
 Environment:
   MARCONI_BIN   path of the server binary (default: build/src/app/marconi)
 """
 
+import collections
+import json
 import os
 import pathlib
 import queue as queue_mod
@@ -132,6 +137,10 @@ class ServerProcess:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def stderr_text(self):
+        """Everything the server has logged so far (its latest run)."""
+        return self._stderr_path.read_text(errors="replace") if self._stderr_path else ""
+
     def diagnostics(self):
         stderr = ""
         if self._stderr_path and self._stderr_path.exists():
@@ -148,12 +157,14 @@ class Api(requests.Session):
     Paths starting with "/" are resolved against the server URL.
     """
 
-    def __init__(self, server, project_id=None, client_id=None):
+    def __init__(self, server, project_id=None, client_id=None, token=None):
         super().__init__()
         self.server = server
         self.project_id = project_id or f"e2e-{uuid.uuid4().hex[:16]}"
         self.client_id = client_id or str(uuid.uuid4())
         self.headers.update({"Client-ID": self.client_id, "X-Project-ID": self.project_id})
+        if token is not None:
+            self.headers["X-Auth-Token"] = token
 
     @property
     def base_url(self):
@@ -206,6 +217,52 @@ def make_server(tmp_path, monkeypatch):
     for srv in started:
         if srv.alive():
             srv.stop()
+
+
+# One entry of an apikeys keys file; `key` is the secret a client sends as X-Auth-Token.
+ApiKey = collections.namedtuple("ApiKey", "name key project roles")
+
+
+def new_api_key(name, project, roles=()):
+    """A random 64-hex-digit key, as `openssl rand -hex 32` would make."""
+    return ApiKey(name, uuid.uuid4().hex + uuid.uuid4().hex, project, list(roles))
+
+
+def hash_key_line(key):
+    """The keys-file line for `key`, from `marconi hash-key` (what an operator runs)."""
+    done = subprocess.run([str(marconi_bin()), "hash-key"], input=key.encode() + b"\n",
+                          capture_output=True, timeout=STOP_TIMEOUT)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode().strip()
+
+
+def write_keys_file(path, keys):
+    lines = []
+    for k in keys:
+        lines += ["[[keys]]", f'name = "{k.name}"', hash_key_line(k.key),
+                  f'project = "{k.project}"', f"roles = {json.dumps(k.roles)}", ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+@pytest.fixture
+def auth_server(make_server, tmp_path):
+    """Starts a private apikeys server: auth_server(keys, policy=None, **settings). `keys` are
+    ApiKeys written to a keys file; `policy` (a dict of rule -> check string) becomes a JSON
+    policy file; other settings go to make_server (e.g. server_admin_mode="true")."""
+
+    def start(keys, policy=None, **settings):
+        keys_path = write_keys_file(tmp_path / f"keys-{uuid.uuid4().hex[:8]}.toml", keys)
+        settings.setdefault("auth_strategy", "apikeys")
+        settings["auth_keys_file"] = keys_path
+        settings["auth_policy_file"] = ""  # Zaqar's defaults, unless given
+        if policy is not None:
+            policy_path = tmp_path / f"policy-{uuid.uuid4().hex[:8]}.json"
+            policy_path.write_text(json.dumps(policy))
+            settings["auth_policy_file"] = policy_path
+        return make_server(**settings)
+
+    return start
 
 
 @pytest.fixture
