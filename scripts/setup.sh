@@ -15,8 +15,9 @@ packages=(
     # libFuzzer runtimes are only a Recommends of clang, so name them; llvm-symbolizer (llvm)
     # turns sanitizer stack traces into file:line
     clang libclang-rt-14-dev llvm
-    # e2e tests (run with /usr/bin/python3, Debian's interpreter)
-    python3-pytest python3-requests python3-zaqarclient
+    # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
+    # tests' certificates
+    python3-pytest python3-requests python3-zaqarclient openssl
 )
 
 # One dpkg-query call for all packages; unknown packages go to stderr and count as missing.

@@ -56,6 +56,8 @@ api::listener_options listener_options_from(const config::config& cfg) {
     options.idle_timeout = std::chrono::seconds{cfg.server.idle_timeout_seconds};
     options.max_connections = static_cast<std::size_t>(cfg.server.max_connections);
     options.max_inflight_requests = static_cast<std::size_t>(cfg.server.max_inflight_requests);
+    options.tls_cert_file = cfg.server.tls_cert_file;
+    options.tls_key_file = cfg.server.tls_key_file;
     return options;
 }
 
@@ -97,8 +99,9 @@ int serve(const config::config& cfg) {
     std::printf("marconi listening on %s:%u\n", endpoint.address().to_string().c_str(),
                 static_cast<unsigned>(endpoint.port()));
     std::fflush(stdout);
-    spdlog::info("listening on {}:{} with {} io threads, storage {}",
-                 endpoint.address().to_string(), endpoint.port(), workers, cfg.storage.uri);
+    spdlog::info("listening on {}:{} ({}) with {} io threads, storage {}",
+                 endpoint.address().to_string(), endpoint.port(),
+                 cfg.server.tls_cert_file.empty() ? "HTTP" : "HTTPS", workers, cfg.storage.uri);
 
     net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
                   net::detached);

@@ -254,6 +254,8 @@ const std::vector<option>& options() {
                 &server_config::body_timeout_seconds, 1, 3600),
         integer("server", "idle_timeout_seconds", &config::server,
                 &server_config::idle_timeout_seconds, 1, 86400),
+        optional_text("server", "tls_cert_file", &config::server, &server_config::tls_cert_file),
+        optional_text("server", "tls_key_file", &config::server, &server_config::tls_key_file),
 
         text("storage", "uri", &config::storage, &driver_options::uri, redact_uri_password),
         choice("storage", "sync", &config::storage, &driver_options::sync,
@@ -434,6 +436,10 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
             problems.push_back(std::string(check.lower) + " must not exceed " +
                                std::string(check.upper));
         }
+    }
+    if (cfg.server.tls_cert_file.empty() != cfg.server.tls_key_file.empty()) {
+        problems.push_back("server.tls_cert_file and server.tls_key_file go together: set both "
+                           "for TLS, or neither");
     }
     if (cfg.auth.strategy == auth_strategy::apikeys && cfg.auth.keys_file.empty()) {
         problems.push_back("auth.keys_file is required when auth.strategy = \"apikeys\"");

@@ -31,6 +31,9 @@ struct server_config {
     int body_timeout_seconds = 30;
     /// A keep-alive connection may wait this long for its next request.
     int idle_timeout_seconds = 60;
+    /// TLS: PEM certificate (chain) and private key; both empty: plain HTTP.
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 
 /// How a request's identity (project, roles) is established.

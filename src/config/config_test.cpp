@@ -180,7 +180,7 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 41);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 43);
 }
 
 TEST(config, server_limits_and_timeouts_have_defaults_and_ranges) {
@@ -277,6 +277,17 @@ TEST(config, apikeys_needs_a_keys_file) {
                 HasSubstr("auth.keys_file is required when auth.strategy = \"apikeys\""));
     const scoped_env keys("MARCONI_AUTH_KEYS_FILE", "/etc/marconi/keys.toml");
     EXPECT_EQ(load("").auth.strategy, auth_strategy::apikeys);
+}
+
+TEST(config, tls_needs_both_files) {
+    EXPECT_EQ(load("").server.tls_cert_file, "");
+    const scoped_env cert("MARCONI_SERVER_TLS_CERT_FILE", "/etc/marconi/cert.pem");
+    EXPECT_THAT(load_error(""), HasSubstr("server.tls_cert_file and server.tls_key_file go "
+                                          "together"));
+    const scoped_env key("MARCONI_SERVER_TLS_KEY_FILE", "/etc/marconi/key.pem");
+    const auto cfg = load("");
+    EXPECT_EQ(cfg.server.tls_cert_file, "/etc/marconi/cert.pem");
+    EXPECT_EQ(cfg.server.tls_key_file, "/etc/marconi/key.pem");
 }
 
 TEST(config, example_file_loads_and_sets_the_defaults) {

@@ -41,10 +41,11 @@ def marconi_bin():
 class ServerProcess:
     """One `marconi serve` process on a given SQLite file."""
 
-    def __init__(self, workdir, db_path, admin_mode=False):
+    def __init__(self, workdir, db_path, admin_mode=False, scheme="http"):
         self.workdir = pathlib.Path(workdir)
         self.db_path = pathlib.Path(db_path)
         self.admin_mode = admin_mode
+        self.scheme = scheme
         self.proc = None
         self.url = None
         self.port = None
@@ -93,7 +94,7 @@ class ServerProcess:
                 m = LISTEN_RE.search(line)
                 if m:
                     self.port = int(m.group(2))
-                    self.url = f"http://127.0.0.1:{self.port}"
+                    self.url = f"{self.scheme}://127.0.0.1:{self.port}"
                     return self
         except queue_mod.Empty:
             self.proc.kill()
@@ -174,6 +175,9 @@ class Api(requests.Session):
         if url.startswith("/"):
             url = self.server.url + url
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        # Explicitly, or REQUESTS_CA_BUNDLE in the environment would override session.verify
+        # (a test's own CA for an https:// server).
+        kwargs.setdefault("verify", self.verify)
         return super().request(method, url, **kwargs)
 
     def peer(self):
@@ -203,13 +207,15 @@ def fresh_server(tmp_path):
 def make_server(tmp_path, monkeypatch):
     """Starts private servers (admin mode off) with settings given as MARCONI_* variables:
     make_server(server_idle_timeout_seconds=1) sets MARCONI_SERVER_IDLE_TIMEOUT_SECONDS=1 for
-    the rest of the test, restarts included. Servers still running at the end are stopped."""
+    the rest of the test, restarts included. Servers still running at the end are stopped.
+    With server_tls_cert_file (and _key_file) the server's url is https://."""
     started = []
 
     def make(**settings):
         for name, value in settings.items():
             monkeypatch.setenv(f"MARCONI_{name.upper()}", str(value))
-        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db").start()
+        scheme = "https" if settings.get("server_tls_cert_file") else "http"
+        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db", scheme=scheme).start()
         started.append(srv)
         return srv
 
