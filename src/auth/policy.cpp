@@ -86,7 +86,8 @@ policy::policy(const std::vector<std::pair<std::string, std::string>>& overrides
 
     std::set<std::string, std::less<>> referenced;
     std::map<const check*, std::string> names;
-    for (auto& [name, rule] : rules_) {
+    for (auto& [rule_name, rule] : rules_) {
+        const std::string& name = rule_name;  // (clang 14 cannot capture a structured binding)
         names[rule.get()] = name;
         for_each_reference(*rule, [&](check& ref) {
             referenced.insert(ref.name);
