@@ -1,7 +1,8 @@
 # Marconi: a thin wrapper over scripts/setup.sh, CMake, ctest and pytest.
 #   make run    set up, build, start the server on 127.0.0.1:8888 (SQLite under ./marconi-data)
-#   make test   set up, build, run the unit and conformance tests (ctest) and the e2e suite (pytest),
-#               then the same under ASan+UBSan (make asan), then each fuzz target briefly (make fuzz)
+#   make test   set up, build, run the unit and conformance tests (ctest) and the e2e suite (pytest)
+#               on SQLite, Redis and Redis Cluster, then the same under ASan+UBSan (make asan),
+#               then each fuzz target briefly (make fuzz)
 #   make asan   clang ASan+UBSan build in $(ASAN_BUILD_DIR): ctest and e2e with leak checks
 #   make fuzz   libFuzzer build in $(FUZZ_BUILD_DIR): each target for FUZZ_SECONDS (fuzz/README.md)
 #   make fuzz-long  the same for 600 s per target
@@ -50,8 +51,16 @@ test: build
 unit:
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2
 
+# The whole e2e suite once per store:heads; each Redis run starts (and stops) its own servers.
+# redis-cluster:2 is two servers on one Redis Cluster, requests alternating between them.
+E2E_RUNS ?= sqlite:1 redis:1 redis-cluster:2
 e2e:
-	MARCONI_BIN=$(abspath $(MARCONI)) $(PYTHON) -m pytest tests/e2e -q
+	@rc=0; for run in $(E2E_RUNS); do \
+	    storage=$${run%:*}; heads=$${run#*:}; \
+	    echo "== e2e on $$storage, $$heads head(s)"; \
+	    MARCONI_E2E_STORAGE=$$storage MARCONI_E2E_HEADS=$$heads MARCONI_BIN=$(abspath $(MARCONI)) \
+	        $(PYTHON) -m pytest tests/e2e -q || rc=1; \
+	done; exit $$rc
 
 # Crash safety (SIGKILL loop, sync=full and sync=normal) and a short soak; -s shows their counts.
 RELIABILITY_SOAK_SECONDS ?= 30

@@ -1,7 +1,9 @@
-# marconi_add_test(NAME <name> SOURCES <files...> LIBS <libs...> [LABEL <label>])
-# One GoogleTest binary; every test case becomes a ctest test carrying LABEL (default unit).
+# marconi_add_test(NAME <name> SOURCES <files...> LIBS <libs...> [LABEL <label>]
+#                  [PROPERTIES <ctest properties...>])
+# One GoogleTest binary; every test case becomes a ctest test carrying LABEL (default unit) and
+# any further PROPERTIES (fixtures, environment).
 function(marconi_add_test)
-    cmake_parse_arguments(T "" "NAME;LABEL" "SOURCES;LIBS" ${ARGN})
+    cmake_parse_arguments(T "" "NAME;LABEL" "SOURCES;LIBS;PROPERTIES" ${ARGN})
     if(NOT MARCONI_BUILD_TESTS)
         return()
     endif()
@@ -10,5 +12,6 @@ function(marconi_add_test)
     endif()
     add_executable(${T_NAME} ${T_SOURCES})
     target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
-    gtest_discover_tests(${T_NAME} PROPERTIES LABELS ${T_LABEL} DISCOVERY_TIMEOUT 30)
+    gtest_discover_tests(${T_NAME} PROPERTIES LABELS ${T_LABEL} ${T_PROPERTIES}
+                         DISCOVERY_TIMEOUT 30)
 endfunction()

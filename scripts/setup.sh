@@ -8,13 +8,15 @@ packages=(
     # build
     cmake ninja-build ccache
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-    libspdlog-dev libcli11-dev libtomlplusplus-dev libsqlite3-dev libssl-dev
+    libspdlog-dev libcli11-dev libtomlplusplus-dev libsqlite3-dev libssl-dev libhiredis-dev
     # unit tests and benchmarks
     libgtest-dev libgmock-dev libbenchmark-dev
     # ASan+UBSan and libFuzzer builds (make asan, make fuzz): clang 14; its sanitizer and
     # libFuzzer runtimes are only a Recommends of clang, so name them; llvm-symbolizer (llvm)
     # turns sanitizer stack traces into file:line
     clang libclang-rt-14-dev llvm
+    # the Redis store's tests start real servers: redis-server, and redis-cli to form a Cluster
+    redis-server redis-tools
     # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
     # tests' certificates
     python3-pytest python3-requests python3-zaqarclient openssl

@@ -85,7 +85,8 @@ int serve(const config::config& cfg) {
         spdlog::critical("cannot open storage {}: {}", cfg.storage.uri, e.what());
         return 1;
     }
-    core::services services{*driver, cfg.transport, clock};
+    core::services services{*driver, cfg.transport, clock,
+                            std::chrono::seconds{cfg.storage.metadata_cache_seconds}};
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     api::listener listener{io, router, listener_options_from(cfg)};
     try {

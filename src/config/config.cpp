@@ -261,6 +261,8 @@ const std::vector<option>& options() {
         choice("storage", "sync", &config::storage, &driver_options::sync,
                {{"full", sync_mode::full}, {"normal", sync_mode::normal}, {"off", sync_mode::off}}),
         integer("storage", "read_threads", &config::storage, &driver_options::read_threads, 1, 256),
+        integer("storage", "metadata_cache_seconds", &config::storage,
+                &driver_options::metadata_cache_seconds, 0, 3600),
 
         integer("transport", "default_message_ttl", &config::transport,
                 &limits::default_message_ttl, core::min_message_ttl),

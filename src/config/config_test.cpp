@@ -180,7 +180,23 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 43);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 44);
+}
+
+TEST(config, redis_passwords_are_redacted_too) {
+    auto cfg = load("");
+    cfg.storage.uri = "redis://:hunter2@cache:6379/1";
+    EXPECT_THAT(describe(cfg), HasSubstr("storage.uri = \"redis://:***@cache:6379/1\"\n"));
+}
+
+TEST(config, metadata_cache_seconds_defaults_to_five_and_zero_turns_it_off) {
+    EXPECT_EQ(load("").storage.metadata_cache_seconds, 5);
+    {
+        temp_toml off{"[storage]\nmetadata_cache_seconds = 0\n"};
+        EXPECT_EQ(load(off.path()).storage.metadata_cache_seconds, 0);
+    }
+    temp_toml negative{"[storage]\nmetadata_cache_seconds = -1\n"};
+    EXPECT_THAT(load_error(negative.path()), HasSubstr("metadata_cache_seconds"));
 }
 
 TEST(config, server_limits_and_timeouts_have_defaults_and_ranges) {

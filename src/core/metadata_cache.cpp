@@ -22,6 +22,7 @@ std::shared_ptr<const cached_queue> metadata_cache::find(const queue_address& qu
 
 void metadata_cache::insert(const queue_address& queue, std::shared_ptr<const cached_queue> value,
                             std::uint64_t read_generation) {
+    if (max_age_.count() <= 0) return;  // caching is off
     auto key = key_of(queue);
     const auto expires = clock_.now() + max_age_;
     std::lock_guard lock(mutex_);

@@ -30,7 +30,10 @@ struct message_input {
 /// Thread-safe: holds references to the driver and limits, and a thread-safe metadata cache.
 class queue_service {
 public:
-    queue_service(storage::data_driver& driver, const limits& limits, const clock& clock)
+    /// `cache_max_age` bounds how long a metadata change made by another server (sharing the
+    /// store) can go unseen here; zero turns the cache off.
+    queue_service(storage::data_driver& driver, const limits& limits, const clock& clock,
+                  std::chrono::milliseconds cache_max_age)
         : driver_(driver), limits_(limits), cache_(clock, cache_max_age, cache_capacity) {}
 
     /// Creates the queue with validated metadata; false when it already existed (metadata
@@ -57,8 +60,6 @@ private:
     /// The queue's record; throws queue_not_found.
     net::awaitable<queue_record> existing(queue_address queue);
 
-    /// Bounds how long a metadata change made by another process can go unseen here.
-    static constexpr std::chrono::milliseconds cache_max_age{5000};
     static constexpr std::size_t cache_capacity = 16384;
 
     storage::data_driver& driver_;
@@ -115,10 +116,13 @@ private:
 
 /// Everything a request handler may call. Built once by the composition root.
 struct services {
-    services(storage::data_driver& driver, const limits& limits, const clock& clock)
+    static constexpr std::chrono::milliseconds default_metadata_cache_age{5000};
+
+    services(storage::data_driver& driver, const limits& limits, const clock& clock,
+             std::chrono::milliseconds metadata_cache_age = default_metadata_cache_age)
         : driver(driver),
           limits(limits),
-          queues(driver, limits, clock),
+          queues(driver, limits, clock, metadata_cache_age),
           messages(driver, queues, limits),
           claims(driver, queues, limits),
           probe(driver) {}

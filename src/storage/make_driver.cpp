@@ -1,6 +1,10 @@
 // Marconi. Storage URI -> driver; the only place that switches on driver names.
 #include "storage/make_driver.hpp"
 
+#include "storage/redis/redis_control_store.hpp"
+#include "storage/redis/redis_driver.hpp"
+#include "storage/redis/redis_uri.hpp"
+#include "storage/sqlite/sqlite_control_store.hpp"
 #include "storage/sqlite/sqlite_driver.hpp"
 
 #include <unistd.h>
@@ -16,6 +20,7 @@ namespace {
 
 constexpr std::string_view sqlite_scheme = "sqlite://";
 constexpr std::string_view sqlite_memory = ":memory:";
+constexpr std::string_view redis_prefix = "redis";  // redis:// and redis+cluster://
 
 /// `sqlite://:memory:` is a throwaway file in RAM (/dev/shm when present): unlike SQLite's own
 /// :memory: it works with separate writer and reader connections in WAL mode, so it behaves
@@ -30,6 +35,34 @@ std::string temporary_database_path() {
         .string();
 }
 
+/// sqlite:///relative/path.db and sqlite:////absolute/path.db, as in SQLAlchemy: the file's
+/// path, its directory created.
+std::string sqlite_file_path(std::string_view location) {
+    if (location.size() <= 1 || location.front() != '/') {
+        throw std::runtime_error("invalid SQLite storage URI 'sqlite://" + std::string{location} +
+                                 "': use sqlite:///relative/path.db, sqlite:////absolute/path.db "
+                                 "or sqlite://:memory:");
+    }
+    std::filesystem::path path{location.substr(1)};
+    if (path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) {
+            throw std::runtime_error("cannot create directory '" + path.parent_path().string() +
+                                     "': " + ec.message());
+        }
+    }
+    return path.string();
+}
+
+redis::redis_settings redis_settings_of(std::string_view uri) {
+    try {
+        return redis::parse_uri(uri);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(e.what());
+    }
+}
+
 std::unique_ptr<data_driver> make_sqlite(std::string_view location,
                                          const driver_options& options, const clock& clock) {
     sqlite::sqlite_driver::options opts;
@@ -40,22 +73,8 @@ std::unique_ptr<data_driver> make_sqlite(std::string_view location,
         opts.sync = sync_mode::off;  // nothing to make durable
         opts.temporary = true;
         std::filesystem::remove(opts.path);  // a leftover from a crashed process with our pid
-    } else if (location.size() > 1 && location.front() == '/') {
-        // sqlite:///relative/path.db and sqlite:////absolute/path.db, as in SQLAlchemy.
-        std::filesystem::path path{location.substr(1)};
-        if (path.has_parent_path()) {
-            std::error_code ec;
-            std::filesystem::create_directories(path.parent_path(), ec);
-            if (ec) {
-                throw std::runtime_error("cannot create directory '" +
-                                         path.parent_path().string() + "': " + ec.message());
-            }
-        }
-        opts.path = path.string();
     } else {
-        throw std::runtime_error("invalid SQLite storage URI 'sqlite://" + std::string{location} +
-                                 "': use sqlite:///relative/path.db, sqlite:////absolute/path.db "
-                                 "or sqlite://:memory:");
+        opts.path = sqlite_file_path(location);
     }
     return std::make_unique<sqlite::sqlite_driver>(std::move(opts), clock);
 }
@@ -67,8 +86,28 @@ std::unique_ptr<data_driver> make_driver(const driver_options& options, const cl
     if (uri.starts_with(sqlite_scheme)) {
         return make_sqlite(uri.substr(sqlite_scheme.size()), options, clock);
     }
+    if (uri.starts_with(redis_prefix)) {
+        return std::make_unique<redis::redis_driver>(redis_settings_of(uri), clock);
+    }
     throw std::runtime_error("unknown storage URI scheme in '" + options.uri +
-                             "' (this build supports sqlite://)");
+                             "' (this build supports sqlite://, redis:// and redis+cluster://)");
+}
+
+std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_mode sync) {
+    std::string_view view = uri;
+    if (view.starts_with(sqlite_scheme)) {
+        const auto location = view.substr(sqlite_scheme.size());
+        if (location == sqlite_memory) {
+            throw std::runtime_error("the control store needs a file: sqlite://:memory: would "
+                                     "forget every pool at restart");
+        }
+        return std::make_unique<sqlite::sqlite_control_store>(sqlite_file_path(location), sync);
+    }
+    if (view.starts_with(redis_prefix)) {
+        return std::make_unique<redis::redis_control_store>(redis_settings_of(view));
+    }
+    throw std::runtime_error("unknown control store URI scheme in '" + uri +
+                             "' (this build supports sqlite:// and redis://)");
 }
 
 }  // namespace marconi::storage

@@ -9,7 +9,16 @@ tests that restart or kill it (durability).
 with `marconi hash-key` and an optional policy file.
 
 Environment:
-  MARCONI_BIN   path of the server binary (default: build/src/app/marconi)
+  MARCONI_BIN           path of the server binary (default: build/src/app/marconi)
+  MARCONI_E2E_STORAGE   sqlite (default), redis or redis-cluster: the store every server of the
+                        run uses. For Redis the run starts its own servers on loopback (a
+                        standalone redis-server, or a 3-master Cluster) and stops them at the
+                        end; each ServerProcess gets its own key prefix, kept across restarts.
+  MARCONI_E2E_HEADS     how many servers (heads) share the store behind the session `server`
+                        (Redis only; default 1). With 2 or more, consecutive requests go to
+                        different heads, and the heads read queue metadata on every request
+                        (metadata_cache_seconds = 0) so that one head never acts on metadata
+                        another has just changed.
 """
 
 import collections
@@ -18,8 +27,11 @@ import os
 import pathlib
 import queue as queue_mod
 import re
+import itertools
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import uuid
 
@@ -34,6 +46,40 @@ REQUEST_TIMEOUT = 10.0
 LISTEN_RE = re.compile(r"marconi listening on (\S+):(\d+)")
 
 
+sys.path.insert(0, str(REPO_ROOT / "tests" / "support"))
+import redis_servers  # noqa: E402  (tests/support, shared with ctest's fixture)
+
+STORAGE = os.environ.get("MARCONI_E2E_STORAGE", "sqlite")
+if STORAGE not in ("sqlite", "redis", "redis-cluster"):
+    raise RuntimeError(f"MARCONI_E2E_STORAGE={STORAGE!r}: use sqlite, redis or redis-cluster")
+
+HEADS = int(os.environ.get("MARCONI_E2E_HEADS", "1"))
+if HEADS > 1 and STORAGE == "sqlite":
+    raise RuntimeError("MARCONI_E2E_HEADS > 1 needs a shared store: set MARCONI_E2E_STORAGE")
+
+_redis = {}  # "servers": the RedisServer objects, "uri": their URI; started on first use
+
+
+def redis_base_uri():
+    """The run's Redis (started on first use), as a storage URI without a key prefix."""
+    if not _redis:
+        workdir = tempfile.mkdtemp(prefix="marconi-e2e-redis-")
+        if STORAGE == "redis":
+            server = redis_servers.RedisServer(workdir).start()
+            _redis.update(servers=[server], uri=server.uri)
+        else:
+            nodes, uri = redis_servers.start_cluster(workdir)
+            _redis.update(servers=nodes, uri=uri)
+    return _redis["uri"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_teardown():
+    yield
+    for server in _redis.get("servers", []):
+        server.stop()
+
+
 def marconi_bin():
     return pathlib.Path(os.environ.get("MARCONI_BIN", DEFAULT_BIN)).resolve()
 
@@ -41,11 +87,14 @@ def marconi_bin():
 class ServerProcess:
     """One `marconi serve` process on a given SQLite file."""
 
-    def __init__(self, workdir, db_path, admin_mode=False, scheme="http"):
+    def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None, scheme="http"):
         self.workdir = pathlib.Path(workdir)
         self.db_path = pathlib.Path(db_path)
         self.admin_mode = admin_mode
         self.scheme = scheme
+        # One key prefix per server object, so its data survives its restarts as a file would;
+        # heads of one deployment pass the same prefix.
+        self.redis_prefix = redis_prefix or "e2e-" + uuid.uuid4().hex[:12]
         self.proc = None
         self.url = None
         self.port = None
@@ -53,10 +102,12 @@ class ServerProcess:
         self._stderr_path = None
         self._stdout_lines = None
 
-    # sqlite:/// + absolute path (SQLAlchemy style: four slashes for an absolute path).
     @property
     def storage_uri(self):
-        return "sqlite:///" + str(self.db_path)
+        if STORAGE == "sqlite":
+            # sqlite:/// + absolute path (SQLAlchemy style: four slashes for an absolute path).
+            return "sqlite:///" + str(self.db_path)
+        return f"{redis_base_uri()}?prefix={self.redis_prefix}"
 
     def start(self):
         binary = marconi_bin()
@@ -185,11 +236,54 @@ class Api(requests.Session):
         return Api(self.server, project_id=self.project_id)
 
 
+class HeadGroup:
+    """Several servers on one store, used as one deployment: every read of .url or .port names
+    the next head in turn, so consecutive requests of a test land on different heads."""
+
+    def __init__(self, heads):
+        self.heads = heads
+        self._turn = itertools.count()
+
+    def _next(self):
+        return self.heads[next(self._turn) % len(self.heads)]
+
+    @property
+    def url(self):
+        return self._next().url
+
+    @property
+    def port(self):
+        return self._next().port
+
+    def start(self):
+        for head in self.heads:
+            if not head.alive():
+                head.start()
+        return self
+
+    def stop(self):
+        for head in self.heads:
+            head.stop()
+
+    def alive(self):
+        return all(head.alive() for head in self.heads)
+
+    def diagnostics(self):
+        return "\n".join(head.diagnostics() for head in self.heads)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The shared server (admin mode on), running for the whole session."""
+    """The shared server (admin mode on), running for the whole session: MARCONI_E2E_HEADS
+    servers on one store."""
     workdir = tmp_path_factory.mktemp("marconi")
-    srv = ServerProcess(workdir, workdir / "m.db", admin_mode=True).start()
+    if HEADS == 1:
+        srv = ServerProcess(workdir, workdir / "m.db", admin_mode=True).start()
+    else:
+        os.environ["MARCONI_STORAGE_METADATA_CACHE_SECONDS"] = "0"
+        prefix = "e2e-" + uuid.uuid4().hex[:12]
+        srv = HeadGroup([ServerProcess(workdir, workdir / f"m{i}.db", admin_mode=True,
+                                       redis_prefix=prefix) for i in range(HEADS)]).start()
     yield srv
     srv.stop()
 

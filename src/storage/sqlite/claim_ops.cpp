@@ -2,6 +2,7 @@
 #include "storage/sqlite/claim_ops.hpp"
 
 #include "core/error.hpp"
+#include "storage/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 #include <vector>
@@ -9,10 +10,6 @@
 namespace marconi::storage::sqlite::claim_ops {
 
 namespace {
-
-[[noreturn]] void throw_claim_not_found() {
-    throw core::error{core::errc::claim_not_found, "The claim does not exist or has expired."};
-}
 
 /// The live messages a claim holds, oldest first.
 std::vector<core::message> claimed_messages(connection& conn, std::int64_t claim_row, millis now) {
@@ -133,12 +130,12 @@ core::claim get_claim(connection& conn, const core::queue_address& queue, const 
         " WHERE id = ?1 AND tag = ?2 AND queue_id = ?3 AND expires > ?4";
     auto queue_id = find_queue(conn, queue);
     auto key = decode_key(id.value());
-    if (!queue_id || !key) throw_claim_not_found();
+    if (!queue_id || !key) errors::claim_not_found();
     core::claim out;
     {
         auto stmt = conn.prepare(sql);
         stmt.bind_all(key->id, static_cast<std::int64_t>(key->tag), *queue_id, now);
-        if (!stmt.step()) throw_claim_not_found();
+        if (!stmt.step()) errors::claim_not_found();
         out.id = id;
         out.created = from_millis(stmt.int64(0));
         out.expires = from_millis(stmt.int64(1));
@@ -152,9 +149,9 @@ void update_claim(connection& conn, const core::queue_address& queue, const core
     // Zaqar measures a claim's age and ttl from its last update, so `created` moves too.
     static constexpr const char* sql = "UPDATE claims SET created = ?3, expires = ?2 WHERE id = ?1";
     auto queue_id = find_queue(conn, queue);
-    if (!queue_id) throw_claim_not_found();
+    if (!queue_id) errors::claim_not_found();
     auto claim_row = find_live_claim(conn, *queue_id, id.value(), now);
-    if (!claim_row) throw_claim_not_found();
+    if (!claim_row) errors::claim_not_found();
     const millis expires = now + seconds_to_millis(ttl);
     conn.prepare(sql).bind_all(*claim_row, expires, now).run();
     extend_messages(conn, *claim_row, expires, now + seconds_to_millis(ttl + grace), now);

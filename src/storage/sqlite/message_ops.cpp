@@ -2,6 +2,7 @@
 #include "storage/sqlite/message_ops.hpp"
 
 #include "core/error.hpp"
+#include "storage/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 #include <algorithm>
@@ -31,11 +32,6 @@ std::optional<message_state> find_message(connection& conn, std::int64_t queue_i
 void delete_row(connection& conn, std::int64_t seq) {
     static constexpr const char* sql = "DELETE FROM messages WHERE seq = ?1";
     conn.prepare(sql).bind_all(seq).run();
-}
-
-[[noreturn]] void throw_claim_invalid() {
-    throw core::error{core::errc::claim_invalid,
-                      "The specified claim does not exist or has expired."};
 }
 
 }  // namespace
@@ -78,7 +74,7 @@ core::message_page list_messages(connection& conn, const core::queue_address& qu
     std::int64_t after = 0;
     if (options.marker) {
         auto seq = decode_marker(*options.marker);
-        if (!seq) throw core::error{core::errc::invalid_request, "The marker is not valid."};
+        if (!seq) errors::invalid_marker();
         after = *seq;
     }
     core::message_page page;
@@ -127,22 +123,17 @@ void delete_message(connection& conn, const core::queue_address& queue,
 
     if (state->live_claim) {
         if (!claim) {
-            throw core::error{core::errc::message_claimed,
-                              "This message is claimed; it cannot be deleted without a valid "
-                              "claim ID."};
+            errors::message_claimed();
         }
         auto given = find_live_claim(conn, *queue_id, claim->value(), now);
-        if (!given) throw_claim_invalid();
+        if (!given) errors::claim_invalid();
         if (*given != *state->live_claim) {
             // Zaqar: a live claim that is not this message's is "not permitted" (403).
-            throw core::error{core::errc::message_claimed,
-                              "This message is claimed; it cannot be deleted without a valid "
-                              "claim ID."};
+            errors::message_claimed();
         }
     } else if (claim) {
-        if (!find_live_claim(conn, *queue_id, claim->value(), now)) throw_claim_invalid();
-        throw core::error{core::errc::message_not_claimed,
-                          "A claim was specified, but the message is not currently claimed."};
+        if (!find_live_claim(conn, *queue_id, claim->value(), now)) errors::claim_invalid();
+        errors::message_not_claimed();
     }
     delete_row(conn, key->id);
 }
@@ -169,7 +160,7 @@ void delete_messages(connection& conn, const core::queue_address& queue,
         if (claims && (!state->live_claim ||
                        std::find(live_claims.begin(), live_claims.end(), *state->live_claim) ==
                            live_claims.end())) {
-            throw_claim_invalid();
+            errors::claim_invalid();
         }
         doomed.push_back(key->id);
     }

@@ -2,6 +2,7 @@
 #include "storage/sqlite/queue_ops.hpp"
 
 #include "core/error.hpp"
+#include "storage/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 #include <boost/json/parse.hpp>
@@ -42,8 +43,7 @@ metadata_filter make_filter(const std::string& key, const std::string& value_jso
     boost::system::error_code ec;
     auto value = boost::json::parse(value_json, ec);
     if (ec) {
-        throw core::error{core::errc::invalid_request,
-                          "The metadata filter for '" + key + "' is not valid JSON."};
+        errors::invalid_metadata_filter(key);
     }
     switch (value.kind()) {
         case boost::json::kind::string:
@@ -93,8 +93,7 @@ void set_queue_metadata(connection& conn, const core::queue_address& queue,
         "UPDATE queues SET metadata = ?3 WHERE project = ?1 AND name = ?2";
     conn.prepare(sql).bind_all(queue.project.value(), queue.name.value(), metadata_json).run();
     if (conn.changes() == 0) {
-        throw core::error{core::errc::queue_not_found, "Queue " + queue.name.value() +
-                                                           " does not exist."};
+        errors::queue_not_found(queue.name);
     }
 }
 

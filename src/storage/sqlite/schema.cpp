@@ -2,6 +2,7 @@
 #include "storage/sqlite/schema.hpp"
 
 #include <array>
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -52,7 +53,32 @@ CREATE INDEX claims_by_expiry ON claims (expires);
 
 // Index i takes the schema from version i to version i + 1. Append only; never edit one that
 // has shipped.
-constexpr std::array migrations{migration_1};
+constexpr std::array data_migrations{migration_1};
+
+// The control store (pools, flavors, catalog) lives in a file of its own.
+constexpr const char* control_migration_1 = R"sql(
+CREATE TABLE pools (
+    name    TEXT PRIMARY KEY,
+    uri     TEXT    NOT NULL,
+    weight  INTEGER NOT NULL,
+    flavor  TEXT,
+    options TEXT    NOT NULL
+);
+CREATE TABLE flavors (
+    project TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    PRIMARY KEY (project, name)
+);
+CREATE TABLE catalog (
+    project TEXT NOT NULL,
+    queue   TEXT NOT NULL,
+    pool    TEXT NOT NULL,
+    PRIMARY KEY (project, queue)
+);
+CREATE INDEX catalog_by_pool ON catalog (pool);
+)sql";
+
+constexpr std::array control_migrations{control_migration_1};
 
 constexpr const char* user_version_sql = "PRAGMA user_version";
 
@@ -62,11 +88,31 @@ std::int64_t user_version(connection& conn) {
     return stmt.int64(0);
 }
 
-}  // namespace
+// PRAGMA application_id tells the two kinds of file apart, so a store pointed at the other's
+// file refuses to start instead of failing every request.
+constexpr std::int64_t message_store_id = 0x4d524331;  // "MRC1"
+constexpr std::int64_t control_store_id = 0x4d524343;  // "MRCC"
 
-void migrate(connection& conn) {
+std::int64_t application_id(connection& conn) {
+    auto stmt = conn.prepare("PRAGMA application_id");
+    stmt.step();
+    return stmt.int64(0);
+}
+
+void apply_migrations(connection& conn, std::span<const char* const> migrations,
+                      std::int64_t kind) {
     conn.exec("BEGIN IMMEDIATE");
     try {
+        const auto found = application_id(conn);
+        if (found != 0 && found != kind) {
+            throw std::runtime_error(kind == message_store_id
+                                         ? "the file is a Marconi control store, not a message store"
+                                         : "the file is a Marconi message store, not a control store");
+        }
+        if (found == 0 && user_version(conn) > 0 && kind == control_store_id) {
+            throw std::runtime_error("the file is a Marconi message store, not a control store");
+        }
+        conn.exec(("PRAGMA application_id = " + std::to_string(kind)).c_str());
         const auto version = user_version(conn);
         if (version > static_cast<std::int64_t>(migrations.size())) {
             throw std::runtime_error("the SQLite database has schema version " +
@@ -82,6 +128,14 @@ void migrate(connection& conn) {
         if (conn.in_transaction()) conn.exec("ROLLBACK");
         throw;
     }
+}
+
+}  // namespace
+
+void migrate(connection& conn) { apply_migrations(conn, data_migrations, message_store_id); }
+
+void migrate_control(connection& conn) {
+    apply_migrations(conn, control_migrations, control_store_id);
 }
 
 }  // namespace marconi::storage::sqlite

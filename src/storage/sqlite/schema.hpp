@@ -10,4 +10,7 @@ namespace marconi::storage::sqlite {
 /// file was written by a newer Marconi (an unknown user_version).
 void migrate(connection& conn);
 
+/// The same for a control-store file (pools, flavors, catalog).
+void migrate_control(connection& conn);
+
 }  // namespace marconi::storage::sqlite

@@ -16,62 +16,21 @@ namespace marconi::storage::sqlite {
 
 namespace {
 
-// Long enough to ride out a checkpoint; the writer is the only writer, so waits are rare.
-constexpr const char* busy_timeout_sql = "PRAGMA busy_timeout = 5000";
-constexpr const char* wal_sql = "PRAGMA journal_mode = WAL";
-constexpr const char* query_only_sql = "PRAGMA query_only = 1";
-constexpr std::size_t max_batch = 512;
 // Expired rows removed per writer transaction during garbage collection.
 constexpr std::int64_t gc_batch = 1000;
-
-const char* synchronous_sql(sync_mode mode) {
-    switch (mode) {
-        case sync_mode::full:
-            return "PRAGMA synchronous = FULL";
-        case sync_mode::normal:
-            return "PRAGMA synchronous = NORMAL";
-        case sync_mode::off:
-            return "PRAGMA synchronous = OFF";
-    }
-    return "PRAGMA synchronous = FULL";
-}
-
-std::unique_ptr<connection> open_writer(const std::string& path, sync_mode sync) {
-    auto conn = std::make_unique<connection>(path, connection::access::read_write);
-    conn->exec(busy_timeout_sql);
-    conn->exec(wal_sql);
-    conn->exec(synchronous_sql(sync));
-    migrate(*conn);
-    return conn;
-}
-
-std::unique_ptr<connection> open_reader(const std::string& path) {
-    auto conn = std::make_unique<connection>(path, connection::access::read_only);
-    conn->exec(busy_timeout_sql);
-    conn->exec(query_only_sql);
-    return conn;
-}
 
 }  // namespace
 
 sqlite_driver::sqlite_driver(options opts, const clock& clock)
     : clock_(clock), options_(std::move(opts)) {
-    try {
-        writer_ = std::make_unique<group_commit_writer>(open_writer(options_.path, options_.sync),
-                                                        max_batch);
-        readers_ = std::make_unique<reader_pool>(options_.read_threads,
-                                                 [this] { return open_reader(options_.path); });
-    } catch (const std::exception& e) {
-        // Start-up failure: the operator needs the file and the reason, not a 503 text.
-        throw std::runtime_error("cannot use SQLite database '" + options_.path + "': " + e.what());
-    }
+    db_ = std::make_unique<database>(
+        database::options{options_.path, options_.sync, options_.read_threads}, &migrate);
     spdlog::info("sqlite: opened {} ({} readers)", options_.path, options_.read_threads);
 }
 
 sqlite_driver::~sqlite_driver() {
     // Join the threads (finishing queued work) before the files can go.
-    readers_.reset();
-    writer_.reset();
+    db_.reset();
     if (options_.temporary) {
         std::error_code ignored;
         for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {

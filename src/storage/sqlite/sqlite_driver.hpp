@@ -4,8 +4,7 @@
 #include "common/clock.hpp"
 #include "storage/driver.hpp"
 #include "storage/make_driver.hpp"
-#include "storage/sqlite/group_commit_writer.hpp"
-#include "storage/sqlite/reader_pool.hpp"
+#include "storage/sqlite/database.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -70,24 +69,23 @@ public:
     net::awaitable<bool> ping() override;
 
     /// Write transactions committed and write jobs run; commits < jobs shows group commit.
-    std::int64_t commits() const noexcept { return writer_->commits(); }
-    std::int64_t write_jobs() const noexcept { return writer_->jobs(); }
+    std::int64_t commits() const noexcept { return db_->writer().commits(); }
+    std::int64_t write_jobs() const noexcept { return db_->writer().jobs(); }
 
 private:
     std::int64_t now() const { return clock_.now().time_since_epoch().count(); }
     template <class Fn>
     auto write(Fn fn) {
-        return async_run(*writer_, std::move(fn));
+        return db_->write(std::move(fn));
     }
     template <class Fn>
     auto read(Fn fn) {
-        return async_run(*readers_, std::move(fn));
+        return db_->read(std::move(fn));
     }
 
     const clock& clock_;
     const options options_;
-    std::unique_ptr<group_commit_writer> writer_;
-    std::unique_ptr<reader_pool> readers_;
+    std::unique_ptr<database> db_;
 };
 
 }  // namespace marconi::storage::sqlite

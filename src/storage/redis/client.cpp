@@ -1,0 +1,269 @@
+// Marconi. Redis command routing: standalone, or Redis Cluster with MOVED/ASK redirection.
+#include "storage/redis/client.hpp"
+
+#include "core/error.hpp"
+#include "storage/redis/hash_slot.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <stdexcept>
+
+namespace marconi::storage::redis {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+/// A cluster in the middle of a resharding or failover may bounce a command a few times.
+constexpr int max_redirects = 8;
+constexpr auto cluster_retry_delay = 100ms;
+
+std::exception_ptr unavailable() {
+    return std::make_exception_ptr(core::error{
+        core::errc::unavailable, "The message store is not available right now; try again."});
+}
+
+/// "MOVED 3999 127.0.0.1:6381" -> 127.0.0.1:6381. An empty host means "the node you asked".
+std::optional<endpoint> redirect_target(std::string_view text, const endpoint& asked) {
+    const auto space = text.rfind(' ');
+    const auto colon = text.rfind(':');
+    if (space == std::string_view::npos || colon == std::string_view::npos || colon < space) {
+        return std::nullopt;
+    }
+    endpoint target;
+    target.host = std::string{text.substr(space + 1, colon - space - 1)};
+    if (target.host.empty()) target.host = asked.host;
+    const auto port = text.substr(colon + 1);
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), target.port);
+    if (ec != std::errc{} || end != port.data() + port.size()) return std::nullopt;
+    return target;
+}
+
+/// The awaiting coroutine's side of a call: completes it exactly once, on its own executor.
+template <class Handler>
+class completion {
+public:
+    explicit completion(Handler handler)
+        : work_(net::make_work_guard(handler)), handler_(std::move(handler)) {}
+
+    template <class Result>
+    void finish(std::exception_ptr error, Result result) {
+        auto executor = work_.get_executor();
+        net::post(executor, [handler = std::move(handler_), error = std::move(error),
+                             result = std::move(result)]() mutable {
+            std::move(handler)(error, std::move(result));
+        });
+        work_.reset();
+    }
+
+private:
+    net::executor_work_guard<net::associated_executor_t<Handler>> work_;
+    Handler handler_;
+};
+
+}  // namespace
+
+client::client(client_options options)
+    : options_(std::move(options)), work_(net::make_work_guard(io_)) {
+    if (options_.seeds.empty()) throw std::invalid_argument("redis: no server address given");
+    slot_owner_.fill(-1);
+    thread_ = std::thread([this] { io_.run(); });
+    if (options_.cluster) net::post(io_, [this] { refresh_slots(); });
+}
+
+client::~client() {
+    net::post(io_, [this] {
+        for (auto& [name, conn] : connections_) conn->close();
+        connections_.clear();
+    });
+    work_.reset();
+    thread_.join();
+}
+
+net::awaitable<reply> client::execute(command cmd) {
+    return execute(std::make_shared<const command>(std::move(cmd)));
+}
+
+net::awaitable<reply> client::execute(std::shared_ptr<const command> cmd) {
+    auto initiation = [this](auto handler, shared_command shared) {
+        auto call = std::make_shared<completion<decltype(handler)>>(std::move(handler));
+        net::post(io_, [this, call, shared] {
+            route(shared, 0, [call](std::optional<reply> answer) {
+                if (answer) {
+                    call->finish(nullptr, std::move(*answer));
+                } else {
+                    call->finish(unavailable(), reply{});
+                }
+            });
+        });
+    };
+    return net::async_initiate<const net::use_awaitable_t<>&, void(std::exception_ptr, reply)>(
+        initiation, net::use_awaitable, std::move(cmd));
+}
+
+net::awaitable<std::vector<reply>> client::execute_all(std::vector<command> cmds) {
+    auto initiation = [this](auto handler, std::vector<command> cmds) {
+        using call_type = completion<decltype(handler)>;
+        struct batch {
+            std::shared_ptr<call_type> call;
+            std::vector<reply> replies;
+            std::size_t remaining;
+            bool failed = false;
+        };
+        auto state = std::make_shared<batch>();
+        state->call = std::make_shared<call_type>(std::move(handler));
+        state->replies.resize(cmds.size());
+        state->remaining = cmds.size();
+        if (cmds.empty()) {
+            state->call->finish(nullptr, std::vector<reply>{});
+            return;
+        }
+        net::post(io_, [this, state, cmds = std::move(cmds)]() mutable {
+            for (std::size_t i = 0; i < cmds.size(); ++i) {
+                auto shared = std::make_shared<const command>(std::move(cmds[i]));
+                route(shared, 0, [state, i](std::optional<reply> answer) {
+                    if (answer) {
+                        state->replies[i] = std::move(*answer);
+                    } else {
+                        state->failed = true;
+                    }
+                    if (--state->remaining > 0) return;
+                    if (state->failed) {
+                        state->call->finish(unavailable(), std::vector<reply>{});
+                    } else {
+                        state->call->finish(nullptr, std::move(state->replies));
+                    }
+                });
+            }
+        });
+    };
+    return net::async_initiate<const net::use_awaitable_t<>&,
+                               void(std::exception_ptr, std::vector<reply>)>(
+        initiation, net::use_awaitable, std::move(cmds));
+}
+
+void client::route(shared_command cmd, int redirects, done_fn done) {
+    const auto node = node_for(cmd->key);  // before cmd moves: argument order is unspecified
+    send_to(node, std::move(cmd), false, redirects, std::move(done));
+}
+
+endpoint client::node_for(const std::string& key) const {
+    if (!options_.cluster) return options_.seeds.front();
+    if (!key.empty()) {
+        const int owner = slot_owner_[static_cast<std::size_t>(hash_slot(key))];
+        if (owner >= 0) return nodes_[static_cast<std::size_t>(owner)];
+    }
+    return nodes_.empty() ? options_.seeds.front() : nodes_.front();
+}
+
+std::shared_ptr<connection> client::connection_to(const endpoint& node) {
+    auto& conn = connections_[node.to_string()];
+    if (!conn) conn = std::make_shared<connection>(io_, node, options_.connection);
+    return conn;
+}
+
+void client::send_to(const endpoint& node, shared_command cmd, bool asking, int redirects,
+                     done_fn done) {
+    auto conn = connection_to(node);
+    if (asking) {
+        // ASKING must reach the target right before the command: one connection keeps order.
+        static const std::vector<std::string> asking_args{"ASKING"};
+        conn->send(asking_args, [](std::optional<reply>) {});
+    }
+    const auto& args = cmd->args;
+    conn->send(args, [this, cmd = std::move(cmd), redirects,
+                      done = std::move(done)](std::optional<reply> answer) mutable {
+        on_reply(std::move(cmd), redirects, std::move(done), std::move(answer));
+    });
+}
+
+void client::on_reply(shared_command cmd, int redirects, done_fn done,
+                      std::optional<reply> answer) {
+    if (!answer) {
+        if (options_.cluster) refresh_slots();  // a master may have failed over
+        done(std::nullopt);
+        return;
+    }
+    if (options_.cluster && answer->is_error() && redirects < max_redirects) {
+        const auto code = answer->error_code();
+        if (code == "MOVED" || code == "ASK") {
+            const endpoint asked = node_for(cmd->key);
+            if (auto target = redirect_target(answer->text, asked)) {
+                if (code == "MOVED") refresh_slots();
+                send_to(*target, std::move(cmd), code == "ASK", redirects + 1, std::move(done));
+                return;
+            }
+        } else if (code == "TRYAGAIN" || code == "CLUSTERDOWN") {
+            retry_later(std::move(cmd), redirects + 1, std::move(done));
+            return;
+        }
+    }
+    done(std::move(answer));
+}
+
+void client::retry_later(shared_command cmd, int redirects, done_fn done) {
+    auto timer = std::make_shared<net::steady_timer>(io_, cluster_retry_delay);
+    timer->async_wait([this, timer, cmd = std::move(cmd), redirects,
+                       done = std::move(done)](boost::system::error_code) mutable {
+        route(std::move(cmd), redirects, std::move(done));
+    });
+}
+
+void client::refresh_slots(std::size_t candidate) {
+    if (candidate == 0) {
+        if (refreshing_) return;
+        refreshing_ = true;
+    }
+    std::vector<endpoint> candidates = nodes_;
+    candidates.insert(candidates.end(), options_.seeds.begin(), options_.seeds.end());
+    if (candidate >= candidates.size()) {
+        spdlog::warn("redis: no cluster node answered CLUSTER SLOTS");
+        refreshing_ = false;
+        return;
+    }
+    static const std::vector<std::string> slots_args{"CLUSTER", "SLOTS"};
+    connection_to(candidates[candidate])->send(slots_args, [this, candidate](std::optional<reply> r) {
+        if (r && r->type == reply::kind::array && !r->elements.empty()) {
+            apply_slots(*r);
+            refreshing_ = false;
+        } else {
+            refresh_slots(candidate + 1);
+        }
+    });
+}
+
+void client::apply_slots(const reply& slots) {
+    // Each entry: [first slot, last slot, [master host, port, id], replicas...].
+    std::vector<endpoint> masters;
+    std::array<int, cluster_slots> owner{};
+    owner.fill(-1);
+    for (const auto& range : slots.elements) {
+        if (range.type != reply::kind::array || range.elements.size() < 3) continue;
+        const auto& master = range.elements[2];
+        if (master.type != reply::kind::array || master.elements.size() < 2) continue;
+        endpoint node{master.elements[0].text, static_cast<int>(master.elements[1].integer)};
+        if (node.host.empty()) node.host = options_.seeds.front().host;
+        int index = -1;
+        for (std::size_t i = 0; i < masters.size(); ++i) {
+            if (masters[i] == node) index = static_cast<int>(i);
+        }
+        if (index < 0) {
+            masters.push_back(node);
+            index = static_cast<int>(masters.size() - 1);
+        }
+        const auto first = std::max<std::int64_t>(0, range.elements[0].integer);
+        const auto last = std::min<std::int64_t>(cluster_slots - 1, range.elements[1].integer);
+        for (auto s = first; s <= last; ++s) owner[static_cast<std::size_t>(s)] = index;
+    }
+    if (masters.empty()) return;
+    nodes_ = std::move(masters);
+    slot_owner_ = owner;
+    spdlog::debug("redis: cluster slot map has {} masters", nodes_.size());
+}
+
+}  // namespace marconi::storage::redis

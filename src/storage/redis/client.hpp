@@ -1,0 +1,78 @@
+// Marconi. The Redis client every driver call goes through: one io thread owns all connections
+// (one per node), commands are pipelined, and in Cluster mode each goes to its slot's master.
+#pragma once
+
+#include "storage/redis/connection.hpp"
+#include "storage/redis/reply.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace marconi::storage::redis {
+
+struct command {
+    std::vector<std::string> args;
+    /// A key the command touches; it picks the Cluster slot. Empty: any node will do.
+    std::string key;
+};
+
+struct client_options {
+    std::vector<endpoint> seeds;  ///< standalone: exactly one
+    bool cluster = false;
+    connection_options connection;
+};
+
+/// Thread-safe. Each call resumes the awaiting coroutine on its own executor. Error replies come
+/// back as replies (the caller decides what they mean), except Cluster redirections (MOVED, ASK,
+/// TRYAGAIN), which are followed here. A lost or refused connection throws
+/// core::error{unavailable}: the command may or may not have run, so it is never retried.
+class client {
+public:
+    explicit client(client_options options);
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    net::awaitable<reply> execute(command cmd);
+    /// The same, for a caller that may need to send the command again (without copying it).
+    net::awaitable<reply> execute(std::shared_ptr<const command> cmd);
+    /// Sends every command at once (pipelined per node) and returns the replies in order.
+    net::awaitable<std::vector<reply>> execute_all(std::vector<command> cmds);
+
+    bool is_cluster() const { return options_.cluster; }
+
+private:
+    using done_fn = std::function<void(std::optional<reply>)>;
+
+    // Everything below runs on io_'s thread only.
+    using shared_command = std::shared_ptr<const command>;
+    void route(shared_command cmd, int redirects, done_fn done);
+    void send_to(const endpoint& node, shared_command cmd, bool asking, int redirects,
+                 done_fn done);
+    void on_reply(shared_command cmd, int redirects, done_fn done, std::optional<reply> answer);
+    void retry_later(shared_command cmd, int redirects, done_fn done);
+    endpoint node_for(const std::string& key) const;
+    std::shared_ptr<connection> connection_to(const endpoint& node);
+    void refresh_slots(std::size_t candidate = 0);
+    void apply_slots(const reply& slots);
+
+    client_options options_;
+    net::io_context io_;
+    net::executor_work_guard<net::io_context::executor_type> work_;
+    std::map<std::string, std::shared_ptr<connection>> connections_;  // by host:port
+    std::vector<endpoint> nodes_;                       // masters known from CLUSTER SLOTS
+    std::array<int, 16384> slot_owner_{};               // index into nodes_, -1 when unknown
+    bool refreshing_ = false;
+    std::thread thread_;
+};
+
+}  // namespace marconi::storage::redis

@@ -1,0 +1,33 @@
+// Marconi. Redis Cluster key slots, as in the cluster specification's reference code.
+#include "storage/redis/hash_slot.hpp"
+
+namespace marconi::storage::redis {
+
+namespace {
+
+std::uint16_t crc16_xmodem(std::string_view data) {
+    std::uint16_t crc = 0;
+    for (unsigned char byte : data) {
+        crc ^= static_cast<std::uint16_t>(byte) << 8;
+        for (int bit = 0; bit < 8; ++bit) {
+            crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021)
+                                 : static_cast<std::uint16_t>(crc << 1);
+        }
+    }
+    return crc;
+}
+
+}  // namespace
+
+int hash_slot(std::string_view key) {
+    const auto open = key.find('{');
+    if (open != std::string_view::npos) {
+        const auto close = key.find('}', open + 1);
+        if (close != std::string_view::npos && close > open + 1) {
+            key = key.substr(open + 1, close - open - 1);
+        }
+    }
+    return crc16_xmodem(key) % cluster_slots;
+}
+
+}  // namespace marconi::storage::redis

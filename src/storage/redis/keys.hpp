@@ -1,0 +1,36 @@
+// Marconi. Redis key names. Every key of a queue starts with the same "{project/queue}" hash
+// tag, so a queue lives in one Cluster slot and one script can touch all of it. All keys start
+// with a prefix ("marconi" unless the URI says otherwise), so deployments can share a server.
+#pragma once
+
+#include "core/ids.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace marconi::storage::redis {
+
+class key_space {
+public:
+    explicit key_space(std::string prefix) : prefix_(std::move(prefix)) {}
+
+    /// Every key a script takes, in scripts.hpp's KEYS order.
+    std::array<std::string, 8> queue_keys(const core::queue_address& queue) const;
+    /// The queue record alone (metadata): for plain reads without a script.
+    std::string queue_record(const core::queue_address& queue) const;
+    /// The project's queue names (a zset read in lexical order), under the project's own tag.
+    std::string project_index(const core::project_id& project) const;
+    /// Every project that has had a queue: what garbage collection walks.
+    std::string projects() const { return prefix_ + ":projects"; }
+
+private:
+    std::string queue_prefix(const core::queue_address& queue) const;
+
+    std::string prefix_;
+};
+
+/// Message and claim ids: 16 hex digits of the queue's counter and 8 of a random tag.
+bool is_valid_id(std::string_view id);
+
+}  // namespace marconi::storage::redis

@@ -1,0 +1,107 @@
+// Marconi. Redis storage URIs.
+#include "storage/redis/redis_uri.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <stdexcept>
+
+namespace marconi::storage::redis {
+
+namespace {
+
+constexpr std::string_view standalone_scheme = "redis://";
+constexpr std::string_view cluster_scheme = "redis+cluster://";
+
+[[noreturn]] void invalid(std::string_view uri, std::string_view why) {
+    throw std::invalid_argument("invalid Redis storage URI '" + std::string{uri} + "': " +
+                                std::string{why});
+}
+
+int parse_number(std::string_view text, std::string_view uri, std::string_view what) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < 0) {
+        invalid(uri, std::string{what} + " '" + std::string{text} + "' is not a number");
+    }
+    return value;
+}
+
+endpoint parse_host_port(std::string_view text, std::string_view uri) {
+    endpoint out;
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+        out.host = std::string{text};
+    } else {
+        out.host = std::string{text.substr(0, colon)};
+        out.port = parse_number(text.substr(colon + 1), uri, "port");
+        if (out.port == 0 || out.port > 65535) invalid(uri, "port out of range");
+    }
+    if (out.host.empty()) invalid(uri, "no host");
+    return out;
+}
+
+std::string parse_query(std::string_view query, std::string_view uri) {
+    constexpr std::string_view prefix_option = "prefix=";
+    if (!query.starts_with(prefix_option)) invalid(uri, "the only option is prefix=name");
+    auto prefix = query.substr(prefix_option.size());
+    const bool valid = !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+    if (!valid) invalid(uri, "the prefix may hold letters, digits, '_', '-' and '.'");
+    return std::string{prefix};
+}
+
+}  // namespace
+
+redis_settings parse_uri(std::string_view uri) {
+    redis_settings settings;
+    client_options& out = settings.client;
+    std::string_view rest;
+    if (uri.starts_with(cluster_scheme)) {
+        out.cluster = true;
+        rest = uri.substr(cluster_scheme.size());
+    } else if (uri.starts_with(standalone_scheme)) {
+        rest = uri.substr(standalone_scheme.size());
+    } else {
+        invalid(uri, "expected redis:// or redis+cluster://");
+    }
+
+    if (const auto question = rest.find('?'); question != std::string_view::npos) {
+        settings.prefix = parse_query(rest.substr(question + 1), uri);
+        rest = rest.substr(0, question);
+    }
+
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+        auto credentials = rest.substr(0, at);
+        // redis://:password@host, or redis://user:password@host (the user is ignored: Redis 5
+        // AUTH takes a password only).
+        if (const auto colon = credentials.find(':'); colon != std::string_view::npos) {
+            credentials = credentials.substr(colon + 1);
+        }
+        out.connection.password = std::string{credentials};
+        rest = rest.substr(at + 1);
+    }
+
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+        auto db = rest.substr(slash + 1);
+        rest = rest.substr(0, slash);
+        if (!db.empty()) {
+            if (out.cluster) invalid(uri, "Redis Cluster has only database 0");
+            out.connection.database = parse_number(db, uri, "database");
+        }
+    }
+
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        out.seeds.push_back(parse_host_port(rest.substr(0, comma), uri));
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    if (out.seeds.empty()) invalid(uri, "no host");
+    if (!out.cluster && out.seeds.size() > 1) {
+        invalid(uri, "several hosts need redis+cluster://");
+    }
+    return settings;
+}
+
+}  // namespace marconi::storage::redis

@@ -1,0 +1,20 @@
+// Marconi. Redis storage URIs.
+#pragma once
+
+#include "storage/redis/client.hpp"
+
+#include <string_view>
+
+namespace marconi::storage::redis {
+
+struct redis_settings {
+    client_options client;
+    std::string prefix = "marconi";  ///< starts every key
+};
+
+/// redis://[:password@]host[:port][/db][?prefix=name] and
+/// redis+cluster://[:password@]h1:p1,h2:p2,...[?prefix=name] (the seeds; the rest of the
+/// cluster is found with CLUSTER SLOTS). Throws std::invalid_argument naming the problem.
+redis_settings parse_uri(std::string_view uri);
+
+}  // namespace marconi::storage::redis

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Real Redis servers for the tests, on loopback in a private directory.
+
+    redis_servers.py start DIR   starts a standalone redis-server and a 3-master Redis Cluster,
+                                 writes DIR/standalone.uri and DIR/cluster.uri, and returns
+    redis_servers.py stop DIR    stops everything `start DIR` started
+
+ctest runs these as fixture setup/cleanup around the storage contract suite; the e2e tests use
+the same functions from Python. Nothing here touches a Redis that the tests did not start.
+"""
+
+import os
+import pathlib
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+START_TIMEOUT = 20.0
+CLUSTER_MASTERS = 3
+
+
+def port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port():
+    """A free port whose cluster-bus twin (port + 10000) is free too."""
+    for _ in range(200):
+        port = random.randint(20000, 29999)
+        if port_is_free(port) and port_is_free(port + 10000):
+            return port
+    raise RuntimeError("no free port pair for redis-server")
+
+
+def cli(port, *args, check=True):
+    out = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(port), *args],
+                         capture_output=True, text=True, timeout=30)
+    if check and out.returncode != 0:
+        raise RuntimeError(f"redis-cli -p {port} {' '.join(args)}: {out.stderr or out.stdout}")
+    return out.stdout.strip()
+
+
+def wait_until(predicate, what):
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except (RuntimeError, subprocess.SubprocessError):
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+class RedisServer:
+    """One redis-server process; AOF on, so a restart keeps acknowledged writes."""
+
+    def __init__(self, workdir, port=None, cluster=False):
+        self.port = port or free_port()
+        self.dir = pathlib.Path(workdir) / f"redis-{self.port}"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.cluster = cluster
+        self.proc = None
+
+    def start(self):
+        args = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port),
+                "--dir", str(self.dir), "--save", "", "--appendonly", "yes",
+                "--appendfsync", "always", "--logfile", str(self.dir / "redis.log")]
+        if self.cluster:
+            args += ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                     "--cluster-node-timeout", "2000"]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_until(lambda: cli(self.port, "PING") == "PONG", f"redis-server on {self.port}")
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    @property
+    def uri(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+
+def start_cluster(workdir):
+    nodes = [RedisServer(workdir, cluster=True).start() for _ in range(CLUSTER_MASTERS)]
+    addresses = [f"127.0.0.1:{n.port}" for n in nodes]
+    cli(nodes[0].port, "--cluster", "create", *addresses, "--cluster-replicas", "0",
+        "--cluster-yes")
+    for n in nodes:
+        wait_until(lambda n=n: "cluster_state:ok" in cli(n.port, "CLUSTER", "INFO"),
+                   f"cluster state ok on {n.port}")
+    return nodes, "redis+cluster://" + ",".join(addresses)
+
+
+def start_all(workdir):
+    workdir = pathlib.Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    standalone = RedisServer(workdir).start()
+    nodes, cluster_uri = start_cluster(workdir)
+    (workdir / "pids").write_text(
+        "\n".join(str(s.proc.pid) for s in [standalone, *nodes]) + "\n")
+    (workdir / "standalone.uri").write_text(standalone.uri + "\n")
+    (workdir / "cluster.uri").write_text(cluster_uri + "\n")
+
+
+def stop_all(workdir):
+    pids = pathlib.Path(workdir) / "pids"
+    if not pids.exists():
+        return
+    for line in pids.read_text().split():
+        try:
+            os.kill(int(line), signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    pids.unlink()
+
+
+def main(argv):
+    if len(argv) != 3 or argv[1] not in ("start", "stop"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    if argv[1] == "start":
+        stop_all(argv[2])  # leftovers of an interrupted run
+        start_all(argv[2])
+    else:
+        stop_all(argv[2])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
