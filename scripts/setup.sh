@@ -17,8 +17,9 @@ packages=(
     clang libclang-rt-14-dev llvm
     # the Redis store's tests start real servers: redis-server, and redis-cli to form a Cluster
     redis-server redis-tools
-    # e2e tests (run with /usr/bin/python3, Debian's interpreter)
-    python3-pytest python3-requests python3-zaqarclient
+    # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
+    # tests' certificates
+    python3-pytest python3-requests python3-zaqarclient openssl
 )
 
 # One dpkg-query call for all packages; unknown packages go to stderr and count as missing.

@@ -1,10 +1,13 @@
 // Marconi: a Zaqar v2 compatible messaging service. Entry point: parses the command line.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <iostream>
+#include <iterator>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/server_app.hpp"
+#include "auth/api_keys.hpp"
 #include "config/config.hpp"
 
 namespace {
@@ -29,6 +32,21 @@ void apply(const serve_flags& flags, marconi::config::config& cfg) {
     if (flags.admin_mode) cfg.server.admin_mode = true;
 }
 
+/// `marconi hash-key`: one key on stdin (a trailing newline is dropped), its keys-file line on
+/// stdout. The key never appears in a command line, shell history or the keys file.
+int hash_key() {
+    std::string key{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    if (key.ends_with('\n')) key.pop_back();
+    if (key.ends_with('\r')) key.pop_back();
+    try {
+        std::printf("%s\n", marconi::auth::hash_key_line(key).c_str());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "marconi hash-key: %s\n", e.what());
+        return 2;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,7 +62,11 @@ int main(int argc, char** argv) {
     serve->add_option("--log-level", flags.log_level, "trace, debug, info, warn or error");
     serve->add_option("--workers", flags.workers, "IO threads (default: one per core)");
     serve->add_flag("--admin-mode", flags.admin_mode, "Serve admin routes such as /v2/health");
+    auto* hash = cli.add_subcommand(
+        "hash-key", "Read an API key from stdin and print its line for the [[keys]] file "
+                    "(sha256 = \"...\"); generate keys with `openssl rand -hex 32`");
     CLI11_PARSE(cli, argc, argv);
+    if (hash->parsed()) return hash_key();
 
     marconi::config::config cfg;
     try {

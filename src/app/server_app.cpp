@@ -15,6 +15,7 @@
 
 #include "api/http/listener.hpp"
 #include "api/http/router.hpp"
+#include "app/access_setup.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
 #include "storage/make_driver.hpp"
@@ -55,6 +56,8 @@ api::listener_options listener_options_from(const config::config& cfg) {
     options.idle_timeout = std::chrono::seconds{cfg.server.idle_timeout_seconds};
     options.max_connections = static_cast<std::size_t>(cfg.server.max_connections);
     options.max_inflight_requests = static_cast<std::size_t>(cfg.server.max_inflight_requests);
+    options.tls_cert_file = cfg.server.tls_cert_file;
+    options.tls_key_file = cfg.server.tls_key_file;
     return options;
 }
 
@@ -64,6 +67,14 @@ int serve(const config::config& cfg) {
     const int workers = cfg.server.workers > 0
                             ? cfg.server.workers
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Access control first: a bad keys or policy file stops start-up before anything opens.
+    std::unique_ptr<access_setup> access;
+    try {
+        access = std::make_unique<access_setup>(cfg);
+    } catch (const std::exception& e) {
+        spdlog::critical("invalid access control configuration:\n{}", e.what());
+        return 2;
+    }
     net::io_context io{workers};
     system_clock clock;
 
@@ -77,7 +88,7 @@ int serve(const config::config& cfg) {
     auto& driver = stores.driver;
     core::services services{*driver, cfg.transport, clock,
                             std::chrono::seconds{cfg.storage.metadata_cache_seconds}};
-    api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode};
+    api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     api::listener listener{io, router, listener_options_from(cfg)};
     try {
         listener.start();
@@ -90,8 +101,9 @@ int serve(const config::config& cfg) {
     std::printf("marconi listening on %s:%u\n", endpoint.address().to_string().c_str(),
                 static_cast<unsigned>(endpoint.port()));
     std::fflush(stdout);
-    spdlog::info("listening on {}:{} with {} io threads, storage {}",
-                 endpoint.address().to_string(), endpoint.port(), workers, cfg.storage.uri);
+    spdlog::info("listening on {}:{} ({}) with {} io threads, storage {}",
+                 endpoint.address().to_string(), endpoint.port(),
+                 cfg.server.tls_cert_file.empty() ? "HTTP" : "HTTPS", workers, cfg.storage.uri);
 
     net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
                   net::detached);

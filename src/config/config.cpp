@@ -133,6 +133,64 @@ option text(std::string_view section, std::string_view key, S config::*s, std::s
             [=](const config& cfg) { return quoted(redact ? redact(cfg.*s.*f) : cfg.*s.*f); }};
 }
 
+/// A file path or similar text where "" means "not set".
+template <class S>
+option optional_text(std::string_view section, std::string_view key, S config::*s,
+                     std::string S::*f) {
+    return {section, key,
+            [=](config& cfg, const raw_value& value) -> std::string {
+                std::string problem;
+                auto str = read_string(value, problem);
+                if (!str) return problem;
+                cfg.*s.*f = std::move(*str);
+                return {};
+            },
+            [=](const config& cfg) { return quoted(cfg.*s.*f); }};
+}
+
+/// A list of non-empty strings: a TOML array, or comma-separated text in the environment
+/// (oslo.config's ListOpt); items are trimmed.
+template <class S>
+option text_list(std::string_view section, std::string_view key, S config::*s,
+                 std::vector<std::string> S::*f) {
+    return {section, key,
+            [=](config& cfg, const raw_value& value) -> std::string {
+                std::vector<std::string> items;
+                if (const auto* node = std::get_if<const toml::node*>(&value)) {
+                    const auto* array = (*node)->as_array();
+                    if (!array) return "expected an array of strings, got a " + type_name(**node);
+                    for (const auto& item : *array) {
+                        const auto* str = item.as_string();
+                        if (!str) return "expected an array of strings, got a " + type_name(item);
+                        items.push_back(str->get());
+                    }
+                } else {
+                    auto text = std::get<std::string_view>(value);
+                    while (!text.empty()) {
+                        const auto comma = text.find(',');
+                        items.emplace_back(text.substr(0, comma));
+                        if (comma == std::string_view::npos) break;
+                        text.remove_prefix(comma + 1);
+                    }
+                }
+                for (auto& item : items) {
+                    const auto first = item.find_first_not_of(" \t");
+                    const auto last = item.find_last_not_of(" \t");
+                    item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
+                    if (item.empty()) return "items must not be empty";
+                }
+                cfg.*s.*f = std::move(items);
+                return {};
+            },
+            [=](const config& cfg) {
+                std::string out = "[";
+                for (const auto& item : cfg.*s.*f) {
+                    out += (out.size() > 1 ? ", " : "") + quoted(item);
+                }
+                return out + "]";
+            }};
+}
+
 template <class S, class F>
 option choice(std::string_view section, std::string_view key, S config::*s, F S::*f,
               std::vector<std::pair<std::string_view, F>> choices) {
@@ -197,6 +255,8 @@ const std::vector<option>& options() {
                 &server_config::body_timeout_seconds, 1, 3600),
         integer("server", "idle_timeout_seconds", &config::server,
                 &server_config::idle_timeout_seconds, 1, 86400),
+        optional_text("server", "tls_cert_file", &config::server, &server_config::tls_cert_file),
+        optional_text("server", "tls_key_file", &config::server, &server_config::tls_key_file),
 
         text("storage", "uri", &config::storage, &driver_options::uri, redact_uri_password),
         choice("storage", "sync", &config::storage, &driver_options::sync,
@@ -246,6 +306,19 @@ const std::vector<option>& options() {
                 &limits::max_length_client_id, 1),
         boolean("transport", "message_delete_with_claim_id", &config::transport,
                 &limits::message_delete_with_claim_id),
+
+        choice("auth", "strategy", &config::auth, &auth_config::strategy,
+               {{"noauth", auth_strategy::noauth}, {"apikeys", auth_strategy::apikeys}}),
+        optional_text("auth", "keys_file", &config::auth, &auth_config::keys_file),
+        optional_text("auth", "policy_file", &config::auth, &auth_config::policy_file),
+
+        text_list("cors", "allowed_origin", &config::cors, &cors_config::allowed_origin),
+        boolean("cors", "allow_credentials", &config::cors, &cors_config::allow_credentials),
+        text_list("cors", "expose_headers", &config::cors, &cors_config::expose_headers),
+        integer("cors", "max_age", &config::cors, &cors_config::max_age, 0,
+                std::numeric_limits<int>::max()),
+        text_list("cors", "allow_methods", &config::cors, &cors_config::allow_methods),
+        text_list("cors", "allow_headers", &config::cors, &cors_config::allow_headers),
 
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},
@@ -373,6 +446,13 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
             problems.push_back(std::string(check.lower) + " must not exceed " +
                                std::string(check.upper));
         }
+    }
+    if (cfg.server.tls_cert_file.empty() != cfg.server.tls_key_file.empty()) {
+        problems.push_back("server.tls_cert_file and server.tls_key_file go together: set both "
+                           "for TLS, or neither");
+    }
+    if (cfg.auth.strategy == auth_strategy::apikeys && cfg.auth.keys_file.empty()) {
+        problems.push_back("auth.keys_file is required when auth.strategy = \"apikeys\"");
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/limits.hpp"
 #include "storage/make_driver.hpp"
@@ -30,6 +31,38 @@ struct server_config {
     int body_timeout_seconds = 30;
     /// A keep-alive connection may wait this long for its next request.
     int idle_timeout_seconds = 60;
+    /// TLS: PEM certificate (chain) and private key; both empty: plain HTTP.
+    std::string tls_cert_file;
+    std::string tls_key_file;
+};
+
+/// How a request's identity (project, roles) is established.
+enum class auth_strategy {
+    noauth,   ///< trust X-Project-ID and X-Roles as sent (Zaqar's auth_strategy = "")
+    apikeys,  ///< X-Auth-Token must be a key listed (hashed) in auth.keys_file
+};
+
+/// [auth]: Zaqar's [DEFAULT] auth_strategy and [oslo_policy] policy_file, regrouped.
+struct auth_config {
+    auth_strategy strategy = auth_strategy::noauth;
+    std::string keys_file;    ///< apikeys: TOML file of hashed keys (required for apikeys)
+    std::string policy_file;  ///< JSON rules overriding Zaqar's policy defaults; "" = defaults
+};
+
+/// [cors]: oslo.middleware's options and names, with the defaults Zaqar sets for them.
+struct cors_config {
+    std::vector<std::string> allowed_origin;  ///< "scheme://host[:port]" or "*"; empty = off
+    bool allow_credentials = true;            ///< send Access-Control-Allow-Credentials: true
+    /// Response headers a browser script may read (Access-Control-Expose-Headers).
+    std::vector<std::string> expose_headers = {"X-Auth-Token", "X-Subject-Token",
+                                               "X-Service-Token", "X-OpenStack-Request-ID"};
+    int max_age = 3600;  ///< seconds a preflight answer may be cached; 0 = no header
+    std::vector<std::string> allow_methods = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
+    /// Request headers a preflight may ask for, beyond the CORS simple headers.
+    std::vector<std::string> allow_headers = {
+        "X-Auth-Token", "X-Identity-Status", "X-Roles",        "X-Service-Catalog",
+        "X-User-Id",    "X-Tenant-Id",       "X-OpenStack-Request-ID", "X-Trace-Info",
+        "X-Trace-HMAC", "Client-id"};
 };
 
 /// [log]
@@ -42,6 +75,8 @@ struct config {
     storage::driver_options storage;  ///< [storage] uri, sync (full|normal|off), read_threads
     storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement
     core::limits transport;           ///< [transport], Zaqar's names and defaults
+    auth_config auth;
+    cors_config cors;
     log_config log;
 };
 

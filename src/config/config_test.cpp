@@ -10,6 +10,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace marconi::config {
 namespace {
@@ -175,7 +176,11 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("transport.client_id_uuid_safe = \"strict\"\n"));
     EXPECT_THAT(text, HasSubstr("transport.message_delete_with_claim_id = false\n"));
     EXPECT_THAT(text, HasSubstr("log.level = \"info\"\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 36);
+    EXPECT_THAT(text, HasSubstr("auth.strategy = \"noauth\"\n"));
+    EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
+    EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
+                                "\"PATCH\", \"HEAD\"]\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 47);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {
@@ -224,6 +229,81 @@ body_timeout_seconds = 0
     const auto error = load_error(bad.path());
     EXPECT_THAT(error, HasSubstr("server.max_inflight_requests: must be between 1 and"));
     EXPECT_THAT(error, HasSubstr("server.body_timeout_seconds: must be between 1 and 3600"));
+}
+
+TEST(config, auth_defaults_to_noauth_with_zaqar_cors_defaults) {
+    const auto cfg = load("");
+    EXPECT_EQ(cfg.auth.strategy, auth_strategy::noauth);
+    EXPECT_EQ(cfg.auth.keys_file, "");
+    EXPECT_EQ(cfg.auth.policy_file, "");
+    EXPECT_TRUE(cfg.cors.allowed_origin.empty());
+    EXPECT_TRUE(cfg.cors.allow_credentials);
+    EXPECT_EQ(cfg.cors.max_age, 3600);
+    EXPECT_EQ(cfg.cors.allow_headers.size(), 10u);
+    EXPECT_EQ(cfg.cors.allow_headers.back(), "Client-id");
+    EXPECT_EQ(cfg.cors.expose_headers.front(), "X-Auth-Token");
+}
+
+TEST(config, auth_and_cors_from_file_and_environment) {
+    const temp_toml file(R"(
+[auth]
+strategy = "apikeys"
+keys_file = "/etc/marconi/keys.toml"
+policy_file = "/etc/marconi/policy.json"
+[cors]
+allowed_origin = ["https://a.example", "https://b.example"]
+allow_credentials = false
+max_age = 0
+)");
+    const scoped_env headers("MARCONI_CORS_ALLOW_HEADERS", " X-Auth-Token , Client-ID");
+    const scoped_env expose("MARCONI_CORS_EXPOSE_HEADERS", "");
+    const auto cfg = load(file.path());
+    EXPECT_EQ(cfg.auth.strategy, auth_strategy::apikeys);
+    EXPECT_EQ(cfg.auth.keys_file, "/etc/marconi/keys.toml");
+    EXPECT_EQ(cfg.auth.policy_file, "/etc/marconi/policy.json");
+    EXPECT_EQ(cfg.cors.allowed_origin,
+              (std::vector<std::string>{"https://a.example", "https://b.example"}));
+    EXPECT_FALSE(cfg.cors.allow_credentials);
+    EXPECT_EQ(cfg.cors.max_age, 0);
+    EXPECT_EQ(cfg.cors.allow_headers, (std::vector<std::string>{"X-Auth-Token", "Client-ID"}));
+    EXPECT_TRUE(cfg.cors.expose_headers.empty());
+}
+
+TEST(config, auth_and_cors_problems_are_reported) {
+    const temp_toml file(R"([auth]
+strategy = "keystone"
+[cors]
+allowed_origin = "https://a.example"
+allow_methods = ["GET", 1]
+allow_headers = ["X-Auth-Token", " "]
+)");
+    const auto message = load_error(file.path());
+    EXPECT_THAT(message, HasSubstr("auth.strategy: unknown value \"keystone\" (expected "
+                                   "noauth|apikeys)"));
+    EXPECT_THAT(message, HasSubstr("cors.allowed_origin: expected an array of strings, got a "
+                                   "string"));
+    EXPECT_THAT(message, HasSubstr("cors.allow_methods: expected an array of strings, got a "
+                                   "integer"));
+    EXPECT_THAT(message, HasSubstr("cors.allow_headers: items must not be empty"));
+}
+
+TEST(config, apikeys_needs_a_keys_file) {
+    const scoped_env strategy("MARCONI_AUTH_STRATEGY", "apikeys");
+    EXPECT_THAT(load_error(""),
+                HasSubstr("auth.keys_file is required when auth.strategy = \"apikeys\""));
+    const scoped_env keys("MARCONI_AUTH_KEYS_FILE", "/etc/marconi/keys.toml");
+    EXPECT_EQ(load("").auth.strategy, auth_strategy::apikeys);
+}
+
+TEST(config, tls_needs_both_files) {
+    EXPECT_EQ(load("").server.tls_cert_file, "");
+    const scoped_env cert("MARCONI_SERVER_TLS_CERT_FILE", "/etc/marconi/cert.pem");
+    EXPECT_THAT(load_error(""), HasSubstr("server.tls_cert_file and server.tls_key_file go "
+                                          "together"));
+    const scoped_env key("MARCONI_SERVER_TLS_KEY_FILE", "/etc/marconi/key.pem");
+    const auto cfg = load("");
+    EXPECT_EQ(cfg.server.tls_cert_file, "/etc/marconi/cert.pem");
+    EXPECT_EQ(cfg.server.tls_key_file, "/etc/marconi/key.pem");
 }
 
 TEST(config, example_file_loads_and_sets_the_defaults) {

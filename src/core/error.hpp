@@ -22,6 +22,8 @@ enum class errc {
     message_claimed,      ///< delete without a claim id while the message is claimed (403)
     conflict,             ///< JSON-patch on a missing key, duplicate resource
     headers_too_large,    ///< request headers over the transport's limit (431)
+    unauthenticated,      ///< no valid credentials (401, with WWW-Authenticate)
+    forbidden,            ///< authenticated, but the policy (or the project) does not allow it
     route_not_found,      ///< no route for the path
     method_not_allowed,   ///< path known, method not
     unavailable,          ///< storage failure; the client should retry (503)

@@ -5,6 +5,9 @@ file in a temporary directory; every test gets its own project id (so tests neve
 other's queues) and its own Client-ID. `fresh_server` starts a private server per test, for
 tests that restart or kill it (durability).
 
+`auth_server` starts a private server with `[auth] strategy = "apikeys"`, a keys file hashed
+with `marconi hash-key` and an optional policy file.
+
 Environment:
   MARCONI_BIN           path of the server binary (default: build/src/app/marconi)
   MARCONI_E2E_STORAGE   sqlite (default), redis or redis-cluster: the store every server of the
@@ -18,6 +21,8 @@ Environment:
                         another has just changed.
 """
 
+import collections
+import json
 import os
 import pathlib
 import queue as queue_mod
@@ -82,10 +87,11 @@ def marconi_bin():
 class ServerProcess:
     """One `marconi serve` process on a given SQLite file."""
 
-    def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None):
+    def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None, scheme="http"):
         self.workdir = pathlib.Path(workdir)
         self.db_path = pathlib.Path(db_path)
         self.admin_mode = admin_mode
+        self.scheme = scheme
         # One key prefix per server object, so its data survives its restarts as a file would;
         # heads of one deployment pass the same prefix.
         self.redis_prefix = redis_prefix or "e2e-" + uuid.uuid4().hex[:12]
@@ -139,7 +145,7 @@ class ServerProcess:
                 m = LISTEN_RE.search(line)
                 if m:
                     self.port = int(m.group(2))
-                    self.url = f"http://127.0.0.1:{self.port}"
+                    self.url = f"{self.scheme}://127.0.0.1:{self.port}"
                     return self
         except queue_mod.Empty:
             self.proc.kill()
@@ -183,6 +189,10 @@ class ServerProcess:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def stderr_text(self):
+        """Everything the server has logged so far (its latest run)."""
+        return self._stderr_path.read_text(errors="replace") if self._stderr_path else ""
+
     def diagnostics(self):
         stderr = ""
         if self._stderr_path and self._stderr_path.exists():
@@ -199,12 +209,14 @@ class Api(requests.Session):
     Paths starting with "/" are resolved against the server URL.
     """
 
-    def __init__(self, server, project_id=None, client_id=None):
+    def __init__(self, server, project_id=None, client_id=None, token=None):
         super().__init__()
         self.server = server
         self.project_id = project_id or f"e2e-{uuid.uuid4().hex[:16]}"
         self.client_id = client_id or str(uuid.uuid4())
         self.headers.update({"Client-ID": self.client_id, "X-Project-ID": self.project_id})
+        if token is not None:
+            self.headers["X-Auth-Token"] = token
 
     @property
     def base_url(self):
@@ -214,6 +226,9 @@ class Api(requests.Session):
         if url.startswith("/"):
             url = self.server.url + url
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        # Explicitly, or REQUESTS_CA_BUNDLE in the environment would override session.verify
+        # (a test's own CA for an https:// server).
+        kwargs.setdefault("verify", self.verify)
         return super().request(method, url, **kwargs)
 
     def peer(self):
@@ -286,13 +301,15 @@ def fresh_server(tmp_path):
 def make_server(tmp_path, monkeypatch):
     """Starts private servers (admin mode off) with settings given as MARCONI_* variables:
     make_server(server_idle_timeout_seconds=1) sets MARCONI_SERVER_IDLE_TIMEOUT_SECONDS=1 for
-    the rest of the test, restarts included. Servers still running at the end are stopped."""
+    the rest of the test, restarts included. Servers still running at the end are stopped.
+    With server_tls_cert_file (and _key_file) the server's url is https://."""
     started = []
 
     def make(**settings):
         for name, value in settings.items():
             monkeypatch.setenv(f"MARCONI_{name.upper()}", str(value))
-        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db").start()
+        scheme = "https" if settings.get("server_tls_cert_file") else "http"
+        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db", scheme=scheme).start()
         started.append(srv)
         return srv
 
@@ -300,6 +317,52 @@ def make_server(tmp_path, monkeypatch):
     for srv in started:
         if srv.alive():
             srv.stop()
+
+
+# One entry of an apikeys keys file; `key` is the secret a client sends as X-Auth-Token.
+ApiKey = collections.namedtuple("ApiKey", "name key project roles")
+
+
+def new_api_key(name, project, roles=()):
+    """A random 64-hex-digit key, as `openssl rand -hex 32` would make."""
+    return ApiKey(name, uuid.uuid4().hex + uuid.uuid4().hex, project, list(roles))
+
+
+def hash_key_line(key):
+    """The keys-file line for `key`, from `marconi hash-key` (what an operator runs)."""
+    done = subprocess.run([str(marconi_bin()), "hash-key"], input=key.encode() + b"\n",
+                          capture_output=True, timeout=STOP_TIMEOUT)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode().strip()
+
+
+def write_keys_file(path, keys):
+    lines = []
+    for k in keys:
+        lines += ["[[keys]]", f'name = "{k.name}"', hash_key_line(k.key),
+                  f'project = "{k.project}"', f"roles = {json.dumps(k.roles)}", ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+@pytest.fixture
+def auth_server(make_server, tmp_path):
+    """Starts a private apikeys server: auth_server(keys, policy=None, **settings). `keys` are
+    ApiKeys written to a keys file; `policy` (a dict of rule -> check string) becomes a JSON
+    policy file; other settings go to make_server (e.g. server_admin_mode="true")."""
+
+    def start(keys, policy=None, **settings):
+        keys_path = write_keys_file(tmp_path / f"keys-{uuid.uuid4().hex[:8]}.toml", keys)
+        settings.setdefault("auth_strategy", "apikeys")
+        settings["auth_keys_file"] = keys_path
+        settings["auth_policy_file"] = ""  # Zaqar's defaults, unless given
+        if policy is not None:
+            policy_path = tmp_path / f"policy-{uuid.uuid4().hex[:8]}.json"
+            policy_path.write_text(json.dumps(policy))
+            settings["auth_policy_file"] = policy_path
+        return make_server(**settings)
+
+    return start
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import requests
 
 from conftest import REQUEST_TIMEOUT
-from e2e_helpers import assert_json, media_type
+from e2e_helpers import assert_error, assert_json, media_type
 
 V2 = {
     "id": "2",
@@ -65,7 +65,9 @@ def test_ping_requires_client_id(api):
 
 
 def test_health_get(api):
-    body = assert_json(api.get("/v2/health"), 200)
+    # health:get is role:admin (Zaqar's default policy); under noauth roles come from X-Roles,
+    # as keystonemiddleware would set them.
+    body = assert_json(api.get("/v2/health", headers={"X-Roles": "admin"}), 200)
     assert body["storage_reachable"] is True
     ops = body["operation_status"]
     assert isinstance(ops, dict) and ops
@@ -77,6 +79,15 @@ def test_health_get(api):
 
 
 def test_health_head(api):
-    r = api.head("/v2/health")
+    r = api.head("/v2/health", headers={"X-Roles": "member,admin"})
     assert r.status_code == 204
     assert r.content == b""
+
+
+def test_health_needs_the_admin_role(api):
+    for roles in (None, "member", "reader,member"):
+        headers = {} if roles is None else {"X-Roles": roles}
+        body = assert_error(api.get("/v2/health", headers=headers), 403)
+        assert body == {"title": "Not authorized",
+                        "description": "You are not authorized to complete this action."}
+        assert api.head("/v2/health", headers=headers).status_code == 403

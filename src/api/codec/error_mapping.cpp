@@ -26,6 +26,8 @@ http_error to_http(core::errc code) {
         case errc::message_claimed: return {403, "Unable to delete"};
         case errc::conflict: return {409, "Resource conflict"};
         case errc::headers_too_large: return {431, "Request header fields too large"};
+        case errc::unauthenticated: return {401, "Unauthorized"};
+        case errc::forbidden: return {403, "Not authorized"};
         case errc::route_not_found: return {404, "Not found"};
         case errc::method_not_allowed: return {405, "Method not allowed"};
         case errc::unavailable: return {503, "Service temporarily unavailable"};

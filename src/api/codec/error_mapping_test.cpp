@@ -43,6 +43,8 @@ INSTANTIATE_TEST_SUITE_P(
                     mapping_case{errc::message_claimed, 403, "Unable to delete"},
                     mapping_case{errc::conflict, 409, "Resource conflict"},
                     mapping_case{errc::headers_too_large, 431, "Request header fields too large"},
+                    mapping_case{errc::unauthenticated, 401, "Unauthorized"},
+                    mapping_case{errc::forbidden, 403, "Not authorized"},
                     mapping_case{errc::route_not_found, 404, "Not found"},
                     mapping_case{errc::method_not_allowed, 405, "Method not allowed"},
                     mapping_case{errc::unavailable, 503, "Service temporarily unavailable"},

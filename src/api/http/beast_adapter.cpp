@@ -18,6 +18,7 @@ method to_method(http::verb verb) {
         case http::verb::put: return method::put;
         case http::verb::patch: return method::patch;
         case http::verb::delete_: return method::delete_;
+        case http::verb::options: return method::options;
         default: return method::other;
     }
 }

@@ -23,10 +23,10 @@ struct request_context {
 
 using handler = net::awaitable<response> (*)(request_context&, const request&);
 
-/// Which header checks run before a handler (Zaqar's before-hooks).
+/// Which checks run before a handler: authentication, then Zaqar's before-hooks.
 enum class scope {
-    open,     ///< `/`: no header checks
-    project,  ///< `/v2/...`: Accept, Content-Type, Client-ID and X-Project-ID checks
+    open,     ///< `/`: no authentication, no header checks
+    project,  ///< `/v2/...`: authentication, Accept, Content-Type, Client-ID, X-Project-ID
     admin,    ///< as project, and only served with admin_mode
 };
 
@@ -34,6 +34,9 @@ struct route {
     api::method method;
     std::string_view path_template;  ///< `/v2/queues/{queue_name}`: `{...}` is one segment
     handler handle;
+    /// Zaqar's policy rule (`queues:create`), checked after the header checks; empty: none
+    /// (Zaqar enforces nothing on `/` and the json-home document).
+    std::string_view rule = {};
     api::scope scope = scope::project;
 };
 

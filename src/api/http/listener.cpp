@@ -4,11 +4,14 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -25,7 +28,9 @@ namespace marconi::api {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -61,15 +66,35 @@ constexpr std::chrono::seconds refuse_timeout{1};
 constexpr std::chrono::milliseconds unwind_time{200};
 /// Pause after a failed accept (e.g. out of file descriptors) instead of spinning.
 constexpr std::chrono::milliseconds accept_backoff{50};
+/// How long a closing TLS connection waits for the client's close_notify.
+constexpr std::chrono::seconds tls_shutdown_timeout{1};
 
-/// One connection. `stream` and `idle` belong to the session's strand, `executor`, which any
-/// thread may read.
+/// One connection, as the registry of open sessions sees it. `idle` belongs to the session's
+/// strand, `executor`, which any thread may read; cancel() and close() run on that strand.
+/// (Virtual calls happen only on shutdown, never per request.)
 struct session {
-    explicit session(tcp::socket socket)
-        : executor(socket.get_executor()), stream(std::move(socket)) {}
+    explicit session(net::any_io_executor executor) : executor(std::move(executor)) {}
+    virtual ~session() = default;
+    /// Cancels the pending read or write; the session loop then ends.
+    virtual void cancel() = 0;
+    /// Closes the socket under the session.
+    virtual void close() = 0;
+
     const net::any_io_executor executor;
-    beast::tcp_stream stream;
     bool idle = false;  ///< waiting for the first byte of a request: safe to close on shutdown
+};
+
+/// A connection over `Stream`: beast::tcp_stream, or tls_stream (TLS over it).
+template <class Stream>
+struct stream_session final : session {
+    explicit stream_session(tcp::socket socket)
+        : session(socket.get_executor()), stream(std::move(socket)) {}
+    stream_session(tcp::socket socket, ssl::context& tls)
+        : session(socket.get_executor()), stream(beast::tcp_stream(std::move(socket)), tls) {}
+    void cancel() override { beast::get_lowest_layer(stream).cancel(); }
+    void close() override { beast::get_lowest_layer(stream).close(); }
+
+    Stream stream;
 };
 
 /// Counts a request as in flight for as long as it lives.
@@ -112,6 +137,9 @@ struct listener::state {
 
     std::mutex sessions_mutex;
     std::unordered_set<std::shared_ptr<session>> sessions;  // guarded by sessions_mutex
+
+    /// Set by start() when TLS is configured, before the accept loop runs; then read-only.
+    std::unique_ptr<ssl::context> tls;
 };
 
 namespace {
@@ -134,9 +162,23 @@ bool request_waiting(beast::tcp_stream& stream) {
     return !ec && available > 0;
 }
 
-net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) {
+/// A TLS read cancelled part-way cannot be resumed: the connection just closes.
+bool request_waiting(tls_stream&) { return false; }
+
+template <class Stream>
+net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<Stream>> conn) {
     const auto& options = self->options;
     auto& stream = conn->stream;
+    auto& transport = beast::get_lowest_layer(stream);  // the tcp_stream, with its timeouts
+    if constexpr (std::is_same_v<Stream, tls_stream>) {
+        // The handshake counts as the start of the first request.
+        transport.expires_after(options.header_timeout);
+        auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+        if (handshake_error) {
+            spdlog::debug("TLS handshake failed: {}", handshake_error.message());
+            co_return;
+        }
+    }
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
@@ -145,7 +187,7 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) 
             // that sees shutdown begun here just closes. (Pipelined bytes are served first.)
             if (self->draining.load()) break;
             conn->idle = true;
-            stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+            transport.expires_after(first ? options.header_timeout : options.idle_timeout);
             auto [idle_error, n] =
                 co_await stream.async_read_some(buffer.prepare(first_read_size), use_tuple);
             conn->idle = false;
@@ -163,16 +205,16 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) 
         parser.body_limit(options.body_limit);
         // The whole header within header_timeout of its first byte, then the body within
         // body_timeout: a client dribbling bytes cannot hold the connection.
-        stream.expires_after(options.header_timeout);
+        transport.expires_after(options.header_timeout);
         auto [read_error, header_bytes] =
             co_await http::async_read_header(stream, buffer, parser, use_tuple);
         if (!read_error && !parser.is_done()) {
-            stream.expires_after(options.body_timeout);
+            transport.expires_after(options.body_timeout);
             auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
             read_error = body_error;
         }
         if (read_error == http::error::body_limit) {
-            stream.expires_after(options.body_timeout);
+            transport.expires_after(options.body_timeout);
             co_await http::async_write(
                 stream,
                 reject(core::errc::invalid_request,
@@ -182,7 +224,7 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) 
             break;
         }
         if (read_error == http::error::header_limit) {
-            stream.expires_after(options.body_timeout);
+            transport.expires_after(options.body_timeout);
             co_await http::async_write(
                 stream, reject(core::errc::headers_too_large, "Headers are too large."),
                 use_tuple);
@@ -214,12 +256,16 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<session> conn) 
 
         auto out = to_beast(std::move(reply), version, keep_alive, head);
         add_retry_after(out);
-        stream.expires_after(options.body_timeout);
+        transport.expires_after(options.body_timeout);
         auto [write_error, written] = co_await http::async_write(stream, out, use_tuple);
         if (write_error || !keep_alive) break;
     }
+    if constexpr (std::is_same_v<Stream, tls_stream>) {
+        transport.expires_after(tls_shutdown_timeout);
+        co_await stream.async_shutdown(use_tuple);
+    }
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    transport.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 void session_ended(const state_ptr& self, const std::shared_ptr<session>& conn) {
@@ -255,6 +301,7 @@ net::awaitable<void> refuse_connection(state_ptr self, beast::tcp_stream stream)
 
 void refuse(const state_ptr& self, tcp::socket socket) {
     spdlog::debug("connection refused: {} connections open", self->connections.load());
+    if (self->tls) return;  // a plain-text 503 means nothing to a TLS client: just close
     if (self->refusing.fetch_add(1) >= max_refusing) {
         self->refusing.fetch_sub(1);
         return;  // the socket closes unanswered
@@ -262,6 +309,18 @@ void refuse(const state_ptr& self, tcp::socket socket) {
     auto executor = socket.get_executor();
     net::co_spawn(executor, refuse_connection(self, beast::tcp_stream(std::move(socket))),
                   [](std::exception_ptr e) { log_exception(e, "refusal"); });
+}
+
+template <class Stream>
+void start_session(const state_ptr& self, std::shared_ptr<stream_session<Stream>> conn) {
+    {
+        std::lock_guard lock{self->sessions_mutex};
+        self->sessions.insert(conn);
+    }
+    net::co_spawn(conn->executor, run_session(self, conn), [self, conn](std::exception_ptr e) {
+        log_exception(e, "session");
+        session_ended(self, conn);
+    });
 }
 
 net::awaitable<void> run_accept_loop(state_ptr self) {
@@ -282,15 +341,13 @@ net::awaitable<void> run_accept_loop(state_ptr self) {
             continue;
         }
         self->connections.fetch_add(1);
-        auto conn = std::make_shared<session>(std::move(socket));
-        {
-            std::lock_guard lock{self->sessions_mutex};
-            self->sessions.insert(conn);
+        if (self->tls) {
+            start_session(self, std::make_shared<stream_session<tls_stream>>(std::move(socket),
+                                                                             *self->tls));
+        } else {
+            start_session(self,
+                          std::make_shared<stream_session<beast::tcp_stream>>(std::move(socket)));
         }
-        net::co_spawn(conn->executor, run_session(self, conn), [self, conn](std::exception_ptr e) {
-            log_exception(e, "session");
-            session_ended(self, conn);
-        });
     }
 }
 
@@ -308,9 +365,9 @@ void close_sessions(listener::state& self, close_mode mode) {
         auto executor = conn->executor;
         net::post(executor, [conn = std::move(conn), mode] {
             if (mode == close_mode::all) {
-                conn->stream.close();
+                conn->close();
             } else if (conn->idle) {
-                conn->stream.cancel();
+                conn->cancel();
             }
         });
     }
@@ -350,6 +407,26 @@ net::awaitable<std::size_t> drain(state_ptr self, std::chrono::milliseconds grac
     co_return left;
 }
 
+/// A TLS server context from PEM files, TLS 1.2 or later. Throws std::runtime_error naming
+/// the file that is unusable.
+std::unique_ptr<ssl::context> make_tls_context(const std::string& cert_file,
+                                               const std::string& key_file) {
+    auto tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                     ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(cert_file, ec);
+    if (ec) throw std::runtime_error("TLS certificate " + cert_file + ": " + ec.message());
+    tls->use_private_key_file(key_file, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("TLS private key " + key_file + ": " + ec.message());
+    if (SSL_CTX_check_private_key(tls->native_handle()) != 1) {
+        throw std::runtime_error("TLS private key " + key_file + " does not match the "
+                                 "certificate " + cert_file);
+    }
+    return tls;
+}
+
 }  // namespace
 
 listener::listener(net::io_context& io, const router& router, listener_options options)
@@ -358,6 +435,10 @@ listener::listener(net::io_context& io, const router& router, listener_options o
 listener::~listener() { stop(); }
 
 void listener::start() {
+    const auto& options = state_->options;
+    if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+        state_->tls = make_tls_context(options.tls_cert_file, options.tls_key_file);
+    }
     const tcp::endpoint endpoint{net::ip::make_address(state_->options.bind), state_->options.port};
     auto& acceptor = state_->acceptor;
     acceptor.open(endpoint.protocol());

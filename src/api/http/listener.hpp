@@ -1,6 +1,7 @@
 // Marconi. The HTTP/1.1 listener: accepts connections and runs one session coroutine per
 // connection, each on its own strand, reading requests into api::request for the router. It
 // also enforces the connection limits and timeouts, and drains the sessions on shutdown.
+// Plain TCP or TLS (OpenSSL): the session loop is one template over the stream type.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -31,6 +32,9 @@ struct listener_options {
     std::size_t max_connections = 10000;
     /// Requests dispatched at once; a request beyond it gets 503 + Retry-After.
     std::size_t max_inflight_requests = 4096;
+    /// TLS: PEM certificate chain and private key. Both empty: plain HTTP.
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 
 /// Owns the acceptor and the registry of open sessions. start(), stop() and shutdown() may be
@@ -42,7 +46,8 @@ public:
     listener(net::io_context& io, const router& router, listener_options options);
     ~listener();
 
-    /// Binds and starts accepting; throws std::system_error when the address is unusable.
+    /// Binds and starts accepting; throws std::system_error when the address is unusable and
+    /// std::runtime_error naming the file when the TLS certificate or key is.
     void start();
     /// Stops accepting new connections; open sessions carry on (see shutdown()).
     void stop();

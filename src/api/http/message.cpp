@@ -14,6 +14,7 @@ std::string_view to_string(method m) {
         case method::put: return "PUT";
         case method::patch: return "PATCH";
         case method::delete_: return "DELETE";
+        case method::options: return "OPTIONS";
         case method::other: break;
     }
     return "OTHER";

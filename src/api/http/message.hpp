@@ -10,7 +10,7 @@
 
 namespace marconi::api {
 
-enum class method { get, head, post, put, patch, delete_, other };
+enum class method { get, head, post, put, patch, delete_, options, other };
 
 std::string_view to_string(method m);
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/codec/error_mapping.hpp"
+#include "auth/noauth.hpp"
 #include "core/error.hpp"
 #include "core/validation.hpp"
 
@@ -38,8 +39,41 @@ bool is_parameter(const std::string& segment) {
     return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+/// Headers the authenticator reads. Two values are ambiguous: picking one would let a client
+/// override a header that an authenticating proxy appends.
+void reject_repeated_credentials(const request& req) {
+    for (std::string_view name : {"X-Auth-Token", "X-Roles", "X-User-ID"}) {
+        if (req.header_count(name) > 1) {
+            throw error(errc::invalid_request,
+                        "The " + std::string(name) + " header must be given once.");
+        }
+    }
+}
+
+auth::request_credentials credentials_of(const request& req) {
+    auth::request_credentials creds;
+    if (auto token = req.header("X-Auth-Token")) creds.token = std::string(*token);
+    if (auto user = req.header("X-User-ID")) creds.user_id = std::string(*user);
+    if (auto roles = req.header("X-Roles")) creds.roles = std::string(*roles);
+    return creds;
+}
+
+/// The project a request acts on: the one its credentials are bound to, or (noauth) its
+/// X-Project-ID. A bound identity fills in a missing X-Project-ID and refuses a different one
+/// (keystonemiddleware would silently replace it; refusing makes the mistake visible).
+std::optional<std::string_view> project_of(const request& req, const auth::identity& who) {
+    const auto header = req.header("X-Project-ID");
+    if (!who.project_id) return header;
+    if (header && *header != *who.project_id) {
+        throw error(errc::forbidden,
+                    "The X-Project-ID header does not match the project of the credentials.");
+    }
+    return std::string_view(*who.project_id);
+}
+
 /// Zaqar's before-hooks, in its order (spec §1.2): Content-Type, Accept, Client-ID, project.
-void check_headers(const request& req, request_context& ctx, const core::limits& limits) {
+void check_headers(const request& req, request_context& ctx, const core::limits& limits,
+                   const auth::identity& who) {
     if (!req.body.empty()) {
         if (auto type = req.header("Content-Type")) {
             if (type->starts_with("application/x-www-form-urlencoded")) {
@@ -73,26 +107,43 @@ void check_headers(const request& req, request_context& ctx, const core::limits&
     core::validate_client_id(client, limits);
     ctx.client = core::client_id{std::string(*client)};
 
-    const auto project = req.header("X-Project-ID");
+    const auto project = project_of(req, who);
     core::validate_project_id(project);
     ctx.project = core::project_id{std::string(*project)};
 }
 
 }  // namespace
 
+access_control access_control::trusting() {
+    static const auth::noauth_authenticator noauth;
+    static const auth::policy defaults;
+    static const cors_policy no_cors{cors_options{}};
+    return access_control{noauth, defaults, no_cors};
+}
+
 router::router(std::span<const route> routes, core::services& services, const marconi::clock& clock,
-               bool admin_mode)
-    : services_(services), clock_(clock), admin_mode_(admin_mode) {
+               bool admin_mode, access_control access)
+    : services_(services), clock_(clock), admin_mode_(admin_mode), access_(access) {
     for (const auto& r : routes) {
         if (r.scope == scope::admin && !admin_mode) continue;
+        const auth::check* rule = nullptr;
+        if (!r.rule.empty()) {
+            rule = access_.policy.find(r.rule);
+            if (!rule) {
+                throw std::invalid_argument("route " + std::string(to_string(r.method)) + " " +
+                                            std::string(r.path_template) +
+                                            " names an unknown policy rule " +
+                                            std::string(r.rule));
+            }
+        }
         const auto segments = split_path(r.path_template);
-        routes_.push_back(compiled_route{&r, {segments.begin(), segments.end()}});
+        routes_.push_back(compiled_route{&r, {segments.begin(), segments.end()}, rule});
     }
 }
 
-const route& router::match(request& req, std::string& allow) const {
+router::match_result router::match(request& req) const {
     const auto segments = split_path(req.path);
-    const route* found = nullptr;
+    match_result result;
     for (const auto& candidate : routes_) {
         if (candidate.segments.size() != segments.size()) continue;
         bool same_shape = true;
@@ -102,48 +153,91 @@ const route& router::match(request& req, std::string& allow) const {
         }
         if (!same_shape) continue;
         if (candidate.target->method == req.method) {
-            found = candidate.target;
+            result.found = &candidate;
             req.path_params.clear();
             for (std::size_t i = 0; i < segments.size(); ++i) {
                 if (is_parameter(candidate.segments[i])) req.path_params.emplace_back(segments[i]);
             }
-            break;
+            return result;
         }
-        if (!allow.empty()) allow += ", ";
-        allow += to_string(candidate.target->method);
+        result.open_path = result.open_path || candidate.target->scope == scope::open;
+        if (!result.allow.empty()) result.allow += ", ";
+        result.allow += to_string(candidate.target->method);
     }
-    if (found) return *found;
-    if (!allow.empty()) throw error(errc::method_not_allowed, "Method not allowed.");
-    throw error(errc::route_not_found, "The requested resource could not be found.");
+    return result;
 }
 
 net::awaitable<response> router::handle(request& req) const {
-    std::string allow;
-    const route* target = nullptr;
-    try {
-        target = &match(req, allow);
-    } catch (const error& e) {
-        auto reply = error_response(e);
-        if (e.code() == errc::method_not_allowed) reply.with_header("Allow", allow);
+    auto matched = match(req);
+    if (req.method == method::options) {
+        // CORS preflights carry no credentials: oslo's CORS middleware answers them in front
+        // of authentication.
+        if (!matched.allow.empty()) matched.allow += ", OPTIONS";
+        co_return access_.cors.preflight(req, matched.allow);
+    }
+    const auto* found = matched.found;
+    const bool open = found ? found->target->scope == scope::open : matched.open_path;
+    if (open) {
+        if (!found) {
+            auto reply = error_response(error(errc::method_not_allowed, "Method not allowed."));
+            reply.with_header("Allow", matched.allow);
+            co_return reply;
+        }
+        request_context ctx{services_, clock_, {}, {}, admin_mode_};
+        co_return co_await found->target->handle(ctx, req);
+    }
+
+    // Authentication comes first, as Zaqar's auth middleware wraps the whole application:
+    // without credentials even a wrong path answers 401.
+    reject_repeated_credentials(req);
+    auto creds = credentials_of(req);
+    auto who = co_await access_.authenticator.authenticate(std::move(creds));
+    if (!who) {
+        if (who.error() == auth::errc::unavailable) {
+            throw error(errc::unavailable, "The identity service is unavailable.");
+        }
+        spdlog::debug("{} {}: 401: {}", to_string(req.method), req.path, who.error().message());
+        auto reply = error_response(
+            error(errc::unauthenticated, "The request you have made requires authentication."));
+        if (const auto challenge = access_.authenticator.challenge(); !challenge.empty()) {
+            reply.with_header("WWW-Authenticate", std::string(challenge));
+        }
         co_return reply;
     }
+    if (!found) {
+        if (matched.allow.empty()) {
+            throw error(errc::route_not_found, "The requested resource could not be found.");
+        }
+        auto reply = error_response(error(errc::method_not_allowed, "Method not allowed."));
+        reply.with_header("Allow", matched.allow);
+        co_return reply;
+    }
+
     request_context ctx{services_, clock_, {}, {}, admin_mode_};
-    if (target->scope != scope::open) check_headers(req, ctx, services_.limits);
-    co_return co_await target->handle(ctx, req);
+    check_headers(req, ctx, services_.limits, *who);
+    if (found->rule && !access_.policy.allows(*found->rule, *who, ctx.project.value())) {
+        spdlog::debug("{} {}: 403: {} denied for user \"{}\"", to_string(req.method), req.path,
+                      found->target->rule, who->user_id);
+        throw error(errc::forbidden, "You are not authorized to complete this action.");
+    }
+    co_return co_await found->target->handle(ctx, req);
 }
 
 net::awaitable<response> router::dispatch(request req) const {
+    response reply;
     try {
-        co_return co_await handle(req);
+        reply = co_await handle(req);
     } catch (const error& e) {
         if (e.code() == errc::internal || e.code() == errc::unavailable) {
             spdlog::error("{} {}: {}", to_string(req.method), req.path, e.description());
         }
-        co_return error_response(e);
+        reply = error_response(e);
     } catch (const std::exception& e) {
         spdlog::error("{} {}: unexpected failure: {}", to_string(req.method), req.path, e.what());
-        co_return error_response(error(errc::internal, "An unexpected error occurred."));
+        reply = error_response(error(errc::internal, "An unexpected error occurred."));
     }
+    if (req.method != method::options) access_.cors.decorate(req, reply);
+    co_return reply;
 }
 
 }  // namespace marconi::api

@@ -1,20 +1,36 @@
-// Marconi. Matches a request to a route, runs Zaqar's header checks, calls the handler and turns
-// every failure into a Zaqar error response. The only place that catches core::error.
+// Marconi. Matches a request to a route, authenticates it, runs Zaqar's header checks and the
+// route's policy rule, calls the handler and turns every failure into a Zaqar error response.
+// The only place that catches core::error.
 #pragma once
 
 #include <span>
 #include <string>
 #include <vector>
 
+#include "api/http/cors.hpp"
 #include "api/http/handler.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/policy.hpp"
 
 namespace marconi::api {
+
+/// Who may do what: the authenticator, the policy and CORS. Everything referenced must
+/// outlive the router; all of it is immutable and shared by every thread.
+struct access_control {
+    const auth::authenticator& authenticator;
+    const auth::policy& policy;
+    const cors_policy& cors;
+
+    /// noauth, Zaqar's default policy, no allowed CORS origin: `marconi serve` with no config.
+    static access_control trusting();
+};
 
 /// Immutable after construction; shared by all sessions on all threads.
 class router {
 public:
+    /// Throws std::invalid_argument if a route names a rule the policy does not have.
     router(std::span<const route> routes, core::services& services, const marconi::clock& clock,
-           bool admin_mode);
+           bool admin_mode, access_control access = access_control::trusting());
 
     /// Never throws: every failure becomes an error response.
     net::awaitable<response> dispatch(request req) const;
@@ -23,17 +39,23 @@ private:
     struct compiled_route {
         const route* target;
         std::vector<std::string> segments;  ///< "{}" marks a parameter
+        const auth::check* rule;            ///< null: no policy rule
     };
 
-    /// The route for (method, path) with path params filled in; throws route_not_found or
-    /// method_not_allowed (with the allowed methods in `allow`).
-    const route& match(request& req, std::string& allow) const;
+    struct match_result {
+        const compiled_route* found = nullptr;  ///< with the request's path params filled in
+        std::string allow;       ///< when not found: the methods served on this path
+        bool open_path = false;  ///< the path belongs to an open route (no authentication)
+    };
+
+    match_result match(request& req) const;
     net::awaitable<response> handle(request& req) const;
 
     std::vector<compiled_route> routes_;
     core::services& services_;
     const marconi::clock& clock_;
     bool admin_mode_;
+    access_control access_;
 };
 
 /// The v2 route table (handlers/v2/routes.cpp).
