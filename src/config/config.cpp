@@ -136,7 +136,8 @@ option text(std::string_view section, std::string_view key, S config::*s, std::s
 /// A file path or similar text where "" means "not set".
 template <class S>
 option optional_text(std::string_view section, std::string_view key, S config::*s,
-                     std::string S::*f) {
+                     std::string S::*f,
+                     std::function<std::string(std::string_view)> redact = {}) {
     return {section, key,
             [=](config& cfg, const raw_value& value) -> std::string {
                 std::string problem;
@@ -145,7 +146,12 @@ option optional_text(std::string_view section, std::string_view key, S config::*
                 cfg.*s.*f = std::move(*str);
                 return {};
             },
-            [=](const config& cfg) { return quoted(cfg.*s.*f); }};
+            [=](const config& cfg) { return quoted(redact ? redact(cfg.*s.*f) : cfg.*s.*f); }};
+}
+
+/// A secret: shown as "***" when set.
+std::string redact_secret(std::string_view secret) {
+    return secret.empty() ? "" : "***";
 }
 
 /// A list of non-empty strings: a TOML array, or comma-separated text in the environment
@@ -308,9 +314,31 @@ const std::vector<option>& options() {
                 &limits::message_delete_with_claim_id),
 
         choice("auth", "strategy", &config::auth, &auth_config::strategy,
-               {{"noauth", auth_strategy::noauth}, {"apikeys", auth_strategy::apikeys}}),
+               {{"noauth", auth_strategy::noauth},
+                {"apikeys", auth_strategy::apikeys},
+                {"keystone", auth_strategy::keystone}}),
         optional_text("auth", "keys_file", &config::auth, &auth_config::keys_file),
         optional_text("auth", "policy_file", &config::auth, &auth_config::policy_file),
+
+        optional_text("keystone_authtoken", "www_authenticate_uri", &config::keystone,
+                      &keystone_config::www_authenticate_uri),
+        optional_text("keystone_authtoken", "auth_url", &config::keystone,
+                      &keystone_config::auth_url),
+        optional_text("keystone_authtoken", "username", &config::keystone,
+                      &keystone_config::username),
+        optional_text("keystone_authtoken", "password", &config::keystone,
+                      &keystone_config::password, redact_secret),
+        optional_text("keystone_authtoken", "project_name", &config::keystone,
+                      &keystone_config::project_name),
+        text("keystone_authtoken", "user_domain_name", &config::keystone,
+             &keystone_config::user_domain_name),
+        text("keystone_authtoken", "project_domain_name", &config::keystone,
+             &keystone_config::project_domain_name),
+        integer("keystone_authtoken", "token_cache_time", &config::keystone,
+                &keystone_config::token_cache_time, -1, 86400),
+        integer("keystone_authtoken", "http_connect_timeout", &config::keystone,
+                &keystone_config::http_connect_timeout, 1, 300),
+        optional_text("keystone_authtoken", "cafile", &config::keystone, &keystone_config::cafile),
 
         text_list("cors", "allowed_origin", &config::cors, &cors_config::allowed_origin),
         boolean("cors", "allow_credentials", &config::cors, &cors_config::allow_credentials),
@@ -453,6 +481,24 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
     }
     if (cfg.auth.strategy == auth_strategy::apikeys && cfg.auth.keys_file.empty()) {
         problems.push_back("auth.keys_file is required when auth.strategy = \"apikeys\"");
+    }
+    if (cfg.auth.strategy == auth_strategy::keystone) {
+        const std::pair<std::string_view, const std::string*> required[] = {
+            {"auth_url", &cfg.keystone.auth_url},
+            {"username", &cfg.keystone.username},
+            {"password", &cfg.keystone.password},
+            {"project_name", &cfg.keystone.project_name}};
+        for (const auto& [key, value] : required) {
+            if (value->empty()) {
+                problems.push_back("keystone_authtoken." + std::string(key) +
+                                   " is required when auth.strategy = \"keystone\"");
+            }
+        }
+        const auto& url = cfg.keystone.auth_url;
+        if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {
+            problems.push_back("keystone_authtoken.auth_url must be an http:// or https:// URL, "
+                               "got " + quoted(url));
+        }
     }
 }
 

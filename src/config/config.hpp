@@ -40,6 +40,7 @@ struct server_config {
 enum class auth_strategy {
     noauth,   ///< trust X-Project-ID and X-Roles as sent (Zaqar's auth_strategy = "")
     apikeys,  ///< X-Auth-Token must be a key listed (hashed) in auth.keys_file
+    keystone, ///< X-Auth-Token is a Keystone token, validated as in [keystone_authtoken]
 };
 
 /// [auth]: Zaqar's [DEFAULT] auth_strategy and [oslo_policy] policy_file, regrouped.
@@ -47,6 +48,28 @@ struct auth_config {
     auth_strategy strategy = auth_strategy::noauth;
     std::string keys_file;    ///< apikeys: TOML file of hashed keys (required for apikeys)
     std::string policy_file;  ///< JSON rules overriding Zaqar's policy defaults; "" = defaults
+};
+
+/// [keystone_authtoken]: keystonemiddleware's option names, for auth.strategy = "keystone".
+struct keystone_config {
+    /// Where clients get tokens, sent in `WWW-Authenticate: Keystone uri="..."` with a 401;
+    /// "" = auth_url.
+    std::string www_authenticate_uri;
+    /// Keystone's URL for the service login and token checks: http(s)://host:port[/prefix],
+    /// with or without the trailing /v3 (required for keystone).
+    std::string auth_url;
+    std::string username;  ///< the service user (required for keystone)
+    std::string password;  ///< its password (required for keystone; redacted in logs)
+    std::string project_name;  ///< the service user's project (required for keystone)
+    std::string user_domain_name = "Default";
+    std::string project_domain_name = "Default";
+    /// Seconds a validated (or refused) token is trusted without asking Keystone again; a
+    /// token's entry never outlives the token. 0 or -1: ask every time.
+    int token_cache_time = 300;
+    /// Seconds a request may wait for Keystone (service login and retry included); then 503.
+    int http_connect_timeout = 5;
+    /// PEM CA certificates for an https auth_url; "" = the system's CAs.
+    std::string cafile;
 };
 
 /// [cors]: oslo.middleware's options and names, with the defaults Zaqar sets for them.
@@ -76,6 +99,7 @@ struct config {
     storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement
     core::limits transport;           ///< [transport], Zaqar's names and defaults
     auth_config auth;
+    keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
     log_config log;
 };

@@ -16,6 +16,7 @@ namespace marconi::config {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 /// Writes `text` to a fresh file under the test temp dir and removes it afterwards.
 class temp_toml {
@@ -180,7 +181,7 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 47);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 57);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {
@@ -271,15 +272,15 @@ max_age = 0
 
 TEST(config, auth_and_cors_problems_are_reported) {
     const temp_toml file(R"([auth]
-strategy = "keystone"
+strategy = "kerberos"
 [cors]
 allowed_origin = "https://a.example"
 allow_methods = ["GET", 1]
 allow_headers = ["X-Auth-Token", " "]
 )");
     const auto message = load_error(file.path());
-    EXPECT_THAT(message, HasSubstr("auth.strategy: unknown value \"keystone\" (expected "
-                                   "noauth|apikeys)"));
+    EXPECT_THAT(message, HasSubstr("auth.strategy: unknown value \"kerberos\" (expected "
+                                   "noauth|apikeys|keystone)"));
     EXPECT_THAT(message, HasSubstr("cors.allowed_origin: expected an array of strings, got a "
                                    "string"));
     EXPECT_THAT(message, HasSubstr("cors.allow_methods: expected an array of strings, got a "
@@ -293,6 +294,51 @@ TEST(config, apikeys_needs_a_keys_file) {
                 HasSubstr("auth.keys_file is required when auth.strategy = \"apikeys\""));
     const scoped_env keys("MARCONI_AUTH_KEYS_FILE", "/etc/marconi/keys.toml");
     EXPECT_EQ(load("").auth.strategy, auth_strategy::apikeys);
+}
+
+TEST(config, keystone_options_have_keystonemiddleware_names_and_defaults) {
+    const auto defaults = load("");
+    EXPECT_EQ(defaults.keystone.token_cache_time, 300);
+    EXPECT_EQ(defaults.keystone.user_domain_name, "Default");
+    EXPECT_EQ(defaults.keystone.project_domain_name, "Default");
+    EXPECT_EQ(defaults.keystone.www_authenticate_uri, "");
+
+    const temp_toml file(R"([auth]
+strategy = "keystone"
+[keystone_authtoken]
+www_authenticate_uri = "https://keystone.example/v3"
+auth_url = "http://keystone.internal:5000"
+username = "zaqar"
+project_name = "service"
+token_cache_time = -1
+http_connect_timeout = 2
+)");
+    const scoped_env password("MARCONI_KEYSTONE_AUTHTOKEN_PASSWORD", "s3cret-pass");
+    const auto cfg = load(file.path());
+    EXPECT_EQ(cfg.auth.strategy, auth_strategy::keystone);
+    EXPECT_EQ(cfg.keystone.www_authenticate_uri, "https://keystone.example/v3");
+    EXPECT_EQ(cfg.keystone.auth_url, "http://keystone.internal:5000");
+    EXPECT_EQ(cfg.keystone.username, "zaqar");
+    EXPECT_EQ(cfg.keystone.password, "s3cret-pass");
+    EXPECT_EQ(cfg.keystone.project_name, "service");
+    EXPECT_EQ(cfg.keystone.token_cache_time, -1);
+    EXPECT_EQ(cfg.keystone.http_connect_timeout, 2);
+    // The password never reaches the start-up log.
+    const auto shown = describe(cfg);
+    EXPECT_THAT(shown, HasSubstr("keystone_authtoken.password = \"***\""));
+    EXPECT_THAT(shown, Not(HasSubstr("s3cret-pass")));
+}
+
+TEST(config, keystone_needs_its_credentials) {
+    const scoped_env strategy("MARCONI_AUTH_STRATEGY", "keystone");
+    const scoped_env url("MARCONI_KEYSTONE_AUTHTOKEN_AUTH_URL", "keystone:5000");
+    const auto message = load_error("");
+    EXPECT_THAT(message, HasSubstr("keystone_authtoken.username is required when auth.strategy "
+                                   "= \"keystone\""));
+    EXPECT_THAT(message, HasSubstr("keystone_authtoken.password is required"));
+    EXPECT_THAT(message, HasSubstr("keystone_authtoken.project_name is required"));
+    EXPECT_THAT(message, HasSubstr("keystone_authtoken.auth_url must be an http:// or https:// "
+                                   "URL, got \"keystone:5000\""));
 }
 
 TEST(config, tls_needs_both_files) {
