@@ -3,15 +3,53 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "auth/api_keys.hpp"
+#include "auth/http/http_client.hpp"
+#include "auth/keystone.hpp"
 #include "auth/noauth.hpp"
 
 namespace marconi::app {
 
 namespace {
 
-std::unique_ptr<auth::authenticator> make_authenticator(const config::auth_config& cfg) {
+std::unique_ptr<auth::authenticator> make_keystone(const config::keystone_config& cfg,
+                                                   const clock& clock,
+                                                   boost::asio::any_io_executor executor) {
+    auto url = auth::http::parse_url(cfg.auth_url);
+    auth::keystone_options options;
+    options.v3_path = auth::keystone_v3_path(url.path);
+    options.username = cfg.username;
+    options.password = cfg.password;
+    options.user_domain_name = cfg.user_domain_name;
+    options.project_name = cfg.project_name;
+    options.project_domain_name = cfg.project_domain_name;
+    options.www_authenticate_uri =
+        cfg.www_authenticate_uri.empty() ? cfg.auth_url : cfg.www_authenticate_uri;
+    // keystonemiddleware: -1 disables the cache; 0 asks every time here too.
+    options.token_cache_time = std::chrono::seconds{std::max(0, cfg.token_cache_time)};
+    options.timeout = std::chrono::seconds{cfg.http_connect_timeout};
+    auth::http::client_options client;
+    client.timeout = options.timeout;
+    client.cafile = cfg.cafile;
+    auto transport = std::make_unique<auth::http::client>(url, client);
+    spdlog::info("auth: keystone at {}{} as user \"{}\" (project \"{}\"); tokens cached for {} s; "
+                 "X-Auth-Token required",
+                 url.origin(), options.v3_path, options.username, options.project_name,
+                 options.token_cache_time.count());
+    return std::make_unique<auth::keystone_authenticator>(std::move(options), std::move(transport),
+                                                          clock, std::move(executor));
+}
+
+std::unique_ptr<auth::authenticator> make_authenticator(const config::config& config,
+                                                        const clock& clock,
+                                                        boost::asio::any_io_executor executor) {
+    const auto& cfg = config.auth;
     switch (cfg.strategy) {
+        case config::auth_strategy::keystone:
+            return make_keystone(config.keystone, clock, std::move(executor));
         case config::auth_strategy::apikeys: {
             auto keys = auth::load_api_keys(cfg.keys_file);
             spdlog::info("auth: apikeys, {} keys from {}; X-Auth-Token required", keys.size(),
@@ -61,8 +99,8 @@ api::cors_options cors_options_from(const config::cors_config& cfg) {
 
 }  // namespace
 
-access_setup::access_setup(const config::config& cfg)
-    : authenticator_(make_authenticator(cfg.auth)),
+access_setup::access_setup(const config::config& cfg, boost::asio::any_io_executor executor)
+    : authenticator_(make_authenticator(cfg, clock_, std::move(executor))),
       policy_(make_policy(cfg.auth.policy_file)),
       cors_(cors_options_from(cfg.cors)) {}
 

@@ -67,15 +67,17 @@ int serve(const config::config& cfg) {
     const int workers = cfg.server.workers > 0
                             ? cfg.server.workers
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    // Access control first: a bad keys or policy file stops start-up before anything opens.
+    // Declared before everything that runs on it, so it is destroyed last: the Keystone
+    // authenticator's calls in flight hold its state until the io_context drops them.
+    net::io_context io{workers};
+    // Access control next: a bad keys or policy file stops start-up before anything opens.
     std::unique_ptr<access_setup> access;
     try {
-        access = std::make_unique<access_setup>(cfg);
+        access = std::make_unique<access_setup>(cfg, io.get_executor());
     } catch (const std::exception& e) {
         spdlog::critical("invalid access control configuration:\n{}", e.what());
         return 2;
     }
-    net::io_context io{workers};
     system_clock clock;
 
     storage::storage_stack stores;
