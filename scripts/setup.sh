@@ -20,6 +20,10 @@ packages=(
     # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
     # tests' certificates
     python3-pytest python3-requests python3-zaqarclient openssl
+    # e2e tests of auth strategy keystone: a real Keystone (keystone-manage and
+    # keystone-wsgi-public, without the `keystone` package's system service), served by uwsgi;
+    # the `openstack messaging` CLI drives Marconi through it
+    python3-keystone uwsgi-core uwsgi-plugin-python3 python3-openstackclient
 )
 
 # One dpkg-query call for all packages; unknown packages go to stderr and count as missing.

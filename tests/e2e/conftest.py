@@ -8,6 +8,11 @@ tests that restart or kill it (durability).
 `auth_server` starts a private server with `[auth] strategy = "apikeys"`, a keys file hashed
 with `marconi hash-key` and an optional policy file.
 
+`keystone` is a real Keystone for the session (tests/support/keystone_server.py: SQLite, Fernet
+tokens living KEYSTONE_TOKEN_SECONDS, uwsgi on a free loopback port), started on first use with
+users in two projects; `keystone_server` starts private Marconi servers validating tokens
+against it (`[auth] strategy = "keystone"`).
+
 Environment:
   MARCONI_BIN           path of the server binary (default: build/src/app/marconi)
   MARCONI_E2E_STORAGE   sqlite (default), redis or redis-cluster: the store every server of the
@@ -48,6 +53,7 @@ LISTEN_RE = re.compile(r"marconi listening on (\S+):(\d+)")
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "support"))
 import redis_servers  # noqa: E402  (tests/support, shared with ctest's fixture)
+import keystone_server as keystone_support  # noqa: E402  (tests/support)
 
 STORAGE = os.environ.get("MARCONI_E2E_STORAGE", "sqlite")
 if STORAGE not in ("sqlite", "redis", "redis-cluster"):
@@ -398,3 +404,75 @@ def _server_guard(request):
     yield
     if srv is not None and not srv.alive():
         pytest.fail(f"the server died during this test\n{srv.diagnostics()}")
+
+
+# Short, so that the expiry test waits little; every helper logs in afresh for each call.
+KEYSTONE_TOKEN_SECONDS = 10
+# The accounts the keystone fixture creates: user -> (password, project, roles).
+KEYSTONE_USERS = {
+    "marconi": ("marconi-secret", "service", ["service"]),  # the service user Marconi logs in as
+    "alice": ("alice-secret", "acme", ["member"]),
+    "carol": ("carol-secret", "acme", ["admin"]),
+    "bob": ("bob-secret", "globex", ["member"]),
+}
+
+
+class KeystoneDeployment:
+    """The session's Keystone and the ids of what the fixture created in it."""
+
+    def __init__(self, server):
+        self.server = server
+        self.project_ids = {}  # project name -> id
+        self.user_ids = {}
+
+    def login(self, user):
+        """A fresh project-scoped token for one of KEYSTONE_USERS: (token, token body)."""
+        password, project, _ = KEYSTONE_USERS[user]
+        return self.server.login(user, password, project)
+
+
+@pytest.fixture(scope="session")
+def keystone(tmp_path_factory):
+    """Starts Keystone (once per session, on first use) and creates KEYSTONE_USERS. Missing
+    packages fail the test under CI and skip it elsewhere."""
+    missing = keystone_support.missing_tools()
+    if missing:
+        message = f"Keystone tests need {', '.join(missing)} (bash scripts/setup.sh installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = keystone_support.KeystoneServer(tmp_path_factory.mktemp("keystone"),
+                                            token_expiration=KEYSTONE_TOKEN_SECONDS)
+    try:
+        server.start()
+        deployment = KeystoneDeployment(server)
+        for user, (password, project, roles) in KEYSTONE_USERS.items():
+            user_id, project_id = server.create_user(user, password, project, roles)
+            deployment.user_ids[user] = user_id
+            deployment.project_ids[project] = project_id
+    except BaseException:
+        server.stop()
+        raise
+    print(f"\nkeystone: ready on {server.url} after {server.startup_seconds:.1f} s "
+          f"(bootstrap and uwsgi start-up), users created", file=sys.stderr)
+    yield deployment
+    server.stop()
+
+
+@pytest.fixture
+def keystone_server(make_server, keystone):
+    """Starts a private Marconi that validates tokens against the session's Keystone as the
+    `marconi` service user; keystone_server(**settings) passes other settings to make_server
+    (e.g. keystone_authtoken_token_cache_time=2, server_admin_mode="true")."""
+
+    def start(**settings):
+        password, project, _ = KEYSTONE_USERS["marconi"]
+        settings.setdefault("auth_strategy", "keystone")
+        settings.setdefault("keystone_authtoken_auth_url", keystone.server.url)
+        settings.setdefault("keystone_authtoken_username", "marconi")
+        settings.setdefault("keystone_authtoken_password", password)
+        settings.setdefault("keystone_authtoken_project_name", project)
+        settings.setdefault("keystone_authtoken_http_connect_timeout", 2)
+        return make_server(**settings)
+
+    return start
