@@ -7,6 +7,9 @@ Keystone's checks do not depend on the store, so they run in the SQLite e2e run 
 
 import json
 import os
+import shutil
+import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -287,3 +290,93 @@ def test_openstack_messaging_cli_through_keystone(keystone, keystone_server):
     assert (stats["claimed"], stats["free"]) == (2, 1)
     bob_queues = json.loads(openstack(keystone, "bob", "messaging", "queue", "list", "-f", "json"))
     assert name not in [q["Name"] for q in bob_queues]
+
+
+def make_certificate(directory, san):
+    """A self-signed certificate (and key) for `san`, e.g. "IP:127.0.0.1"."""
+    cert, key = directory / "keystone.pem", directory / "keystone.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=keystone", "-addext", f"subjectAltName={san}",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+class TlsFront:
+    """Terminates TLS on a free loopback port and forwards each connection to Keystone's plain
+    port (Keystone closes every connection after one response), as a TLS proxy in front of
+    Keystone would."""
+
+    def __init__(self, cert, key, target_port):
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                sink.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def _serve(self, conn):
+        try:
+            tls = self.context.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()  # e.g. the client refused our certificate
+            return
+        with tls, socket.create_connection(("127.0.0.1", self.target_port)) as upstream:
+            back = threading.Thread(target=self._pump, args=(upstream, tls), daemon=True)
+            back.start()
+            self._pump(tls, upstream)
+            back.join(timeout=10)
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
+def test_https_keystone_is_verified(keystone, keystone_server, tmp_path):
+    cert, key = make_certificate(tmp_path, "IP:127.0.0.1")
+    front = TlsFront(cert, key, keystone.server.port)
+    try:
+        url = f"https://127.0.0.1:{front.port}"
+        trusting = keystone_server(keystone_authtoken_auth_url=url,
+                                   keystone_authtoken_cafile=cert)
+        token, _ = keystone.login("alice")
+        assert client(trusting, token).get("/v2/queues").status_code == 200
+        # Without our CA the certificate is not trusted: Keystone is unreachable, not a 401.
+        untrusting = keystone_server(keystone_authtoken_auth_url=url,
+                                     keystone_authtoken_cafile="")
+        assert assert_error(client(untrusting, token).get("/v2/queues"), 503)
+        assert "certificate verify failed" in untrusting.stderr_text()
+    finally:
+        front.close()
+    # A certificate for another name than the URL's host is refused too.
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    other_cert, other_key = make_certificate(other_dir, "DNS:keystone.example")
+    front = TlsFront(other_cert, other_key, keystone.server.port)
+    try:
+        mismatched = keystone_server(keystone_authtoken_auth_url=f"https://127.0.0.1:{front.port}",
+                                     keystone_authtoken_cafile=other_cert)
+        assert assert_error(client(mismatched, token).get("/v2/queues"), 503)
+    finally:
+        front.close()
