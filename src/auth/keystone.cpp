@@ -492,7 +492,19 @@ keystone_authenticator::keystone_authenticator(keystone_options options,
                   net::detached);
 }
 
-keystone_authenticator::~keystone_authenticator() = default;
+keystone_authenticator::~keystone_authenticator() {
+    // Requests still waiting for Keystone hold the shared state, which holds what they wait
+    // on: drop the waiters so that the io_context's destruction frees everything.
+    std::unordered_map<sha256_digest, std::shared_ptr<state::lookup>, digest_hash> lookups;
+    std::shared_ptr<state::login> login;
+    {
+        std::lock_guard lock(state_->mutex);
+        lookups.swap(state_->in_flight);
+        login = std::move(state_->service_login);
+    }
+    for (auto& [key, flight] : lookups) flight->abandon();
+    if (login) login->abandon();
+}
 
 net::awaitable<result<identity>> keystone_authenticator::authenticate(
     request_credentials creds) const {

@@ -55,8 +55,9 @@ std::optional<time_point> parse_keystone_time(std::string_view text);
 /// Thread-safe; authenticate() may be called from any executor (the waiting coroutine resumes
 /// on its own executor). Keystone calls run on `executor` (the server's io_context), each
 /// validation on a strand of its own; nothing blocks an io thread. Concurrent requests with
-/// the same uncached token share one Keystone call. Destroy it before the io_context it runs
-/// on (calls in flight keep the shared state alive until the io_context drops them).
+/// the same uncached token share one Keystone call. Destroy it after its io_context has
+/// stopped running and before that io_context is destroyed: requests still waiting are then
+/// dropped, and calls in flight keep the shared state alive until the io_context drops them.
 class keystone_authenticator final : public authenticator {
 public:
     /// Counts, for tests and logs.

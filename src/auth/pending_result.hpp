@@ -20,7 +20,8 @@ namespace net = boost::asio;
 /// Set once; every waiter, earlier or later, gets a copy of the value, resumed through its own
 /// executor (never inline in set()). Thread-safe. A waiter that arrives after set() completes
 /// at once (posted). Waiting is not cancellable: whoever owns the operation must set() within
-/// a bounded time. Waiters still queued when this object is destroyed are destroyed unresumed.
+/// a bounded time. Waiters still queued when this object is destroyed (or abandon()ed) are
+/// destroyed unresumed.
 template <class T>
 class pending_result {
 public:
@@ -54,6 +55,17 @@ public:
         }
         for (auto& w : waiters) w->complete(*value_);
         return true;
+    }
+
+    /// Destroys the waiters unresumed (their coroutines are destroyed through their own
+    /// executors). For shutdown: waiting coroutines may own whatever owns this object, and
+    /// dropping them breaks that cycle.
+    void abandon() {
+        std::vector<std::unique_ptr<waiter>> waiters;
+        {
+            std::lock_guard lock(mutex_);
+            waiters.swap(waiters_);
+        }
     }
 
     bool is_set() const {
