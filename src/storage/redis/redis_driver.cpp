@@ -127,7 +127,8 @@ net::awaitable<void> redis_driver::index_queue(core::queue_address queue) {
     std::vector<command> cmds;
     cmds.push_back({{"ZADD", index, "0", queue.name.value()}, index});
     cmds.push_back({{"SADD", keys_.projects(), queue.project.value()}, keys_.projects()});
-    for (const auto& answer : co_await client_->execute_all(std::move(cmds))) {
+    const auto answers = co_await client_->execute_all(std::move(cmds));
+    for (const auto& answer : answers) {
         if (answer.is_error()) {
             spdlog::error("redis: cannot index queue {}: {}", queue.name.value(), answer.text);
             throw core::error{core::errc::unavailable,
