@@ -79,7 +79,9 @@ client::client(client_options options)
 client::~client() {
     net::post(io_, [this] {
         for (auto& [name, conn] : connections_) conn->close();
+        for (auto& [name, conn] : sentinel_connections_) conn->close();
         connections_.clear();
+        sentinel_connections_.clear();
     });
     work_.reset();
     thread_.join();
@@ -148,11 +150,17 @@ net::awaitable<std::vector<reply>> client::execute_all(std::vector<command> cmds
 }
 
 void client::route(shared_command cmd, int redirects, done_fn done) {
+    if (!options_.sentinel_master.empty() && !master_) {
+        waiting_.push_back({std::move(cmd), redirects, std::move(done)});
+        resolve_master();
+        return;
+    }
     const auto node = node_for(cmd->key);  // before cmd moves: argument order is unspecified
     send_to(node, std::move(cmd), false, redirects, std::move(done));
 }
 
 endpoint client::node_for(const std::string& key) const {
+    if (master_) return *master_;
     if (!options_.cluster) return options_.seeds.front();
     if (!key.empty()) {
         const int owner = slot_owner_[static_cast<std::size_t>(hash_slot(key))];
@@ -186,7 +194,16 @@ void client::on_reply(shared_command cmd, int redirects, done_fn done,
                       std::optional<reply> answer) {
     if (!answer) {
         if (options_.cluster) refresh_slots();  // a master may have failed over
+        if (!options_.sentinel_master.empty()) master_lost();
         done(std::nullopt);
+        return;
+    }
+    if (!options_.sentinel_master.empty() && answer->error_code() == "READONLY" &&
+        redirects < max_redirects) {
+        // The master we knew is a replica now: a failover happened. It refused the write, so
+        // sending it to the new master is safe.
+        master_lost();
+        route(std::move(cmd), redirects + 1, std::move(done));
         return;
     }
     if (options_.cluster && answer->is_error() && redirects < max_redirects) {
@@ -211,6 +228,53 @@ void client::retry_later(shared_command cmd, int redirects, done_fn done) {
     timer->async_wait([this, timer, cmd = std::move(cmd), redirects,
                        done = std::move(done)](boost::system::error_code) mutable {
         route(std::move(cmd), redirects, std::move(done));
+    });
+}
+
+void client::master_lost() {
+    if (master_) spdlog::warn("redis: master {} lost; asking the sentinels", master_->to_string());
+    master_.reset();
+}
+
+void client::resolve_master(std::size_t candidate) {
+    if (candidate == 0) {
+        if (resolving_) return;
+        resolving_ = true;
+    }
+    if (candidate >= options_.seeds.size()) {
+        spdlog::warn("redis: no sentinel knows master '{}'", options_.sentinel_master);
+        resolving_ = false;
+        auto failed = std::move(waiting_);
+        waiting_.clear();
+        for (auto& w : failed) w.done(std::nullopt);
+        return;
+    }
+    // Sentinels take neither the master's password nor a database number.
+    const auto& sentinel = options_.seeds[candidate];
+    auto& conn = sentinel_connections_[sentinel.to_string()];
+    if (!conn) conn = std::make_shared<connection>(io_, sentinel, connection_options{});
+    const std::vector<std::string> ask{"SENTINEL", "get-master-addr-by-name",
+                                       options_.sentinel_master};
+    conn->send(ask, [this, candidate](std::optional<reply> r) {
+        endpoint found;
+        const bool known = r && r->type == reply::kind::array && r->elements.size() == 2 &&
+                           std::from_chars(r->elements[1].text.data(),
+                                           r->elements[1].text.data() + r->elements[1].text.size(),
+                                           found.port)
+                                   .ec == std::errc{};
+        if (!known) {
+            resolve_master(candidate + 1);
+            return;
+        }
+        found.host = r->elements[0].text;
+        if (!master_ || !(*master_ == found)) {
+            spdlog::info("redis: master '{}' is at {}", options_.sentinel_master, found.to_string());
+        }
+        master_ = found;
+        resolving_ = false;
+        auto ready = std::move(waiting_);
+        waiting_.clear();
+        for (auto& w : ready) route(std::move(w.cmd), w.redirects, std::move(w.done));
     });
 }
 

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::string_view standalone_scheme = "redis://";
 constexpr std::string_view cluster_scheme = "redis+cluster://";
+constexpr std::string_view sentinel_scheme = "redis+sentinel://";
+constexpr int default_sentinel_port = 26379;
 
 [[noreturn]] void invalid(std::string_view uri, std::string_view why) {
     throw std::invalid_argument("invalid Redis storage URI '" + std::string{uri} + "': " +
@@ -27,8 +29,9 @@ int parse_number(std::string_view text, std::string_view uri, std::string_view w
     return value;
 }
 
-endpoint parse_host_port(std::string_view text, std::string_view uri) {
+endpoint parse_host_port(std::string_view text, std::string_view uri, int default_port) {
     endpoint out;
+    out.port = default_port;
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos) {
         out.host = std::string{text};
@@ -58,13 +61,16 @@ redis_settings parse_uri(std::string_view uri) {
     redis_settings settings;
     client_options& out = settings.client;
     std::string_view rest;
+    const bool sentinel = uri.starts_with(sentinel_scheme);
     if (uri.starts_with(cluster_scheme)) {
         out.cluster = true;
         rest = uri.substr(cluster_scheme.size());
+    } else if (sentinel) {
+        rest = uri.substr(sentinel_scheme.size());
     } else if (uri.starts_with(standalone_scheme)) {
         rest = uri.substr(standalone_scheme.size());
     } else {
-        invalid(uri, "expected redis:// or redis+cluster://");
+        invalid(uri, "expected redis://, redis+cluster:// or redis+sentinel://");
     }
 
     if (const auto question = rest.find('?'); question != std::string_view::npos) {
@@ -86,19 +92,29 @@ redis_settings parse_uri(std::string_view uri) {
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
         auto db = rest.substr(slash + 1);
         rest = rest.substr(0, slash);
+        if (sentinel) {
+            // redis+sentinel://hosts/master-name[/db]
+            const auto next = db.find('/');
+            out.sentinel_master = std::string{db.substr(0, next)};
+            db = next == std::string_view::npos ? std::string_view{} : db.substr(next + 1);
+        }
         if (!db.empty()) {
             if (out.cluster) invalid(uri, "Redis Cluster has only database 0");
             out.connection.database = parse_number(db, uri, "database");
         }
     }
 
+    if (sentinel && out.sentinel_master.empty()) {
+        invalid(uri, "name the master: redis+sentinel://host:26379,.../master-name");
+    }
     while (!rest.empty()) {
         const auto comma = rest.find(',');
-        out.seeds.push_back(parse_host_port(rest.substr(0, comma), uri));
+        out.seeds.push_back(parse_host_port(rest.substr(0, comma), uri,
+                                            sentinel ? default_sentinel_port : 6379));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
     if (out.seeds.empty()) invalid(uri, "no host");
-    if (!out.cluster && out.seeds.size() > 1) {
+    if (!out.cluster && !sentinel && out.seeds.size() > 1) {
         invalid(uri, "several hosts need redis+cluster://");
     }
     return settings;

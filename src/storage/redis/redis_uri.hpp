@@ -12,9 +12,11 @@ struct redis_settings {
     std::string prefix = "marconi";  ///< starts every key
 };
 
-/// redis://[:password@]host[:port][/db][?prefix=name] and
+/// redis://[:password@]host[:port][/db][?prefix=name],
 /// redis+cluster://[:password@]h1:p1,h2:p2,...[?prefix=name] (the seeds; the rest of the
-/// cluster is found with CLUSTER SLOTS). Throws std::invalid_argument naming the problem.
+/// cluster is found with CLUSTER SLOTS) and
+/// redis+sentinel://[:password@]s1[:26379],s2,.../master-name[/db][?prefix=name] (the
+/// sentinels; the password is the master's). Throws std::invalid_argument naming the problem.
 redis_settings parse_uri(std::string_view uri);
 
 }  // namespace marconi::storage::redis

@@ -29,6 +29,19 @@ TEST(redis_uri, cluster_seeds) {
     EXPECT_EQ(o.seeds[1], (endpoint{"10.0.0.2", 7001}));
 }
 
+TEST(redis_uri, sentinels_and_the_master_name) {
+    auto o = parse_uri("redis+sentinel://:pw@10.0.0.1,10.0.0.2:26380/mymaster/2?prefix=p");
+    EXPECT_FALSE(o.client.cluster);
+    EXPECT_EQ(o.client.sentinel_master, "mymaster");
+    ASSERT_EQ(o.client.seeds.size(), 2u);
+    EXPECT_EQ(o.client.seeds[0], (endpoint{"10.0.0.1", 26379}));
+    EXPECT_EQ(o.client.seeds[1], (endpoint{"10.0.0.2", 26380}));
+    EXPECT_EQ(o.client.connection.password, "pw");
+    EXPECT_EQ(o.client.connection.database, 2);
+    EXPECT_EQ(o.prefix, "p");
+    EXPECT_THROW(parse_uri("redis+sentinel://10.0.0.1"), std::invalid_argument);
+}
+
 TEST(redis_uri, key_prefix_option) {
     EXPECT_EQ(parse_uri("redis://h").prefix, "marconi");
     EXPECT_EQ(parse_uri("redis://h:1/3?prefix=tenant-a").prefix, "tenant-a");
