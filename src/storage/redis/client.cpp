@@ -149,6 +149,53 @@ net::awaitable<std::vector<reply>> client::execute_all(std::vector<command> cmds
         initiation, net::use_awaitable, std::move(cmds));
 }
 
+net::awaitable<std::int64_t> client::replicated(std::string key, int replicas,
+                                                std::chrono::milliseconds timeout) {
+    auto initiation = [this](auto handler, std::string key, int replicas,
+                             std::chrono::milliseconds timeout) {
+        auto call = std::make_shared<completion<decltype(handler)>>(std::move(handler));
+        net::post(io_, [this, call, key = std::move(key), replicas, timeout] {
+            const auto node = node_for(key);
+            auto& group = replication_[node.to_string()];
+            group.node = node;
+            group.replicas = replicas;
+            group.timeout = timeout;
+            auto done = [call](std::optional<std::int64_t> acked) {
+                if (acked) {
+                    call->finish(nullptr, *acked);
+                } else {
+                    call->finish(unavailable(), std::int64_t{0});
+                }
+            };
+            if (group.current.empty()) {
+                group.current.push_back(std::move(done));
+                send_wait(node.to_string());
+            } else {
+                group.next.push_back(std::move(done));
+            }
+        });
+    };
+    return net::async_initiate<const net::use_awaitable_t<>&,
+                               void(std::exception_ptr, std::int64_t)>(
+        initiation, net::use_awaitable, std::move(key), replicas, timeout);
+}
+
+void client::send_wait(const std::string& node_name) {
+    auto& group = replication_[node_name];
+    const std::vector<std::string> args{"WAIT", std::to_string(group.replicas),
+                                        std::to_string(group.timeout.count())};
+    connection_to(group.node)->send(args, [this, node_name](std::optional<reply> answer) {
+        auto& g = replication_[node_name];
+        std::optional<std::int64_t> acked;
+        if (answer && answer->type == reply::kind::integer) acked = answer->integer;
+        auto finished = std::move(g.current);
+        g.current = std::move(g.next);
+        g.next.clear();
+        for (auto& done : finished) done(acked);
+        if (!g.current.empty()) send_wait(node_name);
+    });
+}
+
 void client::route(shared_command cmd, int redirects, done_fn done) {
     if (!options_.sentinel_master.empty() && !master_) {
         waiting_.push_back({std::move(cmd), redirects, std::move(done)});

@@ -53,6 +53,11 @@ public:
     net::awaitable<reply> execute(std::shared_ptr<const command> cmd);
     /// Sends every command at once (pipelined per node) and returns the replies in order.
     net::awaitable<std::vector<reply>> execute_all(std::vector<command> cmds);
+    /// How many replicas have every write sent so far to `key`'s node (Redis WAIT), waiting up
+    /// to `timeout`. Callers arriving while a WAIT is out share the next one: WAIT blocks the
+    /// node's one connection, so one at a time covers everybody (group commit, for replicas).
+    net::awaitable<std::int64_t> replicated(std::string key, int replicas,
+                                            std::chrono::milliseconds timeout);
 
     bool is_cluster() const { return options_.cluster; }
 
@@ -73,6 +78,18 @@ private:
     /// Sentinel mode: asks the sentinels in turn where the master is, then sends what waited.
     void resolve_master(std::size_t candidate = 0);
     void master_lost();
+
+    void send_wait(const std::string& node_name);
+
+    /// Per node: the WAIT on its way, and who waits for the one after it.
+    struct replication_waiters {
+        std::vector<std::function<void(std::optional<std::int64_t>)>> current;
+        std::vector<std::function<void(std::optional<std::int64_t>)>> next;
+        endpoint node;
+        int replicas = 0;
+        std::chrono::milliseconds timeout{};
+    };
+    std::map<std::string, replication_waiters> replication_;
 
     struct waiting_command {
         shared_command cmd;

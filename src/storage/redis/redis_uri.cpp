@@ -44,15 +44,29 @@ endpoint parse_host_port(std::string_view text, std::string_view uri, int defaul
     return out;
 }
 
-std::string parse_query(std::string_view query, std::string_view uri) {
-    constexpr std::string_view prefix_option = "prefix=";
-    if (!query.starts_with(prefix_option)) invalid(uri, "the only option is prefix=name");
-    auto prefix = query.substr(prefix_option.size());
-    const bool valid = !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-    });
-    if (!valid) invalid(uri, "the prefix may hold letters, digits, '_', '-' and '.'");
-    return std::string{prefix};
+/// ?prefix=name&wait_replicas=N
+void parse_query(std::string_view query, std::string_view uri, redis_settings& settings) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto option = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const auto eq = option.find('=');
+        const auto key = option.substr(0, eq);
+        const auto value = eq == std::string_view::npos ? std::string_view{} : option.substr(eq + 1);
+        if (key == "prefix") {
+            const bool valid = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                       c == '.';
+            });
+            if (!valid) invalid(uri, "the prefix may hold letters, digits, '_', '-' and '.'");
+            settings.prefix = std::string{value};
+        } else if (key == "wait_replicas") {
+            settings.wait_replicas = parse_number(value, uri, "wait_replicas");
+        } else {
+            invalid(uri, "unknown option '" + std::string{key} +
+                             "' (the options are prefix and wait_replicas)");
+        }
+    }
 }
 
 }  // namespace
@@ -74,7 +88,7 @@ redis_settings parse_uri(std::string_view uri) {
     }
 
     if (const auto question = rest.find('?'); question != std::string_view::npos) {
-        settings.prefix = parse_query(rest.substr(question + 1), uri);
+        parse_query(rest.substr(question + 1), uri, settings);
         rest = rest.substr(0, question);
     }
 

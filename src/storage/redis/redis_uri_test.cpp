@@ -47,13 +47,17 @@ TEST(redis_uri, key_prefix_option) {
     EXPECT_EQ(parse_uri("redis://h:1/3?prefix=tenant-a").prefix, "tenant-a");
     EXPECT_EQ(parse_uri("redis+cluster://h:1,h:2?prefix=x.y").prefix, "x.y");
     EXPECT_EQ(parse_uri("redis://h:1/3?prefix=tenant-a").client.connection.database, 3);
+    const auto both = parse_uri("redis+sentinel://s/m?wait_replicas=1&prefix=z");
+    EXPECT_EQ(both.wait_replicas, 1);
+    EXPECT_EQ(both.prefix, "z");
+    EXPECT_EQ(parse_uri("redis://h").wait_replicas, 0);
 }
 
 TEST(redis_uri, refuses_what_cannot_work) {
     for (const char* bad : {"redis://", "redis://host:port", "redis://host:0", "redis://h:1/x",
                             "redis://a:1,b:2", "redis+cluster://a:1/3", "mongodb://x",
                             "redis://host:70000", "redis://h?prefix=", "redis://h?prefix=a:b",
-                            "redis://h?timeout=3"}) {
+                            "redis://h?timeout=3", "redis://h?wait_replicas=x"}) {
         EXPECT_THROW(parse_uri(bad), std::invalid_argument) << bad;
     }
 }
