@@ -259,6 +259,7 @@ def redis_used_memory(port):
 
 class Marconi:
     name = "marconi"
+    disk_label = "db + wal"
 
     def __init__(self, binary, workdir, workers, keep=False):
         self.binary, self.workdir, self.workers, self.keep = binary, workdir, workers, keep
@@ -317,6 +318,7 @@ class Marconi:
 class MarconiRedis(Marconi):
     """Marconi on a private redis-server (AOF, appendfsync always), fresh per scenario."""
     name = "marconi-redis"
+    disk_label = "AOF"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -878,7 +880,7 @@ class Runner:
         per_queue = None
         if disk_before is not None and disk_after is not None:
             per_queue = (disk_after - disk_before) / n
-            notes.append(f"disk {per_queue:,.0f} B/queue (db + wal)")
+            notes.append(f"disk {per_queue:,.0f} B/queue ({target.disk_label})")
         if mem_before is not None:
             per_queue = (target.redis_used_memory() - mem_before) / n
             notes.append(f"redis used_memory {per_queue:,.0f} B/queue")
