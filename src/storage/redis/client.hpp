@@ -59,7 +59,6 @@ public:
     net::awaitable<std::int64_t> replicated(std::string key, int replicas,
                                             std::chrono::milliseconds timeout);
 
-    bool is_cluster() const { return options_.cluster; }
 
 private:
     using done_fn = std::function<void(std::optional<reply>)>;
