@@ -78,10 +78,19 @@ client::client(client_options options)
 
 client::~client() {
     net::post(io_, [this] {
-        for (auto& [name, conn] : connections_) conn->close();
-        for (auto& [name, conn] : sentinel_connections_) conn->close();
+        // Closing fails the commands in flight, whose handlers could start new work (a slot
+        // map refresh, a sentinel lookup, a retry): closing_ turns all of that away, so no
+        // connection outlives this and the io thread runs out of work.
+        closing_ = true;
+        auto open = std::move(connections_);
+        auto sentinels = std::move(sentinel_connections_);
         connections_.clear();
         sentinel_connections_.clear();
+        for (auto& [name, conn] : open) conn->close();
+        for (auto& [name, conn] : sentinels) conn->close();
+        auto waiting = std::move(waiting_);
+        waiting_.clear();
+        for (auto& w : waiting) w.done(std::nullopt);
     });
     work_.reset();
     thread_.join();
@@ -167,7 +176,9 @@ net::awaitable<std::int64_t> client::replicated(std::string key, int replicas,
                     call->finish(unavailable(), std::int64_t{0});
                 }
             };
-            if (group.current.empty()) {
+            if (closing_) {
+                done(std::nullopt);
+            } else if (group.current.empty()) {
                 group.current.push_back(std::move(done));
                 send_wait(node.to_string());
             } else {
@@ -182,6 +193,15 @@ net::awaitable<std::int64_t> client::replicated(std::string key, int replicas,
 
 void client::send_wait(const std::string& node_name) {
     auto& group = replication_[node_name];
+    if (closing_) {
+        auto finished = std::move(group.current);
+        finished.insert(finished.end(), std::make_move_iterator(group.next.begin()),
+                        std::make_move_iterator(group.next.end()));
+        group.current.clear();
+        group.next.clear();
+        for (auto& done : finished) done(std::nullopt);
+        return;
+    }
     const std::vector<std::string> args{"WAIT", std::to_string(group.replicas),
                                         std::to_string(group.timeout.count())};
     connection_to(group.node)->send(args, [this, node_name](std::optional<reply> answer) {
@@ -197,6 +217,10 @@ void client::send_wait(const std::string& node_name) {
 }
 
 void client::route(shared_command cmd, int redirects, done_fn done) {
+    if (closing_) {
+        done(std::nullopt);
+        return;
+    }
     if (!options_.sentinel_master.empty() && !master_) {
         waiting_.push_back({std::move(cmd), redirects, std::move(done)});
         resolve_master();
@@ -224,6 +248,10 @@ std::shared_ptr<connection> client::connection_to(const endpoint& node) {
 
 void client::send_to(const endpoint& node, shared_command cmd, bool asking, int redirects,
                      done_fn done) {
+    if (closing_) {
+        done(std::nullopt);
+        return;
+    }
     auto conn = connection_to(node);
     if (asking) {
         // ASKING must reach the target right before the command: one connection keeps order.
@@ -284,6 +312,7 @@ void client::master_lost() {
 }
 
 void client::resolve_master(std::size_t candidate) {
+    if (closing_) return;
     if (candidate == 0) {
         if (resolving_) return;
         resolving_ = true;
@@ -326,6 +355,7 @@ void client::resolve_master(std::size_t candidate) {
 }
 
 void client::refresh_slots(std::size_t candidate) {
+    if (closing_) return;
     if (candidate == 0) {
         if (refreshing_) return;
         refreshing_ = true;

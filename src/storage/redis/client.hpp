@@ -104,6 +104,7 @@ private:
     std::vector<endpoint> nodes_;                       // masters known from CLUSTER SLOTS
     std::array<int, 16384> slot_owner_{};               // index into nodes_, -1 when unknown
     bool refreshing_ = false;
+    bool closing_ = false;  // set by the destructor: no new connections, no new commands
     std::optional<endpoint> master_;        // sentinel mode: where the master is, when known
     std::vector<waiting_command> waiting_;  // sentinel mode: commands waiting for master_
     bool resolving_ = false;
