@@ -221,8 +221,45 @@ def free_messages(port, queue_names, project="bench"):
 # Targets under test: Marconi (fresh store per scenario) and Zaqar (one instance per run).
 # --------------------------------------------------------------------------------------------
 
+def start_redis(name, port, directory, persistent):
+    """A private redis-server on loopback; with `persistent`, AOF with appendfsync always, so a
+    write Redis has acknowledged is on disk (Marconi's promise for a 201)."""
+    persistence = (["--appendonly", "yes", "--appendfsync", "always"] if persistent
+                   else ["--appendonly", "no"])
+    proc = PROCS.start(name, [
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", directory,
+        "--save", "", *persistence, "--daemonize", "no", "--protected-mode", "yes",
+        "--logfile", ""], os.path.join(directory, "redis.log"))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(64).startswith(b"+PONG"):
+                    return proc
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"redis-server did not answer on {port}\n{tail(proc.bench_log)}")
+
+
+def redis_used_memory(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"INFO memory\r\n")
+        data = b""
+        while b"used_memory:" not in data or not data.endswith(b"\r\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    for line in data.decode(errors="replace").splitlines():
+        if line.startswith("used_memory:"):
+            return int(line.split(":")[1])
+    return 0
+
+
 class Marconi:
     name = "marconi"
+    disk_label = "db + wal"
 
     def __init__(self, binary, workdir, workers, keep=False):
         self.binary, self.workdir, self.workers, self.keep = binary, workdir, workers, keep
@@ -238,13 +275,16 @@ class Marconi:
         os.makedirs(self.store_dir, exist_ok=True)
         self.db_path = os.path.join(self.store_dir, "marconi.db")
         env = dict(os.environ, MARCONI_STORAGE_SYNC="full")
-        cmd = [self.binary, "serve", "--port", "0", "--storage-uri", "sqlite:///" + self.db_path,
+        cmd = [self.binary, "serve", "--port", "0", "--storage-uri", self.storage_uri(),
                "--log-level", "warn"]
         if self.workers:
             cmd += ["--workers", str(self.workers)]
         self.proc = PROCS.start("marconi", cmd, os.path.join(self.store_dir, "server.log"),
                                 env=env, capture_stdout=True)
         self.port = port_of(wait_for_line(self.proc, "marconi listening on", 30))
+
+    def storage_uri(self):
+        return "sqlite:///" + self.db_path
 
     def stop(self):
         if self.proc:
@@ -273,6 +313,38 @@ class Marconi:
 
     def log_tail(self):
         return tail(self.proc.bench_log) if self.proc else ""
+
+
+class MarconiRedis(Marconi):
+    """Marconi on a private redis-server (AOF, appendfsync always), fresh per scenario."""
+    name = "marconi-redis"
+    disk_label = "AOF"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.redis = None
+        self.redis_port = None
+
+    def storage_uri(self):
+        self.redis_port = free_port()
+        self.redis = start_redis("redis-server", self.redis_port, self.store_dir, persistent=True)
+        return f"redis://127.0.0.1:{self.redis_port}"
+
+    def stop(self):
+        if self.redis:
+            PROCS.stop(self.redis)  # after the server: ordering does not matter for a bench
+            self.redis = None
+        super().stop()
+
+    def redis_used_memory(self):
+        return redis_used_memory(self.redis_port)
+
+    def disk_bytes(self):
+        total = 0
+        for root, _, files in os.walk(self.store_dir):
+            total += sum(os.path.getsize(os.path.join(root, f)) for f in files
+                         if f.startswith("appendonly"))
+        return total
 
 
 # Debian's python3-zaqar 15.0.0 ships the Redis driver without its two Lua scripts
@@ -419,12 +491,8 @@ class Zaqar:
 
     def start(self):
         os.makedirs(os.path.join(self.dir, "lua"), exist_ok=True)
-        redis_port = free_port()
-        self.redis = PROCS.start("redis-server", [
-            "redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-            "--dir", self.dir, "--save", "", "--appendonly", "no", "--daemonize", "no",
-            "--protected-mode", "yes", "--logfile", ""], os.path.join(self.dir, "redis.log"))
-        self._wait_redis(redis_port)
+        self.redis_port = free_port()
+        self.redis = start_redis("redis-server", self.redis_port, self.dir, persistent=False)
 
         for name, text in (("index_messages", ZAQAR_INDEX_MESSAGES_LUA),
                            ("claim_messages", ZAQAR_CLAIM_MESSAGES_LUA)):
@@ -479,19 +547,6 @@ port = {self.port}
         self._wait_ready()
         self._smoke_test()
 
-    def _wait_redis(self, port):
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(64).startswith(b"+PONG"):
-                        self.redis_port = port
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"redis-server did not answer on {port}\n{tail(self.redis.bench_log)}")
-
     def _wait_ready(self):
         # Four interpreters import Zaqar on a busy box: allow a minute.
         deadline = time.monotonic() + 90
@@ -541,18 +596,7 @@ port = {self.port}
         return sum(rss_kb(pid) for pid in pids)
 
     def redis_used_memory(self):
-        with socket.create_connection(("127.0.0.1", self.redis_port), timeout=5) as s:
-            s.sendall(b"INFO memory\r\n")
-            data = b""
-            while b"used_memory:" not in data or not data.endswith(b"\r\n"):
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        for line in data.decode(errors="replace").splitlines():
-            if line.startswith("used_memory:"):
-                return int(line.split(":")[1])
-        return 0
+        return redis_used_memory(self.redis_port)
 
     def disk_bytes(self):
         return None  # no persistence: Redis memory is reported instead
@@ -759,7 +803,7 @@ class Runner:
         queues = 4
         args = ["--workers", str(CONNECTIONS), "--queues", str(queues), "--queue-prefix", prefix,
                 "--claim-limit", "10", "--claim-ttl", "60", "--claim-grace", "60"]
-        guess = TARGETS["claim"] if target.name == "marconi" else 3000.0
+        guess = TARGETS["claim"] if target.name.startswith("marconi") else 3000.0
         drained = []
 
         def fill(t, rate, duration):
@@ -780,7 +824,7 @@ class Runner:
     def observer(self, target):
         target.fresh()
         prefix = f"observe-{target.generation_tag()}"
-        guess = TARGETS["observer"] if target.name == "marconi" else 20_000.0
+        guess = TARGETS["observer"] if target.name.startswith("marconi") else 20_000.0
         reached_end = []
 
         def fill(t, rate, duration):
@@ -821,7 +865,7 @@ class Runner:
         time.sleep(1.0)
         rss_before = target.rss_kb()
         disk_before = target.disk_bytes()
-        mem_before = target.redis_used_memory() if target.name == "zaqar" else None
+        mem_before = target.redis_used_memory() if hasattr(target, "redis_used_memory") else None
         # Bounded: 100 queues/s of credit (each is a PUT and a POST).
         doc = self.bench.run(target.port, ["--populate-queues", str(n),
                                            "--producers", str(CONNECTIONS),
@@ -836,10 +880,10 @@ class Runner:
         per_queue = None
         if disk_before is not None and disk_after is not None:
             per_queue = (disk_after - disk_before) / n
-            notes.append(f"disk {per_queue:,.0f} B/queue (db + wal)")
+            notes.append(f"disk {per_queue:,.0f} B/queue ({target.disk_label})")
         if mem_before is not None:
             per_queue = (target.redis_used_memory() - mem_before) / n
-            notes.append(f"redis used_memory {per_queue:,.0f} B/queue (no disk: no persistence)")
+            notes.append(f"redis used_memory {per_queue:,.0f} B/queue")
         if doc["total"]["errors"]:
             notes.append(f"{doc['total']['errors']:,} errors")
         self.note(f"    {target.name} queues: RSS +{rss_delta_mb:.1f} MB, " + "; ".join(notes))
@@ -909,6 +953,11 @@ def build_rows(results, opts):
             for extra in ("floor", "ratio_to_floor", "rate", "bytes_per_queue"):
                 if extra in m:
                     row[extra] = m[extra]
+        r = results[key].get("marconi-redis")
+        if r:
+            row["redis"] = r["value"]
+            row["redis_p99_half_ms"] = r["p99_half"]
+            row.setdefault("notes", []).extend("redis: " + n for n in r["notes"])
         if z:
             row["zaqar"] = z["value"]
             row["zaqar_p99_half_ms"] = z["p99_half"]
@@ -919,9 +968,11 @@ def build_rows(results, opts):
     return rows
 
 
-def print_table(rows, with_zaqar, out=sys.stdout):
+def print_table(rows, with_zaqar, with_redis=False, out=sys.stdout):
     headers = ["Scenario", "Unit", "Marconi", "spread", "Target", "", "p99 peak", "p99 @50%",
                "≤5ms", "cli µs/req"]
+    if with_redis:
+        headers += ["on Redis", "R p99@50%"]
     if with_zaqar:
         headers += ["Zaqar", "M/Z", "Z p99@50%"]
     headers += ["Notes"]
@@ -931,6 +982,9 @@ def print_table(rows, with_zaqar, out=sys.stdout):
                 r.get("spread", ""), r["target"], r.get("result", ""),
                 fmt_ms(r.get("p99_peak_ms")), fmt_ms(r.get("p99_half_ms")),
                 r.get("p99_result", ""), fmt_num(r.get("cpu_us_per_req"), 1)]
+        if with_redis:
+            line += [fmt_num(r.get("redis"), 1 if r["unit"] == "MB RSS" else 0),
+                     fmt_ms(r.get("redis_p99_half_ms"))]
         if with_zaqar:
             ratio = r.get("marconi_over_zaqar")
             line += [fmt_num(r.get("zaqar"), 1 if r["unit"] == "MB RSS" else 0),
@@ -1015,6 +1069,9 @@ def parse_args(argv):
                    help="also run every scenario against Zaqar 15 (Debian) on uwsgi + Redis, "
                         "installing it with apt-get if missing")
     p.add_argument("--zaqar-only", action="store_true", help="skip Marconi (implies --with-zaqar)")
+    p.add_argument("--with-redis", action="store_true",
+                   help="also run every scenario on Marconi over a private Redis (AOF, fsync "
+                        "always), next to Marconi on SQLite")
     p.add_argument("--zaqar-processes", type=int, default=4, help="uwsgi processes (default 4)")
     p.add_argument("--server-workers", type=int, default=0,
                    help="marconi --workers and floor-server --threads (default: one per core)")
@@ -1069,7 +1126,8 @@ def main(argv):
     print(f"Runs: {opts.runs} x {opts.duration:g} s per scenario (medians), {CONNECTIONS} client "
           f"connections, marconi-bench --threads {opts.client_threads}, server workers "
           f"{opts.server_workers or 'one per core'}; Marconi on SQLite, sync = full, fresh store "
-          f"per scenario", flush=True)
+          f"per scenario" + ("; 'on Redis': Marconi on a fresh redis-server per scenario, AOF "
+                             "with appendfsync always" if opts.with_redis else ""), flush=True)
 
     results = {}
     exit_code = 0
@@ -1091,7 +1149,10 @@ def main(argv):
             zaqar.start()
             note(f"Zaqar answers ping, post, claim and delete on 127.0.0.1:{zaqar.port}")
         runner = Runner(opts, bench, marconi, zaqar, floor_port, note)
-        targets = ([] if opts.zaqar_only else [marconi]) + ([zaqar] if zaqar else [])
+        on_redis = (MarconiRedis(opts.marconi, workdir, opts.server_workers, keep=opts.keep)
+                    if opts.with_redis and not opts.zaqar_only else None)
+        targets = (([] if opts.zaqar_only else [marconi]) + ([on_redis] if on_redis else [])
+                   + ([zaqar] if zaqar else []))
         for key in opts.scenarios:
             for target in targets:
                 note(f"{key} on {target.name}")
@@ -1105,6 +1166,8 @@ def main(argv):
                     exit_code = 1
                     note(f"{key} on {target.name} FAILED: {e}")
             marconi.stop()
+            if on_redis:
+                on_redis.stop()
     except KeyboardInterrupt as e:
         exit_code = 130
         print(f"interrupted ({e}); stopping servers", file=sys.stderr)
@@ -1113,7 +1176,7 @@ def main(argv):
 
     rows = build_rows(results, opts)
     print()
-    print_table(rows, opts.with_zaqar)
+    print_table(rows, opts.with_zaqar, opts.with_redis)
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"machine": machine,

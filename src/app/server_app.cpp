@@ -90,6 +90,21 @@ int serve(const config::config& cfg) {
     auto& driver = stores.driver;
     core::services services{*driver, cfg.transport, clock,
                             std::chrono::seconds{cfg.storage.metadata_cache_seconds}};
+    std::unique_ptr<core::pool_service> pools;
+    if (stores.control) {
+        auto open_store = [&cfg, &clock](const std::string& uri) {
+            auto options = cfg.storage;
+            options.uri = uri;
+            return storage::make_driver(options, clock);
+        };
+        auto* pooled = stores.pooled;
+        pools = std::make_unique<core::pool_service>(*stores.control, open_store,
+                                                     [pooled] { pooled->forget_pools(); });
+        services.pools = pools.get();
+        spdlog::info("pooling on: placement {}",
+                     cfg.pooling.placement == storage::pooled::placement_mode::hash ? "hash"
+                                                                                     : "weighted");
+    }
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     api::listener listener{io, router, listener_options_from(cfg)};
     try {

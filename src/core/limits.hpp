@@ -22,6 +22,8 @@ struct limits {
     std::int64_t default_claim_ttl = 300;          ///< seconds
     std::int64_t default_claim_grace = 60;         ///< seconds
     std::int64_t max_queues_per_page = 20;
+    std::int64_t max_pools_per_page = 20;
+    std::int64_t max_flavors_per_page = 20;
     std::int64_t max_messages_per_page = 20;
     std::int64_t max_messages_per_claim_or_pop = 20;
     std::int64_t max_queue_metadata = 65536;       ///< bytes of a queue PUT/PATCH body

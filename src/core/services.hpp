@@ -11,6 +11,7 @@
 
 #include "core/limits.hpp"
 #include "core/metadata_cache.hpp"
+#include "core/pool_service.hpp"
 #include "core/model.hpp"
 #include "core/queue_settings.hpp"
 #include "core/storage_probe.hpp"
@@ -133,6 +134,8 @@ struct services {
     message_service messages;
     claim_service claims;
     storage_probe probe;  ///< the app runs probe.run(); GET /v2/ping reads probe.up()
+    /// Pools and flavors; set (by the app) only when pooling is on.
+    pool_service* pools = nullptr;
 };
 
 }  // namespace marconi::core

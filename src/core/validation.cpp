@@ -214,6 +214,18 @@ void validate_queue_list_limit(std::int64_t limit, const limits& limits) {
                     to_string(limits.max_queues_per_page) + ".");
 }
 
+void validate_pool_list_limit(std::int64_t limit, const limits& limits) {
+    check_range(limit, 1, limits.max_pools_per_page,
+                "Limit must be at least 1 and no greater than " +
+                    to_string(limits.max_pools_per_page) + ".");
+}
+
+void validate_flavor_list_limit(std::int64_t limit, const limits& limits) {
+    check_range(limit, 1, limits.max_flavors_per_page,
+                "Limit must be at least 1 and no greater than " +
+                    to_string(limits.max_flavors_per_page) + ".");
+}
+
 void validate_message_list_limit(std::int64_t limit, const limits& limits) {
     check_range(limit, 1, limits.max_messages_per_page,
                 "Limit must be at least 1 and may not be greater than " +

@@ -80,6 +80,8 @@ void validate_claim_creation(std::int64_t ttl, std::int64_t grace,
 
 /// Queue list `?limit=` in [1, max_queues_per_page].
 void validate_queue_list_limit(std::int64_t limit, const limits& limits);
+void validate_pool_list_limit(std::int64_t limit, const limits& limits);
+void validate_flavor_list_limit(std::int64_t limit, const limits& limits);
 /// Message list `?limit=` and the number of `?ids=` on GET, in [1, max_messages_per_page].
 void validate_message_list_limit(std::int64_t limit, const limits& limits);
 /// DELETE /messages: exactly one of `?pop=` and `?ids=`; with message_delete_with_claim_id,

@@ -66,6 +66,7 @@ inline std::string unique_prefix() {
 
 inline constexpr char redis_standalone_uri_file[] = "standalone.uri";
 inline constexpr char redis_cluster_uri_file[] = "cluster.uri";
+inline constexpr char redis_sentinel_uri_file[] = "sentinel.uri";
 
 /// SQLite `sqlite://:memory:`: a fresh, throwaway store per open().
 struct sqlite_memory_factory {
@@ -116,6 +117,10 @@ struct redis_standalone_factory : redis_factory<redis_standalone_uri_file> {
 };
 struct redis_cluster_factory : redis_factory<redis_cluster_uri_file> {
     static constexpr const char* name = "redis_cluster";
+};
+/// The master of a Sentinel group, found through its sentinel.
+struct redis_sentinel_factory : redis_factory<redis_sentinel_uri_file> {
+    static constexpr const char* name = "redis_sentinel";
 };
 
 /// A pooled deployment: a control store, a default store and two pools with equal weights, so
@@ -190,11 +195,12 @@ public:
 
 using driver_types =
     ::testing::Types<sqlite_memory_factory, sqlite_file_factory, redis_standalone_factory,
-                     redis_cluster_factory, pooled_sqlite_factory, pooled_redis_factory>;
+                     redis_cluster_factory, redis_sentinel_factory, pooled_sqlite_factory,
+                     pooled_redis_factory>;
 /// The drivers whose data outlives the driver object: the durability suite runs on these.
 using durable_driver_types =
     ::testing::Types<sqlite_file_factory, redis_standalone_factory, redis_cluster_factory,
-                     pooled_sqlite_factory, pooled_redis_factory>;
+                     redis_sentinel_factory, pooled_sqlite_factory, pooled_redis_factory>;
 
 /// Readable test names, e.g. message_contract/sqlite_memory.fifo_across_batches.
 struct driver_names {

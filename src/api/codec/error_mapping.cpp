@@ -20,7 +20,9 @@ http_error to_http(core::errc code) {
         case errc::unsupported_media: return {415, "Unsupported media type"};
         case errc::queue_not_found:
         case errc::message_not_found:
-        case errc::claim_not_found: return {404, "Not found"};
+        case errc::claim_not_found:
+        case errc::pool_not_found:
+        case errc::flavor_not_found: return {404, "Not found"};
         case errc::claim_invalid:
         case errc::message_not_claimed: return {400, "Unable to delete"};
         case errc::message_claimed: return {403, "Unable to delete"};

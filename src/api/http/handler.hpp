@@ -28,6 +28,7 @@ enum class scope {
     open,     ///< `/`: no authentication, no header checks
     project,  ///< `/v2/...`: authentication, Accept, Content-Type, Client-ID, X-Project-ID
     admin,    ///< as project, and only served with admin_mode
+    pooling,  ///< as admin, and only served when pooling is on (services.pools is set)
 };
 
 struct route {

@@ -14,7 +14,9 @@ core::pool_record pool(std::string name, std::int64_t weight,
 }
 
 core::queue_address queue(int i) {
-    return {core::project_id{"p"}, core::queue_name{"q" + std::to_string(i)}};
+    std::string name = "q";
+    name += std::to_string(i);  // not "q" + ...: g++ 12 -O3 warns falsely on that (-Wrestrict)
+    return {core::project_id{"p"}, core::queue_name{std::move(name)}};
 }
 
 TEST(placement, candidates_match_the_flavor_and_skip_zero_weight) {

@@ -109,7 +109,8 @@ data_driver* pooled_driver::store_named(const std::string& pool, const std::stri
 
 net::awaitable<data_driver*> pooled_driver::pool_store(std::string pool) {
     if (pool == core::default_pool_name) co_return default_store_.get();
-    for (const auto& p : co_await pools()) {
+    const auto known = co_await pools();
+    for (const auto& p : known) {
         if (p.name == pool) co_return store_named(p.name, p.uri);
     }
     // Not in this head's copy of the list: it may be new, so ask the control store itself.
@@ -168,7 +169,8 @@ net::awaitable<std::pair<std::string, data_driver*>> pooled_driver::store_for_ne
 
 net::awaitable<std::vector<data_driver*>> pooled_driver::all_stores() {
     std::vector<data_driver*> stores{default_store_.get()};
-    for (const auto& p : co_await pools()) stores.push_back(store_named(p.name, p.uri));
+    const auto known = co_await pools();
+    for (const auto& p : known) stores.push_back(store_named(p.name, p.uri));
     co_return stores;
 }
 
@@ -207,7 +209,8 @@ net::awaitable<std::vector<core::queue_record>> pooled_driver::list_queues(
     // Every store's first page after the marker, merged by name: the smallest `limit` names
     // of the union are among them.
     std::vector<core::queue_record> merged;
-    for (auto* store : co_await all_stores()) {
+    const auto stores = co_await all_stores();
+    for (auto* store : stores) {
         auto page = co_await store->list_queues(project, options);
         merged.insert(merged.end(), std::make_move_iterator(page.begin()),
                       std::make_move_iterator(page.end()));
@@ -225,7 +228,8 @@ net::awaitable<std::vector<core::queue_record>> pooled_driver::list_queues(
 
 net::awaitable<std::int64_t> pooled_driver::count_queues(core::project_id project) {
     std::int64_t total = 0;
-    for (auto* store : co_await all_stores()) total += co_await store->count_queues(project);
+    const auto stores = co_await all_stores();
+    for (auto* store : stores) total += co_await store->count_queues(project);
     co_return total;
 }
 
@@ -323,7 +327,8 @@ net::awaitable<void> pooled_driver::delete_claim(core::queue_address queue, core
 
 net::awaitable<std::int64_t> pooled_driver::collect_garbage() {
     std::int64_t removed = 0;
-    for (auto* store : co_await all_stores()) removed += co_await store->collect_garbage();
+    const auto stores = co_await all_stores();
+    for (auto* store : stores) removed += co_await store->collect_garbage();
     co_return removed;
 }
 

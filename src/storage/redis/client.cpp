@@ -78,8 +78,19 @@ client::client(client_options options)
 
 client::~client() {
     net::post(io_, [this] {
-        for (auto& [name, conn] : connections_) conn->close();
+        // Closing fails the commands in flight, whose handlers could start new work (a slot
+        // map refresh, a sentinel lookup, a retry): closing_ turns all of that away, so no
+        // connection outlives this and the io thread runs out of work.
+        closing_ = true;
+        auto open = std::move(connections_);
+        auto sentinels = std::move(sentinel_connections_);
         connections_.clear();
+        sentinel_connections_.clear();
+        for (auto& [name, conn] : open) conn->close();
+        for (auto& [name, conn] : sentinels) conn->close();
+        auto waiting = std::move(waiting_);
+        waiting_.clear();
+        for (auto& w : waiting) w.done(std::nullopt);
     });
     work_.reset();
     thread_.join();
@@ -147,12 +158,80 @@ net::awaitable<std::vector<reply>> client::execute_all(std::vector<command> cmds
         initiation, net::use_awaitable, std::move(cmds));
 }
 
+net::awaitable<std::int64_t> client::replicated(std::string key, int replicas,
+                                                std::chrono::milliseconds timeout) {
+    auto initiation = [this](auto handler, std::string key, int replicas,
+                             std::chrono::milliseconds timeout) {
+        auto call = std::make_shared<completion<decltype(handler)>>(std::move(handler));
+        net::post(io_, [this, call, key = std::move(key), replicas, timeout] {
+            const auto node = node_for(key);
+            auto& group = replication_[node.to_string()];
+            group.node = node;
+            group.replicas = replicas;
+            group.timeout = timeout;
+            auto done = [call](std::optional<std::int64_t> acked) {
+                if (acked) {
+                    call->finish(nullptr, *acked);
+                } else {
+                    call->finish(unavailable(), std::int64_t{0});
+                }
+            };
+            if (closing_) {
+                done(std::nullopt);
+            } else if (group.current.empty()) {
+                group.current.push_back(std::move(done));
+                send_wait(node.to_string());
+            } else {
+                group.next.push_back(std::move(done));
+            }
+        });
+    };
+    return net::async_initiate<const net::use_awaitable_t<>&,
+                               void(std::exception_ptr, std::int64_t)>(
+        initiation, net::use_awaitable, std::move(key), replicas, timeout);
+}
+
+void client::send_wait(const std::string& node_name) {
+    auto& group = replication_[node_name];
+    if (closing_) {
+        auto finished = std::move(group.current);
+        finished.insert(finished.end(), std::make_move_iterator(group.next.begin()),
+                        std::make_move_iterator(group.next.end()));
+        group.current.clear();
+        group.next.clear();
+        for (auto& done : finished) done(std::nullopt);
+        return;
+    }
+    const std::vector<std::string> args{"WAIT", std::to_string(group.replicas),
+                                        std::to_string(group.timeout.count())};
+    connection_to(group.node)->send(args, [this, node_name](std::optional<reply> answer) {
+        auto& g = replication_[node_name];
+        std::optional<std::int64_t> acked;
+        if (answer && answer->type == reply::kind::integer) acked = answer->integer;
+        auto finished = std::move(g.current);
+        g.current = std::move(g.next);
+        g.next.clear();
+        for (auto& done : finished) done(acked);
+        if (!g.current.empty()) send_wait(node_name);
+    });
+}
+
 void client::route(shared_command cmd, int redirects, done_fn done) {
+    if (closing_) {
+        done(std::nullopt);
+        return;
+    }
+    if (!options_.sentinel_master.empty() && !master_) {
+        waiting_.push_back({std::move(cmd), redirects, std::move(done)});
+        resolve_master();
+        return;
+    }
     const auto node = node_for(cmd->key);  // before cmd moves: argument order is unspecified
     send_to(node, std::move(cmd), false, redirects, std::move(done));
 }
 
 endpoint client::node_for(const std::string& key) const {
+    if (master_) return *master_;
     if (!options_.cluster) return options_.seeds.front();
     if (!key.empty()) {
         const int owner = slot_owner_[static_cast<std::size_t>(hash_slot(key))];
@@ -169,6 +248,10 @@ std::shared_ptr<connection> client::connection_to(const endpoint& node) {
 
 void client::send_to(const endpoint& node, shared_command cmd, bool asking, int redirects,
                      done_fn done) {
+    if (closing_) {
+        done(std::nullopt);
+        return;
+    }
     auto conn = connection_to(node);
     if (asking) {
         // ASKING must reach the target right before the command: one connection keeps order.
@@ -186,7 +269,16 @@ void client::on_reply(shared_command cmd, int redirects, done_fn done,
                       std::optional<reply> answer) {
     if (!answer) {
         if (options_.cluster) refresh_slots();  // a master may have failed over
+        if (!options_.sentinel_master.empty()) master_lost();
         done(std::nullopt);
+        return;
+    }
+    if (!options_.sentinel_master.empty() && answer->error_code() == "READONLY" &&
+        redirects < max_redirects) {
+        // The master we knew is a replica now: a failover happened. It refused the write, so
+        // sending it to the new master is safe.
+        master_lost();
+        route(std::move(cmd), redirects + 1, std::move(done));
         return;
     }
     if (options_.cluster && answer->is_error() && redirects < max_redirects) {
@@ -214,7 +306,56 @@ void client::retry_later(shared_command cmd, int redirects, done_fn done) {
     });
 }
 
+void client::master_lost() {
+    if (master_) spdlog::warn("redis: master {} lost; asking the sentinels", master_->to_string());
+    master_.reset();
+}
+
+void client::resolve_master(std::size_t candidate) {
+    if (closing_) return;
+    if (candidate == 0) {
+        if (resolving_) return;
+        resolving_ = true;
+    }
+    if (candidate >= options_.seeds.size()) {
+        spdlog::warn("redis: no sentinel knows master '{}'", options_.sentinel_master);
+        resolving_ = false;
+        auto failed = std::move(waiting_);
+        waiting_.clear();
+        for (auto& w : failed) w.done(std::nullopt);
+        return;
+    }
+    // Sentinels take neither the master's password nor a database number.
+    const auto& sentinel = options_.seeds[candidate];
+    auto& conn = sentinel_connections_[sentinel.to_string()];
+    if (!conn) conn = std::make_shared<connection>(io_, sentinel, connection_options{});
+    const std::vector<std::string> ask{"SENTINEL", "get-master-addr-by-name",
+                                       options_.sentinel_master};
+    conn->send(ask, [this, candidate](std::optional<reply> r) {
+        endpoint found;
+        const bool known = r && r->type == reply::kind::array && r->elements.size() == 2 &&
+                           std::from_chars(r->elements[1].text.data(),
+                                           r->elements[1].text.data() + r->elements[1].text.size(),
+                                           found.port)
+                                   .ec == std::errc{};
+        if (!known) {
+            resolve_master(candidate + 1);
+            return;
+        }
+        found.host = r->elements[0].text;
+        if (!master_ || !(*master_ == found)) {
+            spdlog::info("redis: master '{}' is at {}", options_.sentinel_master, found.to_string());
+        }
+        master_ = found;
+        resolving_ = false;
+        auto ready = std::move(waiting_);
+        waiting_.clear();
+        for (auto& w : ready) route(std::move(w.cmd), w.redirects, std::move(w.done));
+    });
+}
+
 void client::refresh_slots(std::size_t candidate) {
+    if (closing_) return;
     if (candidate == 0) {
         if (refreshing_) return;
         refreshing_ = true;

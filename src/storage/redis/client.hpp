@@ -12,6 +12,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -26,14 +27,19 @@ struct command {
 };
 
 struct client_options {
-    std::vector<endpoint> seeds;  ///< standalone: exactly one
+    /// Standalone: the server. Cluster: masters to ask for the slot map. Sentinel: sentinels.
+    std::vector<endpoint> seeds;
     bool cluster = false;
+    /// Sentinel mode when set: the master's name; the sentinels say where it is, and are asked
+    /// again when it stops answering or turns out to be a replica (after a failover).
+    std::string sentinel_master;
     connection_options connection;
 };
 
 /// Thread-safe. Each call resumes the awaiting coroutine on its own executor. Error replies come
 /// back as replies (the caller decides what they mean), except Cluster redirections (MOVED, ASK,
-/// TRYAGAIN), which are followed here. A lost or refused connection throws
+/// TRYAGAIN) and a former master's READONLY after a Sentinel failover, which are followed here
+/// (the command did not run). A lost or refused connection throws
 /// core::error{unavailable}: the command may or may not have run, so it is never retried.
 class client {
 public:
@@ -47,8 +53,12 @@ public:
     net::awaitable<reply> execute(std::shared_ptr<const command> cmd);
     /// Sends every command at once (pipelined per node) and returns the replies in order.
     net::awaitable<std::vector<reply>> execute_all(std::vector<command> cmds);
+    /// How many replicas have every write sent so far to `key`'s node (Redis WAIT), waiting up
+    /// to `timeout`. Callers arriving while a WAIT is out share the next one: WAIT blocks the
+    /// node's one connection, so one at a time covers everybody (group commit, for replicas).
+    net::awaitable<std::int64_t> replicated(std::string key, int replicas,
+                                            std::chrono::milliseconds timeout);
 
-    bool is_cluster() const { return options_.cluster; }
 
 private:
     using done_fn = std::function<void(std::optional<reply>)>;
@@ -64,14 +74,40 @@ private:
     std::shared_ptr<connection> connection_to(const endpoint& node);
     void refresh_slots(std::size_t candidate = 0);
     void apply_slots(const reply& slots);
+    /// Sentinel mode: asks the sentinels in turn where the master is, then sends what waited.
+    void resolve_master(std::size_t candidate = 0);
+    void master_lost();
+
+    void send_wait(const std::string& node_name);
+
+    /// Per node: the WAIT on its way, and who waits for the one after it.
+    struct replication_waiters {
+        std::vector<std::function<void(std::optional<std::int64_t>)>> current;
+        std::vector<std::function<void(std::optional<std::int64_t>)>> next;
+        endpoint node;
+        int replicas = 0;
+        std::chrono::milliseconds timeout{};
+    };
+    std::map<std::string, replication_waiters> replication_;
+
+    struct waiting_command {
+        shared_command cmd;
+        int redirects;
+        done_fn done;
+    };
 
     client_options options_;
     net::io_context io_;
     net::executor_work_guard<net::io_context::executor_type> work_;
     std::map<std::string, std::shared_ptr<connection>> connections_;  // by host:port
+    std::map<std::string, std::shared_ptr<connection>> sentinel_connections_;
     std::vector<endpoint> nodes_;                       // masters known from CLUSTER SLOTS
     std::array<int, 16384> slot_owner_{};               // index into nodes_, -1 when unknown
     bool refreshing_ = false;
+    bool closing_ = false;  // set by the destructor: no new connections, no new commands
+    std::optional<endpoint> master_;        // sentinel mode: where the master is, when known
+    std::vector<waiting_command> waiting_;  // sentinel mode: commands waiting for master_
+    bool resolving_ = false;
     std::thread thread_;
 };
 

@@ -22,8 +22,8 @@ std::string sha1_hex(const std::string& text) {
 
 }  // namespace
 
-lua_script::lua_script(std::string_view script_name, std::string script_text)
-    : name(script_name), text(std::move(script_text)), sha1(sha1_hex(text)) {}
+lua_script::lua_script(std::string_view script_name, std::string script_text, access kind)
+    : name(script_name), text(std::move(script_text)), sha1(sha1_hex(text)), kind(kind) {}
 
 command script_command(const lua_script& script, std::vector<std::string> keys,
                        std::vector<std::string> args) {

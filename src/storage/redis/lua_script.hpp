@@ -10,11 +10,15 @@
 namespace marconi::storage::redis {
 
 struct lua_script {
-    lua_script(std::string_view script_name, std::string script_text);
+    enum class access { reads, writes };
+
+    lua_script(std::string_view script_name, std::string script_text,
+               access kind = access::writes);
 
     std::string_view name;
     std::string text;
     std::string sha1;  ///< hex, for EVALSHA
+    access kind;       ///< writes: a replicated deployment waits for replicas after it
 };
 
 /// EVALSHA with these keys and args (routed by the first key); when the node answers NOSCRIPT

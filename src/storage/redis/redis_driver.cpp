@@ -21,6 +21,8 @@ namespace {
 constexpr std::size_t message_fields = 6;
 /// Queue names read per round trip when listing and collecting garbage.
 constexpr std::int64_t index_page = 256;
+/// How long a write waits for its replicas (wait_replicas) before the request fails.
+constexpr std::chrono::milliseconds replica_wait{1000};
 /// Expired messages removed per queue per garbage-collection script call.
 constexpr std::int64_t gc_batch = 1000;
 
@@ -107,6 +109,7 @@ std::vector<std::string> with_now(std::string now, std::vector<std::string> args
 redis_driver::redis_driver(redis_settings settings, const clock& clock)
     : clock_(clock),
       keys_(std::move(settings.prefix)),
+      wait_replicas_(settings.wait_replicas),
       client_(std::make_unique<client>(std::move(settings.client))) {}
 
 std::string redis_driver::now_ms() const {
@@ -117,8 +120,20 @@ net::awaitable<reply> redis_driver::eval(const scripts::script& script, core::qu
                                          std::vector<std::string> args) {
     auto keys = keys_of(keys_, queue);
     auto argv = with_now(now_ms(), std::move(args));
+    const auto slot_key = keys.front();
     auto answer = co_await run_script(*client_, script, std::move(keys), std::move(argv));
     if (answer.is_error()) raise(script, queue, answer);
+    if (wait_replicas_ > 0 && script.kind == lua_script::access::writes) {
+        // Same key, so the same node and connection as the write: the WAIT covers it.
+        const auto acked = co_await client_->replicated(slot_key, wait_replicas_, replica_wait);
+        if (acked < wait_replicas_) {
+            spdlog::warn("redis: a write reached {} of {} replicas in {} ms", acked,
+                         wait_replicas_, replica_wait.count());
+            throw core::error{core::errc::unavailable,
+                              "The message store could not replicate the write in time; "
+                              "try again."};
+        }
+    }
     co_return answer;
 }
 
@@ -127,7 +142,8 @@ net::awaitable<void> redis_driver::index_queue(core::queue_address queue) {
     std::vector<command> cmds;
     cmds.push_back({{"ZADD", index, "0", queue.name.value()}, index});
     cmds.push_back({{"SADD", keys_.projects(), queue.project.value()}, keys_.projects()});
-    for (const auto& answer : co_await client_->execute_all(std::move(cmds))) {
+    const auto answers = co_await client_->execute_all(std::move(cmds));
+    for (const auto& answer : answers) {
         if (answer.is_error()) {
             spdlog::error("redis: cannot index queue {}: {}", queue.name.value(), answer.text);
             throw core::error{core::errc::unavailable,

@@ -68,6 +68,7 @@ private:
 
     const clock& clock_;
     key_space keys_;
+    const int wait_replicas_;
     std::unique_ptr<client> client_;
 };
 

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::string_view standalone_scheme = "redis://";
 constexpr std::string_view cluster_scheme = "redis+cluster://";
+constexpr std::string_view sentinel_scheme = "redis+sentinel://";
+constexpr int default_sentinel_port = 26379;
 
 [[noreturn]] void invalid(std::string_view uri, std::string_view why) {
     throw std::invalid_argument("invalid Redis storage URI '" + std::string{uri} + "': " +
@@ -27,8 +29,9 @@ int parse_number(std::string_view text, std::string_view uri, std::string_view w
     return value;
 }
 
-endpoint parse_host_port(std::string_view text, std::string_view uri) {
+endpoint parse_host_port(std::string_view text, std::string_view uri, int default_port) {
     endpoint out;
+    out.port = default_port;
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos) {
         out.host = std::string{text};
@@ -41,15 +44,29 @@ endpoint parse_host_port(std::string_view text, std::string_view uri) {
     return out;
 }
 
-std::string parse_query(std::string_view query, std::string_view uri) {
-    constexpr std::string_view prefix_option = "prefix=";
-    if (!query.starts_with(prefix_option)) invalid(uri, "the only option is prefix=name");
-    auto prefix = query.substr(prefix_option.size());
-    const bool valid = !prefix.empty() && std::all_of(prefix.begin(), prefix.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-    });
-    if (!valid) invalid(uri, "the prefix may hold letters, digits, '_', '-' and '.'");
-    return std::string{prefix};
+/// ?prefix=name&wait_replicas=N
+void parse_query(std::string_view query, std::string_view uri, redis_settings& settings) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto option = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const auto eq = option.find('=');
+        const auto key = option.substr(0, eq);
+        const auto value = eq == std::string_view::npos ? std::string_view{} : option.substr(eq + 1);
+        if (key == "prefix") {
+            const bool valid = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                       c == '.';
+            });
+            if (!valid) invalid(uri, "the prefix may hold letters, digits, '_', '-' and '.'");
+            settings.prefix = std::string{value};
+        } else if (key == "wait_replicas") {
+            settings.wait_replicas = parse_number(value, uri, "wait_replicas");
+        } else {
+            invalid(uri, "unknown option '" + std::string{key} +
+                             "' (the options are prefix and wait_replicas)");
+        }
+    }
 }
 
 }  // namespace
@@ -58,17 +75,20 @@ redis_settings parse_uri(std::string_view uri) {
     redis_settings settings;
     client_options& out = settings.client;
     std::string_view rest;
+    const bool sentinel = uri.starts_with(sentinel_scheme);
     if (uri.starts_with(cluster_scheme)) {
         out.cluster = true;
         rest = uri.substr(cluster_scheme.size());
+    } else if (sentinel) {
+        rest = uri.substr(sentinel_scheme.size());
     } else if (uri.starts_with(standalone_scheme)) {
         rest = uri.substr(standalone_scheme.size());
     } else {
-        invalid(uri, "expected redis:// or redis+cluster://");
+        invalid(uri, "expected redis://, redis+cluster:// or redis+sentinel://");
     }
 
     if (const auto question = rest.find('?'); question != std::string_view::npos) {
-        settings.prefix = parse_query(rest.substr(question + 1), uri);
+        parse_query(rest.substr(question + 1), uri, settings);
         rest = rest.substr(0, question);
     }
 
@@ -86,19 +106,29 @@ redis_settings parse_uri(std::string_view uri) {
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
         auto db = rest.substr(slash + 1);
         rest = rest.substr(0, slash);
+        if (sentinel) {
+            // redis+sentinel://hosts/master-name[/db]
+            const auto next = db.find('/');
+            out.sentinel_master = std::string{db.substr(0, next)};
+            db = next == std::string_view::npos ? std::string_view{} : db.substr(next + 1);
+        }
         if (!db.empty()) {
             if (out.cluster) invalid(uri, "Redis Cluster has only database 0");
             out.connection.database = parse_number(db, uri, "database");
         }
     }
 
+    if (sentinel && out.sentinel_master.empty()) {
+        invalid(uri, "name the master: redis+sentinel://host:26379,.../master-name");
+    }
     while (!rest.empty()) {
         const auto comma = rest.find(',');
-        out.seeds.push_back(parse_host_port(rest.substr(0, comma), uri));
+        out.seeds.push_back(parse_host_port(rest.substr(0, comma), uri,
+                                            sentinel ? default_sentinel_port : 6379));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
     if (out.seeds.empty()) invalid(uri, "no host");
-    if (!out.cluster && out.seeds.size() > 1) {
+    if (!out.cluster && !sentinel && out.seeds.size() > 1) {
         invalid(uri, "several hosts need redis+cluster://");
     }
     return settings;

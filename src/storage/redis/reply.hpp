@@ -19,12 +19,6 @@ struct reply {
     std::vector<reply> elements;
 
     static reply from(const redisReply& raw);
-    static reply make_error(std::string message) {
-        reply r;
-        r.type = kind::error;
-        r.text = std::move(message);
-        return r;
-    }
 
     bool is_error() const { return type == kind::error; }
     bool is_nil() const { return type == kind::nil; }

@@ -90,9 +90,12 @@ local function claim_live(cid)
 end
 )lua";
 
-script make(std::string_view name, const char* body) {
-    return script{name, std::string{prelude} + body};
+script make(std::string_view name, const char* body,
+            lua_script::access kind = lua_script::access::writes) {
+    return script{name, std::string{prelude} + body, kind};
 }
+
+constexpr auto reads = lua_script::access::reads;
 
 }  // namespace
 
@@ -136,7 +139,8 @@ walk(0, function(id, m)
     return false
 end)
 return {free, taken, free + taken, oldest, oldest_created, newest, newest_created}
-)lua");
+)lua",
+                           reads);
 
 // ARGV: now, client, then per message: tag, ttl ms, delay ms, body.
 // Returns {queue created (0/1), ids...}.
@@ -168,7 +172,8 @@ walk(tonumber(ARGV[2]), function(id, m)
     return found >= limit
 end)
 return out
-)lua");
+)lua",
+                           reads);
 
 // ARGV: now, ids... Live messages among them, in the order given.
 const script get = make("get", R"lua(
@@ -178,7 +183,8 @@ for i = 2, #ARGV do
     if live(m) then emit(out, ARGV[i], m) end
 end
 return out
-)lua");
+)lua",
+                           reads);
 
 // ARGV: now, id, claim id ('' when none was given). The rules of data_driver::delete_message.
 const script delete_one = make("delete_one", R"lua(
@@ -285,7 +291,8 @@ for i = 3, #c do
     if live(m) and claimed(m) and m[CLAIM] == ARGV[2] then emit(out, c[i], m) end
 end
 return out
-)lua");
+)lua",
+                           reads);
 
 // ARGV: now, claim id, ttl ms, grace ms. A claim's age restarts at each update, as in Zaqar.
 const script update_claim = make("update_claim", R"lua(
@@ -344,7 +351,8 @@ for i = 1, math.min(#fields, 200), 2 do
     out[#out + 1] = expires
 end
 return out
-)lua");
+)lua",
+                           reads);
 
 // Runs on the dead-letter queue. ARGV: now, source queue, then per message: source id, tag,
 // moved at, expires, client, body. The message is created when it was moved, so its ttl reads

@@ -18,7 +18,6 @@ namespace marconi::storage::redis::scripts {
 /// ARGV[1] is always the caller's clock in milliseconds: the server's clock is never used, so
 /// every head (and the tests' manual clock) decides expiry the same way.
 /// Domain failures come back as error replies "MARCONI <code>".
-inline constexpr int key_count = 8;
 
 /// Each is the shared prelude followed by the script's body.
 using script = lua_script;

@@ -35,6 +35,23 @@ net::awaitable<response> get_claim(request_context& ctx, const request& req);
 net::awaitable<response> patch_claim(request_context& ctx, const request& req);
 net::awaitable<response> delete_claim(request_context& ctx, const request& req);
 
+// pools.cpp
+net::awaitable<response> list_pools(request_context& ctx, const request& req);
+net::awaitable<response> put_pool(request_context& ctx, const request& req);
+net::awaitable<response> get_pool(request_context& ctx, const request& req);
+net::awaitable<response> patch_pool(request_context& ctx, const request& req);
+net::awaitable<response> delete_pool(request_context& ctx, const request& req);
+
+// flavors.cpp
+net::awaitable<response> list_flavors(request_context& ctx, const request& req);
+net::awaitable<response> put_flavor(request_context& ctx, const request& req);
+net::awaitable<response> get_flavor(request_context& ctx, const request& req);
+net::awaitable<response> patch_flavor(request_context& ctx, const request& req);
+net::awaitable<response> delete_flavor(request_context& ctx, const request& req);
+
+/// The pool service; only pooling routes (registered only when pooling is on) may call it.
+core::pool_service& pools_of(request_context& ctx);
+
 /// The queue named by the first path parameter, validated (400 "Invalid queue
 /// identification"), in the caller's project.
 core::queue_address queue_of(const request_context& ctx, const request& req);

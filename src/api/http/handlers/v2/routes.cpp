@@ -39,6 +39,23 @@ std::span<const route> v2_routes() {
               "claims:update"},
         route{m::delete_, "/v2/queues/{queue_name}/claims/{claim_id}", v2::delete_claim,
               "claims:delete"},
+
+        route{m::get, "/v2/pools", v2::list_pools, "pools:get_all", scope::pooling},
+        route{m::put, "/v2/pools/{pool_name}", v2::put_pool, "pools:create", scope::pooling},
+        route{m::get, "/v2/pools/{pool_name}", v2::get_pool, "pools:get", scope::pooling},
+        route{m::patch, "/v2/pools/{pool_name}", v2::patch_pool, "pools:update", scope::pooling},
+        route{m::delete_, "/v2/pools/{pool_name}", v2::delete_pool, "pools:delete",
+              scope::pooling},
+
+        route{m::get, "/v2/flavors", v2::list_flavors, "flavors:get_all", scope::pooling},
+        route{m::put, "/v2/flavors/{flavor_name}", v2::put_flavor, "flavors:create",
+              scope::pooling},
+        route{m::get, "/v2/flavors/{flavor_name}", v2::get_flavor, "flavors:get",
+              scope::pooling},
+        route{m::patch, "/v2/flavors/{flavor_name}", v2::patch_flavor, "flavors:update",
+              scope::pooling},
+        route{m::delete_, "/v2/flavors/{flavor_name}", v2::delete_flavor, "flavors:delete",
+              scope::pooling},
     };
     return table;
 }

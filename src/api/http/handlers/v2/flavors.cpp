@@ -1,0 +1,84 @@
+// Marconi. /v2/flavors and /v2/flavors/{flavor_name} (pooling on; changes are admin-only).
+#include <boost/json/serialize.hpp>
+
+#include "api/codec/admin_bodies.hpp"
+#include "api/codec/query.hpp"
+#include "api/http/handlers/v2/handlers.hpp"
+#include "core/validation.hpp"
+
+namespace marconi::api::v2 {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string flavor_path(std::string_view name) { return "/v2/flavors/" + std::string{name}; }
+
+json::array strings(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& item : items) out.emplace_back(item);
+    return out;
+}
+
+/// The single-flavor form (GET, PATCH): always with its pool list and capabilities.
+json::object render_flavor(const core::flavor_view& flavor) {
+    return {{"name", flavor.name},
+            {"pool_list", strings(flavor.pool_list)},
+            {"capabilities", strings(flavor.capabilities)},
+            {"href", flavor_path(flavor.name)}};
+}
+
+}  // namespace
+
+net::awaitable<response> list_flavors(request_context& ctx, const request& req) {
+    auto marker = string_param(req.query, "marker");
+    const auto limit = int_param(req.query, "limit").value_or(10);
+    core::validate_flavor_list_limit(limit, ctx.services.limits);
+    const auto detailed = bool_param(req.query, "detailed");
+    const auto page = co_await pools_of(ctx).list_flavors(ctx.project, marker, limit,
+                                                         detailed.value_or(false));
+    json::array items;
+    for (const auto& flavor : page) {
+        // As Zaqar: pool_list only when the flavor has pools, capabilities only when detailed.
+        json::object item{{"name", flavor.name}, {"href", flavor_path(flavor.name)}};
+        if (!flavor.pool_list.empty()) item["pool_list"] = strings(flavor.pool_list);
+        if (detailed.value_or(false)) item["capabilities"] = strings(flavor.capabilities);
+        items.push_back(std::move(item));
+    }
+    json::array links;
+    if (!page.empty()) {
+        std::string href =
+            "/v2/flavors?marker=" + page.back().name + "&limit=" + std::to_string(limit);
+        if (detailed) href += *detailed ? "&detailed=true" : "&detailed=false";
+        links.push_back(json::object{{"rel", "next"}, {"href", href}});
+    }
+    json::object body{{"flavors", std::move(items)}, {"links", std::move(links)}};
+    co_return response::json(200, json::serialize(body));
+}
+
+net::awaitable<response> put_flavor(request_context& ctx, const request& req) {
+    auto name = req.path_params.at(0);
+    auto pool_list = parse_flavor_body(req.body);
+    const auto location = flavor_path(name);
+    co_await pools_of(ctx).put_flavor(ctx.project, std::move(name), std::move(pool_list));
+    co_return response::empty(201).with_header("Location", location);
+}
+
+net::awaitable<response> get_flavor(request_context& ctx, const request& req) {
+    auto flavor = co_await pools_of(ctx).get_flavor(ctx.project, req.path_params.at(0));
+    co_return response::json(200, json::serialize(render_flavor(flavor)));
+}
+
+net::awaitable<response> patch_flavor(request_context& ctx, const request& req) {
+    auto pool_list = parse_flavor_body(req.body);
+    auto flavor = co_await pools_of(ctx).patch_flavor(ctx.project, req.path_params.at(0),
+                                                      std::move(pool_list));
+    co_return response::json(200, json::serialize(render_flavor(flavor)));
+}
+
+net::awaitable<response> delete_flavor(request_context& ctx, const request& req) {
+    co_await pools_of(ctx).delete_flavor(ctx.project, req.path_params.at(0));
+    co_return response::empty(204);
+}
+
+}  // namespace marconi::api::v2
