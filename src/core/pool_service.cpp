@@ -74,25 +74,9 @@ net::awaitable<std::vector<std::string>> pool_service::test_connect(std::string 
     co_return caps;
 }
 
-net::awaitable<std::vector<pool_record>> pool_service::all_pools() {
-    std::vector<pool_record> all;
-    std::optional<std::string> marker;
-    constexpr std::int64_t page = 100;
-    while (true) {
-        auto batch = co_await control_.list_pools(marker, page);
-        if (batch.empty()) break;
-        marker = batch.back().name;
-        const bool last = static_cast<std::int64_t>(batch.size()) < page;
-        all.insert(all.end(), std::make_move_iterator(batch.begin()),
-                   std::make_move_iterator(batch.end()));
-        if (last) break;
-    }
-    co_return all;
-}
-
 net::awaitable<std::vector<std::string>> pool_service::pools_of_flavor(std::string flavor) {
     std::vector<std::string> out;
-    const auto pools = co_await all_pools();
+    const auto pools = co_await storage::all_pools(control_);
     for (const auto& p : pools) {
         if (p.flavor == flavor) out.push_back(p.name);
     }
@@ -111,7 +95,7 @@ net::awaitable<void> pool_service::create_pool(std::string name, pool_input inpu
     }
     const auto caps = co_await test_connect(pool.uri);
     if (pool.flavor) {
-        const auto peers = co_await all_pools();
+        const auto peers = co_await storage::all_pools(control_);
         for (const auto& peer : peers) {
             if (peer.flavor != pool.flavor) continue;
             if (capabilities_of(peer.uri) != caps) {

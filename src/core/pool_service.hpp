@@ -74,7 +74,6 @@ private:
     /// Opens the URI's store and pings it; its capabilities, or invalid_request.
     net::awaitable<std::vector<std::string>> test_connect(std::string uri);
     std::vector<std::string> capabilities_of(const std::string& uri);
-    net::awaitable<std::vector<pool_record>> all_pools();
     net::awaitable<std::vector<std::string>> pools_of_flavor(std::string flavor);
     net::awaitable<void> check_pools_exist(const std::vector<std::string>& pool_list,
                                            const std::string& flavor, std::string_view action);

@@ -55,4 +55,7 @@ public:
     virtual net::awaitable<bool> ping() = 0;
 };
 
+/// Every pool, in name order (list_pools page after page).
+net::awaitable<std::vector<core::pool_record>> all_pools(control_store& control);
+
 }  // namespace marconi::storage

@@ -78,18 +78,7 @@ net::awaitable<std::vector<core::pool_record>> pooled_driver::pools() {
         std::lock_guard lock(mutex_);
         if (pools_expire_ > clock_.now()) co_return pools_cache_;
     }
-    std::vector<core::pool_record> all;
-    std::optional<std::string> marker;
-    constexpr std::int64_t page = 100;
-    while (true) {
-        auto batch = co_await control_.list_pools(marker, page);
-        if (batch.empty()) break;
-        marker = batch.back().name;
-        const bool last = static_cast<std::int64_t>(batch.size()) < page;
-        all.insert(all.end(), std::make_move_iterator(batch.begin()),
-                   std::make_move_iterator(batch.end()));
-        if (last) break;
-    }
+    auto all = co_await all_pools(control_);
     std::lock_guard lock(mutex_);
     pools_cache_ = all;
     pools_expire_ = clock_.now() + options_.cache_age;

@@ -194,31 +194,38 @@ net::awaitable<std::vector<core::queue_record>> redis_driver::list_queues(
     const queue_filter filter{options};
     const auto index = keys_.project_index(project);
     const auto page = filter.empty() ? options.limit : std::max(options.limit, index_page);
-    std::string from = options.marker ? "(" + *options.marker : "-";
+    std::optional<std::string> after = options.marker;
 
     while (static_cast<std::int64_t>(out.size()) < options.limit) {
-        command cmd{
-            {"ZRANGEBYLEX", index, from, "+", "LIMIT", "0", std::to_string(page)}, index};
-        auto names = co_await client_->execute(std::move(cmd));
-        const auto& entries = names.as_array();
+        const auto entries = co_await index_page_after(index, after, page);
         if (entries.empty()) break;
         std::vector<command> reads;
         for (const auto& name : entries) {
-            auto key = keys_.queue_record({project, core::queue_name{name.as_string()}});
+            auto key = keys_.queue_record({project, core::queue_name{name}});
             reads.push_back({{"HGET", key, "metadata"}, key});
         }
         auto records = co_await client_->execute_all(std::move(reads));
         for (std::size_t i = 0; i < entries.size(); ++i) {
             if (records[i].is_nil()) continue;  // deleted, or a create that did not finish
-            core::queue_record record{core::queue_name{entries[i].as_string()},
-                                      records[i].as_string()};
+            core::queue_record record{core::queue_name{entries[i]}, records[i].as_string()};
             if (!filter.matches(record)) continue;
             out.push_back(std::move(record));
             if (static_cast<std::int64_t>(out.size()) == options.limit) break;
         }
         if (static_cast<std::int64_t>(entries.size()) < page) break;
-        from = "(" + entries.back().as_string();
+        after = entries.back();
     }
+    co_return out;
+}
+
+net::awaitable<std::vector<std::string>> redis_driver::index_page_after(
+    std::string index, std::optional<std::string> after, std::int64_t count) {
+    command cmd{{"ZRANGEBYLEX", index, after ? "(" + *after : "-", "+", "LIMIT", "0",
+                 std::to_string(count)},
+                index};
+    auto names = co_await client_->execute(std::move(cmd));
+    std::vector<std::string> out;
+    for (const auto& name : names.as_array()) out.push_back(name.as_string());
     co_return out;
 }
 
@@ -414,18 +421,15 @@ net::awaitable<std::int64_t> redis_driver::collect_garbage() {
 net::awaitable<std::int64_t> redis_driver::collect_project_garbage(core::project_id project) {
     const auto index = keys_.project_index(project);
     std::int64_t removed = 0;
-    std::string from = "-";
+    std::optional<std::string> after;
     while (true) {
-        command cmd{
-            {"ZRANGEBYLEX", index, from, "+", "LIMIT", "0", std::to_string(index_page)}, index};
-        auto names = co_await client_->execute(std::move(cmd));
-        const auto& entries = names.as_array();
+        const auto entries = co_await index_page_after(index, after, index_page);
         if (entries.empty()) break;
         // One pipelined round of scripts per page of queues.
         std::vector<command> sweeps;
         std::vector<core::queue_address> queues;
         for (const auto& name : entries) {
-            queues.push_back({project, core::queue_name{name.as_string()}});
+            queues.push_back({project, core::queue_name{name}});
             std::vector<std::string> args{std::to_string(gc_batch)};
             sweeps.push_back(script_command(scripts::collect_garbage, keys_of(keys_, queues.back()),
                                             with_now(now_ms(), std::move(args))));
@@ -440,7 +444,7 @@ net::awaitable<std::int64_t> redis_driver::collect_project_garbage(core::project
             removed += answers[i].as_integer();
         }
         if (static_cast<std::int64_t>(entries.size()) < index_page) break;
-        from = "(" + entries.back().as_string();
+        after = entries.back();
     }
     co_return removed;
 }

@@ -64,6 +64,10 @@ private:
     net::awaitable<void> deliver_dead_letters(core::queue_address source,
                                               core::queue_address target);
     net::awaitable<std::int64_t> collect_project_garbage(core::project_id project);
+    /// Up to `count` queue names of a project index, in name order, after `after`.
+    net::awaitable<std::vector<std::string>> index_page_after(std::string index,
+                                                              std::optional<std::string> after,
+                                                              std::int64_t count);
     std::string now_ms() const;
 
     const clock& clock_;

@@ -45,13 +45,8 @@ net::awaitable<response> list_flavors(request_context& ctx, const request& req) 
         if (detailed.value_or(false)) item["capabilities"] = strings(flavor.capabilities);
         items.push_back(std::move(item));
     }
-    json::array links;
-    if (!page.empty()) {
-        std::string href =
-            "/v2/flavors?marker=" + page.back().name + "&limit=" + std::to_string(limit);
-        if (detailed) href += *detailed ? "&detailed=true" : "&detailed=false";
-        links.push_back(json::object{{"rel", "next"}, {"href", href}});
-    }
+    auto links = admin_listing_links("/v2/flavors", page.empty() ? nullptr : &page.back().name,
+                                     limit, detailed);
     json::object body{{"flavors", std::move(items)}, {"links", std::move(links)}};
     co_return response::json(200, json::serialize(body));
 }

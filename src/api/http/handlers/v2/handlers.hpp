@@ -1,6 +1,12 @@
 // Marconi. The v2 handlers, one file per resource; registered in routes.cpp.
 #pragma once
 
+#include <boost/json/array.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "api/http/handler.hpp"
 
 namespace marconi::api::v2 {
@@ -51,6 +57,12 @@ net::awaitable<response> delete_flavor(request_context& ctx, const request& req)
 
 /// The pool service; only pooling routes (registered only when pooling is on) may call it.
 core::pool_service& pools_of(request_context& ctx);
+
+/// A pool or flavor listing's `links`: one `next` link after `last` (none for an empty page),
+/// repeating limit and, when the request gave it, detailed.
+boost::json::array admin_listing_links(std::string_view collection_path,
+                                       const std::string* last, std::int64_t limit,
+                                       std::optional<bool> detailed);
 
 /// The queue named by the first path parameter, validated (400 "Invalid queue
 /// identification"), in the caller's project.

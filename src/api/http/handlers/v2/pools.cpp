@@ -32,6 +32,17 @@ core::pool_service& pools_of(request_context& ctx) {
     return *ctx.services.pools;
 }
 
+json::array admin_listing_links(std::string_view collection_path, const std::string* last,
+                                std::int64_t limit, std::optional<bool> detailed) {
+    json::array links;
+    if (!last) return links;
+    std::string href = std::string{collection_path} + "?marker=" + *last +
+                       "&limit=" + std::to_string(limit);
+    if (detailed) href += *detailed ? "&detailed=true" : "&detailed=false";
+    links.push_back(json::object{{"rel", "next"}, {"href", href}});
+    return links;
+}
+
 net::awaitable<response> list_pools(request_context& ctx, const request& req) {
     auto marker = string_param(req.query, "marker");
     const auto limit = int_param(req.query, "limit").value_or(10);
@@ -41,12 +52,8 @@ net::awaitable<response> list_pools(request_context& ctx, const request& req) {
 
     json::array items;
     for (const auto& pool : page) items.push_back(render_pool(pool, detailed.value_or(false)));
-    json::array links;
-    if (!page.empty()) {
-        std::string href = "/v2/pools?marker=" + page.back().name + "&limit=" + std::to_string(limit);
-        if (detailed) href += *detailed ? "&detailed=true" : "&detailed=false";
-        links.push_back(json::object{{"rel", "next"}, {"href", href}});
-    }
+    auto links = admin_listing_links("/v2/pools", page.empty() ? nullptr : &page.back().name,
+                                     limit, detailed);
     json::object body{{"pools", std::move(items)}, {"links", std::move(links)}};
     co_return response::json(200, json::serialize(body));
 }
