@@ -19,6 +19,8 @@ enum class errc {
     claim_not_found,      ///< GET/PATCH of a claim that is unknown or expired
     pool_not_found,       ///< admin API: no pool of that name
     flavor_not_found,     ///< admin API: no flavor of that name in the project
+    subscription_not_found,  ///< no live subscription with that id on that queue or topic
+    topic_not_found,
     claim_invalid,        ///< delete with a claim id that is unknown, expired, or not this message's
     message_not_claimed,  ///< delete with a claim id while the message is not claimed
     message_claimed,      ///< delete without a claim id while the message is claimed (403)

@@ -132,6 +132,12 @@ void validate_project_id(std::optional<std::string_view> header) {
                            "X-PROJECT-ID cannot be an empty string. Specify the right header "
                            "X-PROJECT-ID and retry.");
     }
+    // Control characters are reserved for internal namespaces (core::topic_address).
+    if (std::any_of(header->begin(), header->end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+        throw titled_error(errc::missing_header, "Invalid project id",
+                           "X-PROJECT-ID must not contain control characters.");
+    }
 }
 
 void validate_client_id(std::optional<std::string_view> header, const limits& limits) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/ids.hpp"
+
 namespace marconi::core {
 namespace {
 
@@ -85,6 +87,15 @@ TEST(project_id, missing_and_empty_have_their_own_titles) {
               (failure{errc::missing_header, "Empty project header not allowed",
                        "X-PROJECT-ID cannot be an empty string. Specify the right header "
                        "X-PROJECT-ID and retry."}));
+}
+
+TEST(project_id, control_characters_are_refused_so_internal_namespaces_stay_unreachable) {
+    const failure expected{errc::missing_header, "Invalid project id",
+                           "X-PROJECT-ID must not contain control characters."};
+    EXPECT_EQ(run([] { validate_project_id(std::string_view{"p\x1ftopics"}); }), expected);
+    EXPECT_EQ(run([] { validate_project_id("p\x7f"); }), expected);
+    EXPECT_EQ(topic_address(project_id{"p"}, queue_name{"t"}).project.value(),
+              "p\x1ftopics");
 }
 
 TEST(client_id, missing_header) {

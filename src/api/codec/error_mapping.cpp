@@ -22,7 +22,9 @@ http_error to_http(core::errc code) {
         case errc::message_not_found:
         case errc::claim_not_found:
         case errc::pool_not_found:
-        case errc::flavor_not_found: return {404, "Not found"};
+        case errc::flavor_not_found:
+        case errc::subscription_not_found:
+        case errc::topic_not_found: return {404, "Not found"};
         case errc::claim_invalid:
         case errc::message_not_claimed: return {400, "Unable to delete"};
         case errc::message_claimed: return {403, "Unable to delete"};

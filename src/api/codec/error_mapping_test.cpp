@@ -39,6 +39,8 @@ INSTANTIATE_TEST_SUITE_P(
                     mapping_case{errc::message_not_found, 404, "Not found"},
                     mapping_case{errc::claim_not_found, 404, "Not found"},
                     mapping_case{errc::pool_not_found, 404, "Not found"},
+                    mapping_case{errc::subscription_not_found, 404, "Not found"},
+                    mapping_case{errc::topic_not_found, 404, "Not found"},
                     mapping_case{errc::flavor_not_found, 404, "Not found"},
                     mapping_case{errc::claim_invalid, 400, "Unable to delete"},
                     mapping_case{errc::message_not_claimed, 400, "Unable to delete"},
