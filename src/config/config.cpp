@@ -352,6 +352,9 @@ const std::vector<option>& options() {
         text_list("cors", "allow_methods", &config::cors, &cors_config::allow_methods),
         text_list("cors", "allow_headers", &config::cors, &cors_config::allow_headers),
 
+        optional_text("signed_url", "secret_key", &config::signed_url,
+                      &signed_url_config::secret_key, redact_secret),
+
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},
                                          {"debug", "debug"},

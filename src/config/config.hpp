@@ -88,6 +88,13 @@ struct cors_config {
         "X-Trace-HMAC", "Client-id"};
 };
 
+/// [signed_url]: Zaqar's group and name.
+struct signed_url_config {
+    /// HMAC key of pre-signed URLs (POST .../share, URL-Signature requests); "" = the feature
+    /// is off: /share answers 400 and every URL-Signature request 404. Redacted in logs.
+    std::string secret_key;
+};
+
 /// [log]
 struct log_config {
     std::string level = "info";  ///< trace, debug, info, warn, error
@@ -101,6 +108,7 @@ struct config {
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
+    signed_url_config signed_url;
     log_config log;
 };
 
