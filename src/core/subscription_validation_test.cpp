@@ -78,8 +78,9 @@ TEST(subscription_validation, subscriber_scheme_must_be_configured) {
 }
 
 TEST(subscription_validation, options_must_be_an_object) {
-    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":[1]})"), "Options must be a dict.");
-    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":"x"})"), "Options must be a dict.");
+    const std::string message = "Options must be a dict.";
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":[1]})"), message);
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":"x"})"), message);
     EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":null})"), "");
 }
 

@@ -248,9 +248,10 @@ TYPED_TEST(subscription_contract, projects_and_sources_are_isolated) {
         EXPECT_EQ(this->list(other).size(), other.name.value() == "jobs2" ? 0u : 1u);
         core::subscription_update update;
         update.ttl = 100;
-        EXPECT_EQ(error_of([&] { this->run(this->store().update_subscription(other, id, update)); }),
+        auto& store = this->store();
+        EXPECT_EQ(error_of([&] { this->run(store.update_subscription(other, id, update)); }),
                   errc::subscription_not_found);
-        EXPECT_EQ(error_of([&] { this->run(this->store().confirm_subscription(other, id, false)); }),
+        EXPECT_EQ(error_of([&] { this->run(store.confirm_subscription(other, id, false)); }),
                   errc::subscription_not_found);
         this->run(this->store().delete_subscription(other, id));
     }
