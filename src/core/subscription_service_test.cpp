@@ -137,6 +137,19 @@ TEST_F(subscription_service_test, live_confirmed_counts_every_live_one_without_c
     EXPECT_EQ(run(subs().live_confirmed(source_)).size(), 2u);
 }
 
+TEST_F(subscription_service_test, purge_deletes_every_page) {
+    for (int i = 0; i < 230; ++i) {
+        const auto body = R"({"subscriber":"http://h)" + std::to_string(i) + R"(.example"})";
+        create(body);
+    }
+    const queue_address other{project_id{"p"}, queue_name{"other"}};
+    core::new_subscription kept{"http://kept.example", 3600, "{}", true};
+    run(driver_->subscriptions().create_subscription(other, kept));
+    run(subs().purge(source_));
+    EXPECT_TRUE(run(subs().list(source_, std::nullopt, 20)).empty());
+    EXPECT_EQ(run(subs().list(other, std::nullopt, 20)).size(), 1u);
+}
+
 TEST_F(subscription_service_test, update_needs_a_known_field_and_a_live_subscription) {
     const auto id = create(R"({"subscriber":"http://a.example"})").id;
     try {

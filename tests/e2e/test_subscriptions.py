@@ -230,6 +230,22 @@ def test_projects_are_isolated(api, kind):
     assert (got["ttl"], got["confirmed"]) == (3600, True)
 
 
+def test_queue_purge_deletes_subscriptions_when_asked(api):
+    name = unique()
+    url = subs_url("queues", name)
+    for i in range(12):  # more than Zaqar's one page of ten
+        subscribe(api, "queues", name, f"http://h{i}.example")
+    api.post(f"/v2/queues/{name}/messages", json={"messages": [{"body": 1}]})
+    assert_no_content(api.post(f"/v2/queues/{name}/purge", json={"resource_types": ["messages"]}))
+    assert len(assert_json(api.get(url, params={"limit": 20}), 200)["subscriptions"]) == 12
+    assert_no_content(api.post(f"/v2/queues/{name}/purge",
+                               json={"resource_types": ["subscriptions"]}))
+    assert assert_json(api.get(url), 200)["subscriptions"] == []
+    subscribe(api, "queues", name, "http://again.example")
+    assert_no_content(api.post(f"/v2/queues/{name}/purge"))
+    assert assert_json(api.get(url), 200)["subscriptions"] == []
+
+
 def test_invalid_names(api):
     body = assert_error(api.get("/v2/topics/bad%20name/subscriptions"), 400)
     assert body == {"title": "Invalid topic identification",
