@@ -352,6 +352,13 @@ const std::vector<option>& options() {
         text_list("cors", "allow_methods", &config::cors, &cors_config::allow_methods),
         text_list("cors", "allow_headers", &config::cors, &cors_config::allow_headers),
 
+        optional_text("websocket", "bind", &config::websocket, &websocket_config::bind),
+        integer("websocket", "port", &config::websocket, &websocket_config::port, 0, 65535),
+        text("websocket", "notification_bind", &config::websocket,
+             &websocket_config::notification_bind),
+        integer("websocket", "notification_port", &config::websocket,
+                &websocket_config::notification_port, 0, 65535),
+
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},
                                          {"debug", "debug"},

@@ -1,0 +1,387 @@
+"""The WebSocket transport (spec section 9): Zaqar's {"action","headers","body"} frames over a
+real socket, text frames as JSON and binary frames as MessagePack, served by the same routes
+as HTTP (what one transport writes the other reads), the error replies, `authenticate` on the
+apikeys strategy, a listener of its own, shutdown, and python-zaqarclient's websocket
+transport."""
+
+import asyncio
+import json
+import re
+import signal
+import socket
+import time
+import uuid
+
+import msgpack
+import pytest
+import requests
+import websocket  # websocket-client, python-zaqarclient's websocket library
+import websockets  # asyncio client: many sockets at once
+
+from conftest import REQUEST_TIMEOUT, Api, new_api_key
+from e2e_helpers import unique
+
+TIMEOUT = 10
+
+
+def ws_url(server):
+    return "ws://127.0.0.1:%d/" % server.port
+
+
+class Socket:
+    """One WebSocket with Zaqar's headers for one project."""
+
+    def __init__(self, server, project=None, client_id=None, path="/", url=None):
+        self.project = project or f"e2e-{uuid.uuid4().hex[:16]}"
+        self.client_id = client_id or str(uuid.uuid4())
+        target = url or ws_url(server).rstrip("/") + path
+        self.ws = websocket.create_connection(target, timeout=TIMEOUT)
+
+    def headers(self, **extra):
+        h = {"Client-ID": self.client_id, "X-Project-ID": self.project}
+        h.update(extra)
+        return h
+
+    def frame(self, action, body=None, headers=None):
+        out = {"action": action, "headers": headers if headers is not None else self.headers()}
+        if body is not None:
+            out["body"] = body
+        return out
+
+    def send(self, action, body=None, binary=False, headers=None):
+        """Sends one action and returns the reply envelope."""
+        frame = self.frame(action, body, headers)
+        if binary:
+            self.ws.send_binary(msgpack.packb(frame))
+        else:
+            self.ws.send(json.dumps(frame))
+        return self.receive(binary)
+
+    def send_raw(self, data, binary):
+        if binary:
+            self.ws.send_binary(data)
+        else:
+            self.ws.send(data)
+        return self.receive(binary)
+
+    def receive(self, binary=False):
+        opcode, data = self.ws.recv_data()
+        if binary:
+            assert opcode == websocket.ABNF.OPCODE_BINARY
+            return msgpack.unpackb(data)
+        assert opcode == websocket.ABNF.OPCODE_TEXT
+        return json.loads(data)
+
+    def close(self):
+        self.ws.close()
+
+
+def status(reply):
+    return reply["headers"]["status"]
+
+
+@pytest.fixture
+def sock(server):
+    s = Socket(server)
+    yield s
+    s.close()
+
+
+def http_for(server, sock):
+    return Api(server, project_id=sock.project, client_id=sock.client_id)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_queue_actions_answer_as_zaqar(sock, binary):
+    name = unique()
+    r = sock.send("queue_create", {"queue_name": name, "metadata": {"color": "red"}}, binary)
+    assert status(r) == 201 and r["body"] == f"Queue {name} created."
+    assert r["request"] == {"action": "queue_create", "api": "v2", "headers": sock.headers(),
+                            "body": {"queue_name": name, "metadata": {"color": "red"}}}
+    r = sock.send("queue_create", {"queue_name": name}, binary)
+    assert status(r) == 204 and r["body"] == f"Queue {name} created."
+    r = sock.send("queue_get", {"queue_name": name}, binary)
+    assert status(r) == 200 and r["body"]["color"] == "red"
+    r = sock.send("queue_list", {"detailed": True}, binary)
+    assert status(r) == 200
+    assert [q["name"] for q in r["body"]["queues"]] == [name]
+    assert r["body"]["queues"][0]["metadata"]["color"] == "red"
+    r = sock.send("queue_get_stats", {"queue_name": name}, binary)
+    assert status(r) == 200 and r["body"]["messages"]["total"] == 0
+    r = sock.send("queue_purge", {"queue_name": name}, binary)
+    assert status(r) == 204 and r["body"] == {}
+    r = sock.send("queue_delete", {"queue_name": name}, binary)
+    assert status(r) == 204 and r["body"] == f"Queue {name} removed."
+    assert sock.send("queue_list", None, binary)["body"] == {"queues": []}
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_messages_and_claims_round_trip(sock, binary):
+    name = unique()
+    r = sock.send("message_post", {"queue_name": name, "messages": [
+        {"ttl": 300, "body": {"n": 1, "f": 0.5, "s": "\u00e9"}}, {"ttl": 300, "body": [1, 2]}]},
+        binary)
+    assert status(r) == 201
+    ids = r["body"]["message_ids"]
+    assert len(ids) == 2
+    r = sock.send("message_list", {"queue_name": name, "echo": True}, binary)
+    assert status(r) == 200
+    listed = r["body"]["messages"]
+    assert [m["id"] for m in listed] == ids
+    assert set(listed[0]) == {"id", "claim_id", "ttl", "age", "body"}
+    assert listed[0]["body"] == {"n": 1, "f": 0.5, "s": "\u00e9"} and listed[0]["claim_id"] is None
+    r = sock.send("message_get", {"queue_name": name, "message_id": ids[1]}, binary)
+    assert status(r) == 200 and r["body"]["messages"]["body"] == [1, 2]
+    r = sock.send("message_get_many", {"queue_name": name, "message_ids": ids}, binary)
+    assert sorted(m["id"] for m in r["body"]["messages"]) == sorted(ids)
+
+    r = sock.send("claim_create", {"queue_name": name, "ttl": 60, "grace": 60, "limit": 5},
+                  binary)
+    assert status(r) == 201
+    claim = r["body"]["claim_id"]
+    assert [m["id"] for m in r["body"]["messages"]] == ids
+    assert all(m["claim_id"] == claim for m in r["body"]["messages"])
+    r = sock.send("claim_create", {"queue_name": name}, binary)
+    assert status(r) == 204 and r["body"] == {"claim_id": None}
+    r = sock.send("claim_get", {"queue_name": name, "claim_id": claim}, binary)
+    assert status(r) == 200 and r["body"]["ttl"] == 60 and len(r["body"]["messages"]) == 2
+    r = sock.send("claim_update", {"queue_name": name, "claim_id": claim, "ttl": 120}, binary)
+    assert status(r) == 204 and r["body"] == f"Claim {claim} updated."
+    assert sock.send("claim_get", {"queue_name": name, "claim_id": claim}, binary)["body"]["ttl"] == 120
+
+    r = sock.send("message_delete", {"queue_name": name, "message_id": ids[0]}, binary)
+    assert status(r) == 403  # claimed: needs its claim id, as over HTTP
+    r = sock.send("message_delete", {"queue_name": name, "message_id": ids[0], "claim_id": claim},
+                  binary)
+    assert status(r) == 204 and r["body"] == {}
+    r = sock.send("claim_delete", {"queue_name": name, "claim_id": claim}, binary)
+    assert status(r) == 204 and r["body"] == f"Claim {claim} deleted."
+    r = sock.send("message_delete_many", {"queue_name": name, "pop": 1}, binary)
+    assert status(r) == 200 and [m["id"] for m in r["body"]["messages"]] == [ids[1]]
+    r = sock.send("message_delete_many", {"queue_name": name, "message_ids": ids}, binary)
+    assert status(r) == 204 and r["body"] == {}
+    r = sock.send("message_get", {"queue_name": name, "message_id": ids[1]}, binary)
+    assert status(r) == 404 and r["body"]["error"]
+
+
+def test_what_one_transport_writes_the_other_reads(server, sock):
+    api = http_for(server, sock)
+    name = unique()
+    r = sock.send("message_post", {"queue_name": name, "messages": [{"ttl": 300, "body": "ws"}]})
+    posted = r["body"]["message_ids"][0]
+    got = api.get(f"/v2/queues/{name}/messages/{posted}")
+    assert got.status_code == 200 and got.json()["body"] == "ws"
+    r = api.post(f"/v2/queues/{name}/messages", json={"messages": [{"body": "http"}]})
+    assert r.status_code == 201, r.text
+    via_http = r.json()["resources"][0].rsplit("/", 1)[1]
+    listed = sock.send("message_list", {"queue_name": name, "echo": True})["body"]["messages"]
+    assert [m["id"] for m in listed] == [posted, via_http]
+    claim = sock.send("claim_create", {"queue_name": name, "limit": 1})["body"]["claim_id"]
+    r = api.get(f"/v2/queues/{name}/claims/{claim}")
+    assert r.status_code == 200 and r.json()["messages"][0]["id"] == posted
+    # Another project sees nothing of it, over either transport.
+    other = Socket(server)
+    try:
+        r = other.send("message_list", {"queue_name": name})
+        assert status(r) == 200 and r["body"] == {"messages": []}
+    finally:
+        other.close()
+
+
+def test_errors_mirror_zaqar(sock):
+    r = sock.send_raw("{not json", binary=False)
+    assert status(r) == 400
+    assert r["body"]["error"].startswith("Can't decode text (JSON) request. ")
+    assert r["request"] == {"action": None, "body": {}, "headers": {}, "api": "v2"}
+    r = sock.send_raw(b"\xc1", binary=True)
+    assert status(r) == 400
+    assert r["body"]["error"].startswith("Can't decode binary (MessagePack) request. ")
+    r = sock.send_raw("[1, 2]", binary=False)
+    assert status(r) == 400
+    assert r["body"] == {"error": "Unexpected body type. Expected dict or dict like."}
+    r = sock.send("queue_rename", {"queue_name": "q"})
+    assert status(r) == 400 and r["body"] == {"error": "queue_rename is not a valid action"}
+    r = sock.send("message_post", {"queue_name": "q"})
+    assert status(r) == 400 and r["body"] == {"error": "Schema validation failed."}
+    r = sock.send("queue_list", {}, headers={"X-Project-ID": sock.project})
+    assert status(r) == 400 and r["body"] == {"error": "Schema validation failed."}
+    # The route's own checks, as over HTTP.
+    r = sock.send("queue_create", {"queue_name": "no spaces"})
+    assert status(r) == 400 and "error" in r["body"]
+    r = sock.send("queue_list", {}, headers=sock.headers(**{"Client-ID": "not-a-uuid"}))
+    assert status(r) == 400
+    r = sock.send("claim_get", {"queue_name": unique(), "claim_id": "51db6f78c508f17ddc924357"})
+    assert status(r) == 404
+    r = sock.send("pool_list", {"pool_name": "p"})
+    assert status(r) == 501
+    # The socket is still usable after all of that.
+    assert status(sock.send("queue_list")) == 200
+
+
+def test_authenticate_under_noauth_answers_200(sock):
+    r = sock.send("authenticate", headers={"X-Project-ID": sock.project, "X-Auth-Token": "x"})
+    assert status(r) == 200 and r["body"] == {"message": "Authentified."}
+    assert r["request"]["action"] == "authenticate"
+
+
+OWNER = new_api_key("owner", "acme", ["member"])
+
+
+def test_authenticate_on_apikeys(auth_server):
+    srv = auth_server([OWNER])
+    s = Socket(srv, project="acme")
+    try:
+        r = s.send("queue_list")
+        assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+        r = s.send("authenticate", headers={"X-Project-ID": "acme", "X-Auth-Token": "wrong"})
+        assert status(r) == 401 and r["body"] == {"error": "Authentication failed."}
+        assert status(s.send("queue_list")) == 403
+        r = s.send("authenticate", headers={"X-Project-ID": "acme", "X-Auth-Token": OWNER.key})
+        assert status(r) == 200 and r["body"] == {"message": "Authentified."}
+        name = unique()
+        r = s.send("queue_create", {"queue_name": name})
+        assert status(r) == 201, r
+        r = s.send("queue_list", headers=s.headers(**{"X-Project-ID": "globex"}))
+        assert status(r) == 403 and r["body"] == {"error": "Not authenticated."}
+        # The token the socket authenticated with is what the routes see.
+        owner = Api(srv, project_id="acme", token=OWNER.key)
+        assert [q["name"] for q in owner.get("/v2/queues").json()["queues"]] == [name]
+    finally:
+        s.close()
+
+
+def test_upgrade_on_any_path_and_plain_http_still_served(server):
+    s = Socket(server, path="/v2/queues")
+    try:
+        assert status(s.send("queue_list")) == 200
+    finally:
+        s.close()
+    assert Api(server).get("/v2/queues").status_code == 200
+
+
+def test_own_listener(make_server):
+    srv = make_server(websocket_bind="127.0.0.1", websocket_port=0)
+    line = next(l for l in srv._stdout_lines if "websocket listening" in l)
+    port = int(re.search(r"websocket listening on \S+:(\d+)", line).group(1))
+    assert port != srv.port
+    s = Socket(srv, url=f"ws://127.0.0.1:{port}")
+    try:
+        assert status(s.send("queue_create", {"queue_name": "q1"})) == 201
+    finally:
+        s.close()
+    assert Api(srv, project_id=s.project).get("/v2/queues/q1").status_code == 200
+
+
+def test_oversized_frame_closes_with_1009(make_server):
+    srv = make_server(transport_max_messages_post_size=1024, transport_max_queue_metadata=1024)
+    s = Socket(srv)
+    # The limit is the largest HTTP body plus 64 KiB for the envelope: 66560 bytes here. The
+    # header announcing 70000 bytes is enough; the payload never needs to arrive.
+    s.ws.sock.sendall(bytes([0x81, 0xFF]) + (70000).to_bytes(8, "big") + b"mask" + b"{")
+    opcode, data = s.ws.recv_data(control_frame=True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    assert int.from_bytes(data[:2], "big") == 1009
+
+
+def test_shutdown_sends_going_away(make_server):
+    srv = make_server()
+    s = Socket(srv)
+    assert status(s.send("queue_list")) == 200
+    started = time.monotonic()
+    srv.proc.send_signal(signal.SIGTERM)
+    opcode, data = s.ws.recv_data(control_frame=True)
+    assert opcode == websocket.ABNF.OPCODE_CLOSE
+    assert int.from_bytes(data[:2], "big") == 1001
+    s.ws.close()  # the client's half of the closing handshake
+    srv.stop()  # requires a clean exit within the stop timeout
+    assert time.monotonic() - started < 5, "the socket did not hold up the shutdown"
+
+
+def test_idle_sockets_are_pinged_and_kept(make_server):
+    srv = make_server(server_idle_timeout_seconds=2)
+
+    async def scenario():
+        # websockets answers pings by itself while the test sleeps.
+        async with websockets.connect(ws_url(srv)) as ws:
+            await asyncio.sleep(5)
+            frame = {"action": "queue_list", "headers": {"Client-ID": str(uuid.uuid4()),
+                                                         "X-Project-ID": "idle"}}
+            await ws.send(json.dumps(frame))
+            return json.loads(await asyncio.wait_for(ws.recv(), TIMEOUT))
+
+    assert status(asyncio.run(scenario())) == 200
+    # A client that never answers pings (raw TCP after the handshake) is dropped.
+    raw = socket.create_connection(("127.0.0.1", srv.port), timeout=TIMEOUT)
+    raw.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    assert raw.recv(4096).startswith(b"HTTP/1.1 101")
+    deadline = time.monotonic() + 8
+    closed = False
+    while time.monotonic() < deadline:
+        chunk = raw.recv(4096)
+        if not chunk:
+            closed = True
+            break
+    raw.close()
+    assert closed
+
+
+def test_many_sockets_at_once(server):
+    project = f"e2e-{uuid.uuid4().hex[:16]}"
+    name = unique()
+
+    async def one(i):
+        async with websockets.connect(ws_url(server)) as ws:
+            frame = {"action": "message_post",
+                     "headers": {"Client-ID": str(uuid.uuid4()), "X-Project-ID": project},
+                     "body": {"queue_name": name, "messages": [{"body": i}]}}
+            await ws.send(msgpack.packb(frame))
+            reply = msgpack.unpackb(await asyncio.wait_for(ws.recv(), TIMEOUT))
+            return status(reply)
+
+    async def all_of_them():
+        return await asyncio.gather(*(one(i) for i in range(50)))
+
+    assert asyncio.run(all_of_them()) == [201] * 50
+    stats = Api(server, project_id=project).get(f"/v2/queues/{name}/stats").json()
+    assert stats["messages"]["total"] == 50
+
+
+def test_notification_endpoint_refuses_what_zaqar_refuses(server):
+    found = re.search(r"websocket notifications at http://([\d.]+):(\d+)/",
+                      server.stderr_text() if hasattr(server, "stderr_text") else "")
+    assert found, "the server logs its notification endpoint"
+    base = f"http://{found.group(1)}:{found.group(2)}"
+    assert requests.get(base + "/x", timeout=REQUEST_TIMEOUT).status_code == 405
+    # An id with no socket: accepted and dropped, as Zaqar does.
+    assert requests.post(base + "/" + str(uuid.uuid4()), json={"a": 1},
+                         timeout=REQUEST_TIMEOUT).status_code == 200
+    raw = socket.create_connection((found.group(1), int(found.group(2))), timeout=TIMEOUT)
+    raw.sendall(b"POST /abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert raw.recv(4096).startswith(b"HTTP/1.1 400")
+    raw.close()
+
+
+def test_python_zaqarclient_websocket_transport(server):
+    from zaqarclient.transport import request as zrequest
+    from zaqarclient.transport import ws as zws
+
+    project = f"e2e-{uuid.uuid4().hex[:16]}"
+    options = {"auth_opts": {"backend": "noauth",
+                             "options": {"os_auth_token": "t", "os_project_id": project}}}
+    endpoint = ws_url(server)
+    transport = zws.WebsocketTransport(options)
+    try:
+        name = unique()
+        resp = transport.send(zrequest.Request(endpoint, "queue_create",
+                                               content=json.dumps({"queue_name": name})))
+        assert resp.status_code == 201
+        assert json.loads(resp.content) == f"Queue {name} created."
+        resp = transport.send(zrequest.Request(endpoint, "message_post", content=json.dumps(
+            {"queue_name": name, "messages": [{"body": "from zaqarclient", "ttl": 60}]})))
+        assert resp.status_code == 201
+        resp = transport.send(zrequest.Request(endpoint, "message_list", content=json.dumps(
+            {"queue_name": name, "echo": True})))
+        assert [m["body"] for m in json.loads(resp.content)["messages"]] == ["from zaqarclient"]
+    finally:
+        transport.cleanup()
