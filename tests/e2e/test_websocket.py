@@ -31,11 +31,11 @@ def ws_url(server):
 class Socket:
     """One WebSocket with Zaqar's headers for one project."""
 
-    def __init__(self, server, project=None, client_id=None, path="/", url=None):
+    def __init__(self, server, project=None, client_id=None, path="/", url=None, **options):
         self.project = project or f"e2e-{uuid.uuid4().hex[:16]}"
         self.client_id = client_id or str(uuid.uuid4())
         target = url or ws_url(server).rstrip("/") + path
-        self.ws = websocket.create_connection(target, timeout=TIMEOUT)
+        self.ws = websocket.create_connection(target, timeout=TIMEOUT, **options)
 
     def headers(self, **extra):
         h = {"Client-ID": self.client_id, "X-Project-ID": self.project}
@@ -385,3 +385,18 @@ def test_python_zaqarclient_websocket_transport(server):
         assert [m["body"] for m in json.loads(resp.content)["messages"]] == ["from zaqarclient"]
     finally:
         transport.cleanup()
+
+
+def test_wss_on_a_tls_listener(make_server, tmp_path):
+    import ssl
+    from test_tls import make_certificate
+
+    cert, key = make_certificate(tmp_path)
+    srv = make_server(server_tls_cert_file=cert, server_tls_key_file=key)
+    s = Socket(srv, url=f"wss://127.0.0.1:{srv.port}/",
+               sslopt={"ca_certs": str(cert), "cert_reqs": ssl.CERT_REQUIRED})
+    try:
+        assert status(s.send("queue_create", {"queue_name": "over-tls"}, binary=True)) == 201
+        assert status(s.send("queue_get", {"queue_name": "over-tls"})) == 200
+    finally:
+        s.close()
