@@ -400,3 +400,25 @@ def test_wss_on_a_tls_listener(make_server, tmp_path):
         assert status(s.send("queue_get", {"queue_name": "over-tls"})) == 200
     finally:
         s.close()
+
+
+def test_authenticate_with_a_keystone_token(keystone, keystone_server):
+    srv = keystone_server()
+    token, _ = keystone.login("alice")
+    acme = keystone.project_ids["acme"]
+    s = Socket(srv, project=acme)
+    try:
+        r = s.send("authenticate", headers={"X-Project-ID": acme, "X-Auth-Token": "bogus"})
+        assert status(r) == 401 and r["body"] == {"error": "Authentication failed."}
+        r = s.send("authenticate", headers={"X-Project-ID": acme, "X-Auth-Token": token})
+        assert status(r) == 200
+        name = unique()
+        assert status(s.send("queue_create", {"queue_name": name})) == 201
+        globex = keystone.project_ids["globex"]
+        r = s.send("queue_list", headers=s.headers(**{"X-Project-ID": globex}))
+        assert status(r) == 403 and r["body"] == {"error": "Not authenticated."}
+        # The queue is in acme, as over HTTP with the same token.
+        alice = Api(srv, project_id=acme, token=token)
+        assert name in [q["name"] for q in alice.get("/v2/queues").json()["queues"]]
+    finally:
+        s.close()
