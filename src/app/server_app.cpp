@@ -157,8 +157,9 @@ int serve(const config::config& cfg) {
         return 1;
     }
     const auto endpoint = listener.local_endpoint();
-    announce("listening", endpoint);
+    // The main line last: whoever waits for it has seen the other.
     if (websocket_listener) announce("websocket listening", websocket_listener->local_endpoint());
+    announce("listening", endpoint);
     spdlog::info("websocket notifications at {}", websockets.notification_url());
     spdlog::info("listening on {}:{} ({}) with {} io threads, storage {}",
                  endpoint.address().to_string(), endpoint.port(),
