@@ -110,7 +110,8 @@ int serve(const config::config& cfg) {
     }
     auto& driver = stores.driver;
     core::services services{*driver, cfg.transport, clock,
-                            std::chrono::seconds{cfg.storage.metadata_cache_seconds}};
+                            std::chrono::seconds{cfg.storage.metadata_cache_seconds},
+                            cfg.notification};
     std::unique_ptr<core::pool_service> pools;
     if (stores.control) {
         auto open_store = [&cfg, &clock](const std::string& uri) {

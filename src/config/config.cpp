@@ -316,6 +316,14 @@ const std::vector<option>& options() {
                 &limits::max_length_client_id, 1),
         boolean("transport", "message_delete_with_claim_id", &config::transport,
                 &limits::message_delete_with_claim_id),
+        text_list("transport", "subscriber_types", &config::transport, &limits::subscriber_types),
+        integer("transport", "max_subscriptions_per_page", &config::transport,
+                &limits::max_subscriptions_per_page, 1),
+        integer("transport", "default_subscription_ttl", &config::transport,
+                &limits::default_subscription_ttl, core::min_subscription_ttl),
+
+        boolean("notification", "require_confirmation", &config::notification,
+                &core::notification_options::require_confirmation),
 
         choice("auth", "strategy", &config::auth, &auth_config::strategy,
                {{"noauth", auth_strategy::noauth},

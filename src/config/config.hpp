@@ -110,6 +110,7 @@ struct config {
     storage::driver_options storage;  ///< [storage] uri, sync (full|normal|off), read_threads
     storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement
     core::limits transport;           ///< [transport], Zaqar's names and defaults
+    core::notification_options notification;  ///< [notification]
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
