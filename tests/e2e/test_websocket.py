@@ -422,3 +422,51 @@ def test_authenticate_with_a_keystone_token(keystone, keystone_server):
         assert name in [q["name"] for q in alice.get("/v2/queues").json()["queues"]]
     finally:
         s.close()
+
+
+def test_subscription_actions_answer_as_zaqar(sock):
+    name = unique()
+    assert status(sock.send("queue_create", {"queue_name": name})) == 201
+    body = {"queue_name": name, "subscriber": "http://127.0.0.1:9/hook", "ttl": 3600,
+            "options": {"k": "v"}}
+    r = sock.send("subscription_create", body)
+    assert status(r) == 201, r
+    sid = r["body"]["subscription_id"]
+    assert r["body"] == {"subscription_id": sid, "message": f"Subscription {name} created."}
+    r = sock.send("subscription_create", body)
+    assert status(r) == 409 and r["body"] == f"Subscription {name} not created."
+    r = sock.send("subscription_list", {"queue_name": name})
+    assert status(r) == 200 and [s["id"] for s in r["body"]["subscriptions"]] == [sid]
+    r = sock.send("subscription_get", {"queue_name": name, "subscription_id": sid})
+    assert status(r) == 200 and r["body"]["subscriber"] == "http://127.0.0.1:9/hook"
+    r = sock.send("subscription_delete", {"queue_name": name, "subscription_id": sid})
+    assert status(r) == 204 and r["body"] == f"Subscription {sid} removed."
+    r = sock.send("subscription_get", {"queue_name": name, "subscription_id": sid})
+    assert status(r) == 404
+
+
+def socket_subscription(sock, name, binary=False):
+    """Subscribes the socket itself to `name`; returns (subscription id, subscriber URL)."""
+    r = sock.send("subscription_create", {"queue_name": name, "ttl": 3600}, binary)
+    assert status(r) == 201, r
+    sid = r["body"]["subscription_id"]
+    r = sock.send("subscription_get", {"queue_name": name, "subscription_id": sid})
+    return sid, r["body"]["subscriber"]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_socket_subscription_forwards_what_its_endpoint_receives(server, binary):
+    s = Socket(server)
+    name = unique()
+    sid, subscriber = socket_subscription(s, name, binary)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/[0-9a-f-]{36}", subscriber), subscriber
+    r = requests.post(subscriber, data=json.dumps({"hello": [1, "x"]}), timeout=REQUEST_TIMEOUT)
+    assert r.status_code == 200
+    assert s.receive(binary) == {"hello": [1, "x"]}
+    # Closing the socket deletes its subscription.
+    s.close()
+    api = Api(server, project_id=s.project)
+    deadline = time.monotonic() + TIMEOUT
+    while api.get(f"/v2/queues/{name}/subscriptions/{sid}").status_code != 404:
+        assert time.monotonic() < deadline, "the closed socket's subscription is still there"
+        time.sleep(0.1)
