@@ -352,6 +352,17 @@ const std::vector<option>& options() {
         text_list("cors", "allow_methods", &config::cors, &cors_config::allow_methods),
         text_list("cors", "allow_headers", &config::cors, &cors_config::allow_headers),
 
+        integer("notification", "max_notifier_workers", &config::notification,
+                &notification_config::max_notifier_workers, 1, 10000),
+        boolean("notification", "require_confirmation", &config::notification,
+                &notification_config::require_confirmation),
+        text("notification", "smtp_command", &config::notification,
+             &notification_config::smtp_command),
+        optional_text("notification", "dead_letter_queue", &config::notification,
+                      &notification_config::dead_letter_queue),
+        integer("notification", "delivery_timeout_seconds", &config::notification,
+                &notification_config::delivery_timeout_seconds, 1, 3600),
+
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},
                                          {"debug", "debug"},

@@ -88,6 +88,24 @@ struct cors_config {
         "X-Trace-HMAC", "Client-id"};
 };
 
+/// [notification]: delivery of subscription notifications (Zaqar's names where it has them).
+struct notification_config {
+    /// Deliveries in flight at once per server (webhook requests, sendmail runs).
+    int max_notifier_workers = 10;
+    /// New subscriptions start unconfirmed, get a SubscriptionConfirmation and nothing else
+    /// until confirmed (needs [signed_url] secret_key).
+    bool require_confirmation = false;
+    /// mailto: the mail is piped to this command (split on spaces), as Zaqar's third_part mode.
+    std::string smtp_command = "/usr/sbin/sendmail -t -oi";
+    /// Queue, in the subscription's project, receiving a record of each notification whose
+    /// retries ran out, unless the subscription's `_dead_letter_queue` option names another;
+    /// "" = only log it.
+    std::string dead_letter_queue = "notification_failures";
+    /// Seconds one delivery attempt may take (connect, TLS, request and response; or the
+    /// smtp_command run) before it counts as failed.
+    int delivery_timeout_seconds = 10;
+};
+
 /// [log]
 struct log_config {
     std::string level = "info";  ///< trace, debug, info, warn, error
@@ -101,6 +119,7 @@ struct config {
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
+    notification_config notification;
     log_config log;
 };
 

@@ -80,7 +80,8 @@ net::awaitable<void> dispatcher::run() {
     // The claim must outlast one attempt, plus the writes around it.
     const auto attempt_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(options_.timeout).count();
-    const core::claim_options lease{attempt_seconds + 30, 60, claim_batch};
+    const core::claim_options lease{2 * attempt_seconds + 5, 60, claim_batch};
+    const auto outbox = outbox_address();
     for (;;) {
         bool more = false;
         if (in_flight_ < options_.max_workers) {
@@ -89,7 +90,7 @@ net::awaitable<void> dispatcher::run() {
                                                    std::int64_t(options_.max_workers - in_flight_));
             std::optional<core::claim> claim;
             try {
-                claim = co_await driver_.create_claim(outbox_address(), request, std::nullopt);
+                claim = co_await driver_.create_claim(outbox, request, std::nullopt);
             } catch (const std::exception& e) {
                 spdlog::warn("notifications: cannot claim pending jobs: {}", e.what());
             }
@@ -119,7 +120,8 @@ net::awaitable<void> dispatcher::run() {
 
 net::awaitable<void> dispatcher::remove(const core::message_id& id, const core::claim_id& claim) {
     try {
-        co_await driver_.delete_message(outbox_address(), id, claim);
+        auto outbox = outbox_address();
+        co_await driver_.delete_message(std::move(outbox), id, claim);
     } catch (const std::exception& e) {
         // Most likely the claim expired during a slow attempt: the job is delivered again.
         spdlog::warn("notifications: cannot remove job {}: {}", id.value(), e.what());
@@ -164,9 +166,11 @@ net::awaitable<void> dispatcher::deliver(core::message job_message, core::claim_
         // The next attempt is stored before this one is removed: a crash in between
         // repeats an attempt, never loses one.
         std::vector<core::new_message> next{core::new_message{encode(j), options_.job_ttl, *delay}};
-        co_await driver_.post_messages(outbox_address(), notifier_client, std::move(next));
+        auto outbox = outbox_address();
+        co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(next));
         co_await remove(job_message.id, claim);
-        wake_at(steady::now() + std::chrono::seconds(*delay));
+        // A little after the job turns visible, so this wake-up does not find it still delayed.
+        wake_at(steady::now() + std::chrono::seconds(*delay) + std::chrono::milliseconds(50));
     } catch (const std::exception& e) {
         // Storage trouble: the claim runs out and the job is tried again later.
         spdlog::warn("notifications: job {} left for later: {}", job_message.id.value(), e.what());
@@ -213,8 +217,9 @@ net::awaitable<void> dispatcher::dead_letter(const job& j, const core::subscript
     record["failed_at"] = iso_time(clock_.now());
     std::vector<core::new_message> batch{
         core::new_message{json::serialize(record), options_.job_ttl, 0}};
-    co_await driver_.post_messages(core::queue_address{j.project, core::queue_name{queue}},
-                                   notifier_client, std::move(batch));
+    // A named address: g++ 12 mishandles braced temporaries in a co_await'ed call.
+    core::queue_address where{j.project, core::queue_name{queue}};
+    co_await driver_.post_messages(std::move(where), notifier_client, std::move(batch));
 }
 
 }  // namespace marconi::notify

@@ -67,7 +67,8 @@ net::awaitable<bool> notifier::watches(core::queue_address source) {
 
 net::awaitable<void> notifier::enqueue(std::vector<core::new_message> jobs) {
     if (jobs.empty()) co_return;
-    co_await driver_.post_messages(outbox_address(), notifier_client, std::move(jobs));
+    auto outbox = outbox_address();
+    co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(jobs));
     dispatcher_.wake();
 }
 
