@@ -24,12 +24,12 @@ struct subscription {
     subscription_id id;
     std::string subscriber;
     time_point created;
-    time_point expires;
+    time_point expires;        ///< when it stops being live: the last set ttl after its setting
+    std::int64_t ttl = 0;      ///< seconds, as last set (Zaqar shows this, not expires - created)
     std::string options_json;
     bool confirmed = true;
 
     std::int64_t age(time_point now) const { return seconds_between(created, now); }
-    std::int64_t ttl() const { return seconds_between(created, expires); }
 };
 
 /// The outcome of create_subscription. Zaqar replies 201 with the existing id when an

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/model.hpp"
+#include "storage/subscription_store.hpp"
 
 namespace marconi::storage {
 
@@ -98,8 +99,14 @@ public:
     /// Releases the claim's messages (claimable again at once). Idempotent.
     virtual net::awaitable<void> delete_claim(core::queue_address queue, core::claim_id id) = 0;
 
+    // --- subscriptions --------------------------------------------------------------------
+    /// This store's subscriptions (kept beside the queues they belong to); lives as long as
+    /// the driver.
+    virtual subscription_store& subscriptions() = 0;
+
     // --- maintenance ----------------------------------------------------------------------
-    /// Removes expired messages and claims; returns how many records went.
+    /// Removes expired messages and claims (and subscriptions where the driver sweeps them);
+    /// returns how many records went.
     virtual net::awaitable<std::int64_t> collect_garbage() = 0;
     /// True when the engine answers.
     virtual net::awaitable<bool> ping() = 0;

@@ -29,6 +29,20 @@ namespace marconi::storage::errors {
                       "A claim was specified, but the message is not currently claimed."};
 }
 
+[[noreturn]] inline void subscription_not_found(const core::subscription_id& id) {
+    throw core::error{core::errc::subscription_not_found,
+                      "Subscription " + id.value() + " does not exist"};
+}
+
+/// Zaqar's SubscriptionAlreadyExists wording (also the 409 of a duplicate create).
+inline constexpr const char* subscription_exists_text =
+    "Such subscription already exists. Subscriptions are unique by project + queue + "
+    "subscriber URI.";
+
+[[noreturn]] inline void subscription_exists() {
+    throw core::error{core::errc::conflict, subscription_exists_text};
+}
+
 [[noreturn]] inline void invalid_marker() {
     throw core::error{core::errc::invalid_request, "The marker is not valid."};
 }

@@ -187,6 +187,10 @@ net::awaitable<void> pooled_driver::set_queue_metadata(core::queue_address queue
 net::awaitable<void> pooled_driver::delete_queue(core::queue_address queue) {
     auto* store = co_await store_of(queue);
     co_await store->delete_queue(queue);
+    // Subscriptions outlive their queue and are found through the catalog: while any remain,
+    // the entry stays (a later create of the queue reuses it).
+    const auto remaining = co_await store->subscriptions().list_subscriptions(queue, std::nullopt, 1);
+    if (!remaining.empty()) co_return;
     // Unregistered last: a crash in between leaves a catalog entry for an empty name, which
     // the next create reuses, rather than a queue the catalog has lost.
     co_await control_.unregister_queue(queue);

@@ -26,7 +26,9 @@ namespace marconi::storage::pooled {
 /// the pools of the queue's `_flavor` (the pools without a flavor when it has none), or in the
 /// default store when no pool qualifies. What this head read from the control store (catalog
 /// entries, the pool list) is trusted for `cache_age`: another head's changes show within it.
-class pooled_driver final : public data_driver {
+///
+/// Subscriptions live in the store of their source queue (pooled_subscriptions.cpp).
+class pooled_driver final : public data_driver, private subscription_store {
 public:
     /// Opens the message store of a pool from its URI (make_driver in production).
     using driver_factory = std::function<std::unique_ptr<data_driver>(const std::string& uri)>;
@@ -73,6 +75,8 @@ public:
                                       std::int64_t ttl, std::int64_t grace) override;
     net::awaitable<void> delete_claim(core::queue_address queue, core::claim_id id) override;
 
+    subscription_store& subscriptions() override { return *this; }
+
     net::awaitable<std::int64_t> collect_garbage() override;
     net::awaitable<bool> ping() override;
     std::vector<std::string> capabilities() const override;
@@ -84,6 +88,21 @@ public:
     void forget_pools();
 
 private:
+    // subscription_store, routed to the source's store.
+    net::awaitable<core::subscription_created> create_subscription(
+        core::queue_address source, core::new_subscription subscription) override;
+    net::awaitable<std::vector<core::subscription>> list_subscriptions(
+        core::queue_address source, std::optional<std::string> marker,
+        std::int64_t limit) override;
+    net::awaitable<std::optional<core::subscription>> get_subscription(
+        core::queue_address source, core::subscription_id id) override;
+    net::awaitable<void> update_subscription(core::queue_address source, core::subscription_id id,
+                                             core::subscription_update update) override;
+    net::awaitable<void> delete_subscription(core::queue_address source,
+                                             core::subscription_id id) override;
+    net::awaitable<void> confirm_subscription(core::queue_address source,
+                                              core::subscription_id id, bool confirmed) override;
+
     struct cached_pool {
         std::string pool;
         time_point expires;

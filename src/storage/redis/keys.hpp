@@ -21,6 +21,9 @@ public:
     std::string queue_record(const core::queue_address& queue) const;
     /// The project's queue names (a zset read in lexical order), under the project's own tag.
     std::string project_index(const core::project_id& project) const;
+    /// Every key a subscription script takes, in subscription_scripts.hpp's KEYS order: under
+    /// the source queue's (or topic's) tag, beside its messages.
+    std::array<std::string, 5> subscription_keys(const core::queue_address& source) const;
     /// Every project that has had a queue: what garbage collection walks.
     std::string projects() const { return prefix_ + ":projects"; }
 
@@ -30,7 +33,9 @@ private:
     std::string prefix_;
 };
 
-/// Message and claim ids: 16 hex digits of the queue's counter and 8 of a random tag.
+/// Message, claim and subscription ids: 16 hex digits of a counter and 8 of a random tag.
 bool is_valid_id(std::string_view id);
+/// 8 random lowercase hex digits: the tag of a new id. Thread-safe.
+std::string random_tag();
 
 }  // namespace marconi::storage::redis

@@ -5,13 +5,12 @@
 #include "storage/errors.hpp"
 #include "storage/queue_filter.hpp"
 #include "storage/redis/keys.hpp"
+#include "storage/redis/replica_wait.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
-#include <random>
 
 namespace marconi::storage::redis {
 
@@ -21,17 +20,8 @@ namespace {
 constexpr std::size_t message_fields = 6;
 /// Queue names read per round trip when listing and collecting garbage.
 constexpr std::int64_t index_page = 256;
-/// How long a write waits for its replicas (wait_replicas) before the request fails.
-constexpr std::chrono::milliseconds replica_wait{1000};
 /// Expired messages removed per queue per garbage-collection script call.
 constexpr std::int64_t gc_batch = 1000;
-
-std::string random_tag() {
-    thread_local std::mt19937 engine{std::random_device{}()};
-    char hex[9];
-    std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(engine()));
-    return hex;
-}
 
 std::string millis(std::int64_t seconds) { return std::to_string(seconds * 1000); }
 
@@ -110,7 +100,9 @@ redis_driver::redis_driver(redis_settings settings, const clock& clock)
     : clock_(clock),
       keys_(std::move(settings.prefix)),
       wait_replicas_(settings.wait_replicas),
-      client_(std::make_unique<client>(std::move(settings.client))) {}
+      client_(std::make_unique<client>(std::move(settings.client))),
+      subscriptions_(std::make_unique<redis_subscription_store>(*client_, keys_, clock_,
+                                                                wait_replicas_)) {}
 
 std::string redis_driver::now_ms() const {
     return std::to_string(clock_.now().time_since_epoch().count());
@@ -123,16 +115,8 @@ net::awaitable<reply> redis_driver::eval(const scripts::script& script, core::qu
     const auto slot_key = keys.front();
     auto answer = co_await run_script(*client_, script, std::move(keys), std::move(argv));
     if (answer.is_error()) raise(script, queue, answer);
-    if (wait_replicas_ > 0 && script.kind == lua_script::access::writes) {
-        // Same key, so the same node and connection as the write: the WAIT covers it.
-        const auto acked = co_await client_->replicated(slot_key, wait_replicas_, replica_wait);
-        if (acked < wait_replicas_) {
-            spdlog::warn("redis: a write reached {} of {} replicas in {} ms", acked,
-                         wait_replicas_, replica_wait.count());
-            throw core::error{core::errc::unavailable,
-                              "The message store could not replicate the write in time; "
-                              "try again."};
-        }
+    if (script.kind == lua_script::access::writes) {
+        co_await wait_for_replicas(*client_, slot_key, wait_replicas_);
     }
     co_return answer;
 }

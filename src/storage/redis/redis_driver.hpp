@@ -6,6 +6,7 @@
 #include "storage/driver.hpp"
 #include "storage/redis/client.hpp"
 #include "storage/redis/keys.hpp"
+#include "storage/redis/redis_subscription_store.hpp"
 #include "storage/redis/redis_uri.hpp"
 #include "storage/redis/scripts.hpp"
 
@@ -51,6 +52,8 @@ public:
                                       std::int64_t ttl, std::int64_t grace) override;
     net::awaitable<void> delete_claim(core::queue_address queue, core::claim_id id) override;
 
+    subscription_store& subscriptions() override { return *subscriptions_; }
+
     net::awaitable<std::int64_t> collect_garbage() override;
     net::awaitable<bool> ping() override;
     std::vector<std::string> capabilities() const override;
@@ -74,6 +77,7 @@ private:
     key_space keys_;
     const int wait_replicas_;
     std::unique_ptr<client> client_;
+    std::unique_ptr<redis_subscription_store> subscriptions_;  // uses client_
 };
 
 }  // namespace marconi::storage::redis

@@ -51,9 +51,31 @@ CREATE INDEX claims_by_queue ON claims (queue_id);
 CREATE INDEX claims_by_expiry ON claims (expires);
 )sql";
 
+// Subscriptions of a queue or topic (by project and source name, not queue row: they outlive
+// their queue, as in Zaqar). `id` is AUTOINCREMENT so creation order is id order and ids are
+// never reused; the UNIQUE constraint makes (project, source, subscriber) unique, expired rows
+// included (writers delete an expired holder of a subscriber before taking it over).
+constexpr const char* migration_2 = R"sql(
+CREATE TABLE subscriptions (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    tag        INTEGER NOT NULL,
+    project    TEXT    NOT NULL,
+    source     TEXT    NOT NULL,
+    subscriber TEXT    NOT NULL,
+    created    INTEGER NOT NULL,
+    expires    INTEGER NOT NULL,
+    ttl        INTEGER NOT NULL,
+    options    TEXT    NOT NULL,
+    confirmed  INTEGER NOT NULL,
+    UNIQUE (project, source, subscriber)
+);
+CREATE INDEX subscriptions_by_source ON subscriptions (project, source, id);
+CREATE INDEX subscriptions_by_expiry ON subscriptions (expires);
+)sql";
+
 // Index i takes the schema from version i to version i + 1. Append only; never edit one that
 // has shipped.
-constexpr std::array data_migrations{migration_1};
+constexpr std::array data_migrations{migration_1, migration_2};
 
 // The control store (pools, flavors, catalog) lives in a file of its own.
 constexpr const char* control_migration_1 = R"sql(

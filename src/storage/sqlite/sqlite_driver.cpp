@@ -7,6 +7,7 @@
 #include "storage/sqlite/message_ops.hpp"
 #include "storage/sqlite/queue_ops.hpp"
 #include "storage/sqlite/schema.hpp"
+#include "storage/sqlite/subscription_ops.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -25,11 +26,13 @@ sqlite_driver::sqlite_driver(options opts, const clock& clock)
     : clock_(clock), options_(std::move(opts)) {
     db_ = std::make_unique<database>(
         database::options{options_.path, options_.sync, options_.read_threads}, &migrate);
+    subscriptions_ = std::make_unique<sqlite_subscription_store>(*db_, clock_);
     spdlog::info("sqlite: opened {} ({} readers)", options_.path, options_.read_threads);
 }
 
 sqlite_driver::~sqlite_driver() {
     // Join the threads (finishing queued work) before the files can go.
+    subscriptions_.reset();
     db_.reset();
     if (options_.temporary) {
         std::error_code ignored;
@@ -167,7 +170,14 @@ net::awaitable<std::int64_t> sqlite_driver::collect_garbage() {
             return maintenance_ops::collect_garbage_batch(c, now(), gc_batch);
         });
         removed += batch.messages + batch.claims;
-        if (batch.messages < gc_batch && batch.claims < gc_batch) co_return removed;
+        if (batch.messages < gc_batch && batch.claims < gc_batch) break;
+    }
+    for (;;) {
+        const auto batch = co_await write([this](connection& c) {
+            return subscription_ops::collect_expired(c, now(), gc_batch);
+        });
+        removed += batch;
+        if (batch < gc_batch) co_return removed;
     }
 }
 

@@ -5,6 +5,7 @@
 #include "storage/driver.hpp"
 #include "storage/make_driver.hpp"
 #include "storage/sqlite/database.hpp"
+#include "storage/sqlite/sqlite_subscription_store.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -65,6 +66,8 @@ public:
                                       std::int64_t ttl, std::int64_t grace) override;
     net::awaitable<void> delete_claim(core::queue_address queue, core::claim_id id) override;
 
+    subscription_store& subscriptions() override { return *subscriptions_; }
+
     net::awaitable<std::int64_t> collect_garbage() override;
     net::awaitable<bool> ping() override;
     std::vector<std::string> capabilities() const override;
@@ -87,6 +90,7 @@ private:
     const clock& clock_;
     const options options_;
     std::unique_ptr<database> db_;
+    std::unique_ptr<sqlite_subscription_store> subscriptions_;
 };
 
 }  // namespace marconi::storage::sqlite
