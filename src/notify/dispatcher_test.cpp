@@ -1,8 +1,7 @@
 // Marconi. The outbox end to end inside one process: message_service posts through the
 // notifier into the outbox of a real (in-memory SQLite) store, the dispatcher claims and
 // delivers to a real loopback HTTP receiver, re-queues failures and dead-letters exhausted
-// jobs. The subscriptions come from a minimal in-memory store (the subscription contract's
-// semantics that matter here: list and get by source).
+// jobs.
 #include "notify/dispatcher.hpp"
 
 #include <gtest/gtest.h>
@@ -31,52 +30,6 @@ namespace bhttp = beast::http;
 namespace json = boost::json;
 using tcp = net::ip::tcp;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-
-/// Subscriptions of any source, held in memory.
-class memory_subscriptions final : public storage::subscription_store {
-public:
-    explicit memory_subscriptions(const clock& clock) : clock_(clock) {}
-
-    net::awaitable<core::subscription_created> create_subscription(
-        core::queue_address, core::new_subscription s) override {
-        std::lock_guard lock(mutex_);
-        core::subscription sub{core::subscription_id{"s" + std::to_string(items_.size())},
-                               s.subscriber, clock_.now(),
-                               clock_.now() + std::chrono::seconds(s.ttl), s.options_json,
-                               s.confirmed};
-        items_.push_back(sub);
-        co_return core::subscription_created{sub.id, true, s.confirmed};
-    }
-    net::awaitable<std::vector<core::subscription>> list_subscriptions(
-        core::queue_address, std::optional<std::string> marker, std::int64_t) override {
-        std::lock_guard lock(mutex_);
-        co_return marker ? std::vector<core::subscription>{} : items_;
-    }
-    net::awaitable<std::optional<core::subscription>> get_subscription(
-        core::queue_address, core::subscription_id id) override {
-        std::lock_guard lock(mutex_);
-        for (const auto& s : items_) {
-            if (s.id == id) co_return s;
-        }
-        co_return std::nullopt;
-    }
-    net::awaitable<void> update_subscription(core::queue_address, core::subscription_id,
-                                             core::subscription_update) override {
-        co_return;
-    }
-    net::awaitable<void> delete_subscription(core::queue_address, core::subscription_id) override {
-        co_return;
-    }
-    net::awaitable<void> confirm_subscription(core::queue_address, core::subscription_id,
-                                              bool) override {
-        co_return;
-    }
-
-private:
-    const clock& clock_;
-    std::mutex mutex_;
-    std::vector<core::subscription> items_;
-};
 
 /// A loopback webhook endpoint answering 500 to the first `failures` requests.
 struct receiver {
@@ -132,10 +85,9 @@ protected:
     dispatcher_test()
         : driver_(storage::make_driver(memory_options(), clock_)),
           services_(*driver_, limits_, clock_),
-          subscriptions_(clock_),
-          dispatcher_(io_.get_executor(), *driver_, subscriptions_, services_.queues, clock_,
-                      options()),
-          notifier_(*driver_, subscriptions_, dispatcher_, clock_, options_) {
+          dispatcher_(io_.get_executor(), *driver_, driver_->subscriptions(), services_.queues,
+                      clock_, options()),
+          notifier_(*driver_, driver_->subscriptions(), dispatcher_, clock_, options_) {
         services_.messages.set_post_observer(&notifier_);
         net::co_spawn(io_, serve(receiver_), net::detached);
         net::co_spawn(io_, dispatcher_.run(), net::detached);
@@ -163,9 +115,9 @@ protected:
         return net::co_spawn(io_, std::move(work), net::use_future).get();
     }
 
-    void subscribe(const std::string& options_json) {
+    core::subscription_id subscribe(const std::string& options_json) {
         core::new_subscription s{receiver_.url(), 3600, options_json, true};
-        run(subscriptions_.create_subscription(queue_, s));
+        return run(driver_->subscriptions().create_subscription(queue_, s)).id;
     }
     std::vector<core::message_id> post(std::string body) {
         std::vector<core::message_input> batch{core::message_input{std::move(body), 300, {}}};
@@ -179,7 +131,6 @@ protected:
     core::limits limits_;
     std::unique_ptr<storage::data_driver> driver_;
     core::services services_;
-    memory_subscriptions subscriptions_;
     notify::options options_;
     receiver receiver_{io_};
     dispatcher dispatcher_;
@@ -208,7 +159,7 @@ TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
     receiver_.failures = 1000;
     // Unvalidated on purpose (maximum_delay - minimum_delay < 10), to keep the test short:
     // retries after 0, 0, 0 (linear backoff from 0) and 1 s.
-    subscribe(R"({"_retry_policy":{"retries_with_no_delay":1,"minimum_delay_retries":1,
+    const auto id = subscribe(R"({"_retry_policy":{"retries_with_no_delay":1,"minimum_delay_retries":1,
         "minimum_delay":0,"maximum_delay":1,"maximum_delay_retries":1}})");
     const auto ids = post(R"("doomed")");
     EXPECT_EQ(receiver_.wait_for(5).size(), 5u);
@@ -225,7 +176,7 @@ TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
     EXPECT_EQ(record.at("attempts"), 5);
     EXPECT_EQ(record.at("last_error"), "HTTP 500");
     EXPECT_EQ(record.at("message_id"), json::value(ids[0].value()));
-    EXPECT_EQ(record.at("subscription_id"), "s0");
+    EXPECT_EQ(record.at("subscription_id"), json::value(id.value()));
     EXPECT_EQ(outbox_total(), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_EQ(receiver_.count(), 5u);  // nothing after giving up

@@ -99,7 +99,7 @@ net::awaitable<void> notifier::messages_posted(core::queue_address source,
     co_await enqueue(std::move(jobs));
 }
 
-net::awaitable<void> notifier::request_confirmation(core::queue_address source,
+net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
                                                     core::subscription_id id,
                                                     std::string subscriber, time_point expires) {
     if (!options_.require_confirmation) co_return;

@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "core/post_observer.hpp"
 #include "core/subscription_model.hpp"
+#include "core/subscription_observer.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/options.hpp"
 #include "storage/driver.hpp"
@@ -22,7 +23,7 @@
 namespace marconi::notify {
 
 /// Thread-safe; shared by all io threads.
-class notifier final : public core::post_observer {
+class notifier final : public core::post_observer, public core::subscription_observer {
 public:
     notifier(storage::data_driver& driver, storage::subscription_store& subscriptions,
              dispatcher& dispatcher, const clock& clock, const options& options)
@@ -36,15 +37,15 @@ public:
     net::awaitable<void> messages_posted(core::queue_address source,
                                          std::vector<core::posted_message> messages) override;
 
-    /// A subscription of `source` was created, changed or deleted through this server: the
-    /// next post reads the list again.
-    void subscriptions_changed(const core::queue_address& source);
+    /// The next post to `source` reads its subscription list again.
+    void subscriptions_changed(const core::queue_address& source) override;
 
-    /// Spec 8.4: queues the SubscriptionConfirmation for a subscription created unconfirmed
-    /// (require_confirmation). `expires` is the subscription's expiry. Durable on return.
-    net::awaitable<void> request_confirmation(core::queue_address source,
-                                              core::subscription_id id, std::string subscriber,
-                                              time_point expires);
+    /// Spec 8.4: queues the SubscriptionConfirmation, signed for PUT on the subscription's
+    /// confirm path until `expires` (the subscription's expiry). Nothing unless confirmation
+    /// is required; only logged without a secret key, as in Zaqar.
+    net::awaitable<void> confirmation_needed(core::queue_address source, core::subscription_id id,
+                                             std::string subscriber,
+                                             time_point expires) override;
 
 private:
     using subscription_list = std::vector<core::subscription>;
