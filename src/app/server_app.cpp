@@ -74,6 +74,7 @@ notify::options notify_options_from(const config::config& cfg) {
     // Subscription lists are cached as long as queue metadata is.
     options.subscription_cache_age = std::chrono::seconds{cfg.storage.metadata_cache_seconds};
     options.job_ttl = cfg.transport.max_message_ttl;
+    options.secret_key = cfg.signed_url.secret_key;
     return options;
 }
 

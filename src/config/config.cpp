@@ -363,6 +363,9 @@ const std::vector<option>& options() {
         integer("notification", "delivery_timeout_seconds", &config::notification,
                 &notification_config::delivery_timeout_seconds, 1, 3600),
 
+        optional_text("signed_url", "secret_key", &config::signed_url,
+                      &signed_url_config::secret_key, redact_secret),
+
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},
                                          {"debug", "debug"},

@@ -106,6 +106,13 @@ struct notification_config {
     int delivery_timeout_seconds = 10;
 };
 
+/// [signed_url]: Zaqar's group and name.
+struct signed_url_config {
+    /// HMAC key of pre-signed URLs (POST .../share, URL-Signature requests); "" = the feature
+    /// is off: /share answers 400 and every URL-Signature request 404. Redacted in logs.
+    std::string secret_key;
+};
+
 /// [log]
 struct log_config {
     std::string level = "info";  ///< trace, debug, info, warn, error
@@ -120,6 +127,7 @@ struct config {
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
     notification_config notification;
+    signed_url_config signed_url;
     log_config log;
 };
 
