@@ -66,11 +66,11 @@ api::listener_options listener_options_from(const config::config& cfg) {
 
 notify::options notify_options_from(const config::config& cfg) {
     notify::options options;
-    options.max_workers = static_cast<std::size_t>(cfg.notification.max_notifier_workers);
+    options.max_workers = static_cast<std::size_t>(cfg.delivery.max_notifier_workers);
     options.require_confirmation = cfg.notification.require_confirmation;
-    options.dead_letter_queue = cfg.notification.dead_letter_queue;
-    options.timeout = std::chrono::seconds{cfg.notification.delivery_timeout_seconds};
-    options.smtp_command = cfg.notification.smtp_command;
+    options.dead_letter_queue = cfg.delivery.dead_letter_queue;
+    options.timeout = std::chrono::seconds{cfg.delivery.delivery_timeout_seconds};
+    options.smtp_command = cfg.delivery.smtp_command;
     // Subscription lists are cached as long as queue metadata is.
     options.subscription_cache_age = std::chrono::seconds{cfg.storage.metadata_cache_seconds};
     options.job_ttl = cfg.transport.max_message_ttl;
@@ -106,7 +106,8 @@ int serve(const config::config& cfg) {
     }
     auto& driver = stores.driver;
     core::services services{*driver, cfg.transport, clock,
-                            std::chrono::seconds{cfg.storage.metadata_cache_seconds}};
+                            std::chrono::seconds{cfg.storage.metadata_cache_seconds},
+                            cfg.notification};
     std::unique_ptr<core::pool_service> pools;
     if (stores.control) {
         auto open_store = [&cfg, &clock](const std::string& uri) {
@@ -122,7 +123,7 @@ int serve(const config::config& cfg) {
                      cfg.pooling.placement == storage::pooled::placement_mode::hash ? "hash"
                                                                                      : "weighted");
     }
-    const auto& dead_letter_queue = cfg.notification.dead_letter_queue;
+    const auto& dead_letter_queue = cfg.delivery.dead_letter_queue;
     if (!dead_letter_queue.empty() && !core::is_valid_queue_name(dead_letter_queue)) {
         spdlog::critical("notification.dead_letter_queue: \"{}\" is not a valid queue name",
                          dead_letter_queue);
@@ -135,6 +136,7 @@ int serve(const config::config& cfg) {
     notify::notifier notifier{*driver, driver->subscriptions(), dispatcher, clock,
                               notify_options};
     services.messages.set_post_observer(&notifier);
+    services.subscriptions.set_observer(&notifier);
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     api::listener listener{io, router, listener_options_from(cfg)};
     try {

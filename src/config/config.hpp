@@ -89,12 +89,10 @@ struct cors_config {
 };
 
 /// [notification]: delivery of subscription notifications (Zaqar's names where it has them).
+/// require_confirmation, which the subscription service needs too, is core::notification_options.
 struct notification_config {
     /// Deliveries in flight at once per server (webhook requests, sendmail runs).
     int max_notifier_workers = 10;
-    /// New subscriptions start unconfirmed, get a SubscriptionConfirmation and nothing else
-    /// until confirmed (needs [signed_url] secret_key).
-    bool require_confirmation = false;
     /// mailto: the mail is piped to this command (split on spaces), as Zaqar's third_part mode.
     std::string smtp_command = "/usr/sbin/sendmail -t -oi";
     /// Queue, in the subscription's project, receiving a record of each notification whose
@@ -123,10 +121,11 @@ struct config {
     storage::driver_options storage;  ///< [storage] uri, sync (full|normal|off), read_threads
     storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement
     core::limits transport;           ///< [transport], Zaqar's names and defaults
+    core::notification_options notification;  ///< [notification]
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
-    notification_config notification;
+    notification_config delivery;  ///< [notification], the rest of it
     signed_url_config signed_url;
     log_config log;
 };

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace marconi::core {
 
@@ -10,6 +12,7 @@ inline constexpr std::int64_t min_message_ttl = 60;
 inline constexpr std::int64_t min_claim_ttl = 60;
 inline constexpr std::int64_t min_claim_grace = 60;
 inline constexpr std::int64_t min_message_delay = 0;
+inline constexpr std::int64_t min_subscription_ttl = 60;
 inline constexpr std::size_t queue_name_max_len = 64;
 inline constexpr std::size_t project_id_max_len = 256;
 
@@ -36,6 +39,17 @@ struct limits {
     std::int64_t min_length_client_id = 10;
     std::int64_t max_length_client_id = 36;
     bool message_delete_with_claim_id = false;
+    /// URI schemes a subscriber may use.
+    std::vector<std::string> subscriber_types = {"http", "https", "mailto", "trust+http",
+                                                 "trust+https"};
+    std::int64_t max_subscriptions_per_page = 20;
+    std::int64_t default_subscription_ttl = 3600;  ///< seconds
+};
+
+/// The [notification] options the subscription API needs.
+struct notification_options {
+    /// New subscriptions start unconfirmed and receive nothing until confirmed.
+    bool require_confirmation = false;
 };
 
 }  // namespace marconi::core

@@ -16,6 +16,7 @@
 #include "core/post_observer.hpp"
 #include "core/queue_settings.hpp"
 #include "core/storage_probe.hpp"
+#include "core/subscription_service.hpp"
 #include "storage/driver.hpp"
 
 namespace marconi::core {
@@ -126,12 +127,14 @@ struct services {
     static constexpr std::chrono::milliseconds default_metadata_cache_age{5000};
 
     services(storage::data_driver& driver, const limits& limits, const clock& clock,
-             std::chrono::milliseconds metadata_cache_age = default_metadata_cache_age)
+             std::chrono::milliseconds metadata_cache_age = default_metadata_cache_age,
+             notification_options notification = {})
         : driver(driver),
           limits(limits),
           queues(driver, limits, clock, metadata_cache_age),
           messages(driver, queues, limits),
           claims(driver, queues, limits),
+          subscriptions(driver, queues, limits, clock, notification),
           probe(driver) {}
 
     storage::data_driver& driver;
@@ -139,6 +142,7 @@ struct services {
     queue_service queues;
     message_service messages;
     claim_service claims;
+    subscription_service subscriptions;
     storage_probe probe;  ///< the app runs probe.run(); GET /v2/ping reads probe.up()
     /// Pools and flavors; set (by the app) only when pooling is on.
     pool_service* pools = nullptr;

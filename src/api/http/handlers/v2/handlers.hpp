@@ -44,6 +44,21 @@ net::awaitable<response> get_claim(request_context& ctx, const request& req);
 net::awaitable<response> patch_claim(request_context& ctx, const request& req);
 net::awaitable<response> delete_claim(request_context& ctx, const request& req);
 
+// subscriptions.cpp: each handler serves a queue's subscriptions and a topic's.
+enum class source_kind { queue, topic };
+template <source_kind Kind>
+net::awaitable<response> list_subscriptions(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> post_subscription(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> get_subscription(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> patch_subscription(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> delete_subscription(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> put_subscription_confirm(request_context& ctx, const request& req);
+
 // pools.cpp
 net::awaitable<response> list_pools(request_context& ctx, const request& req);
 net::awaitable<response> put_pool(request_context& ctx, const request& req);
