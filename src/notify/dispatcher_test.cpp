@@ -116,12 +116,17 @@ protected:
     }
 
     core::subscription_id subscribe(const std::string& options_json) {
-        core::new_subscription s{receiver_.url(), 3600, options_json, true};
-        return run(driver_->subscriptions().create_subscription(queue_, s)).id;
+        return subscribe_to(queue_, options_json);
     }
-    std::vector<core::message_id> post(std::string body) {
+    core::subscription_id subscribe_to(const core::queue_address& source,
+                                       const std::string& options_json) {
+        core::new_subscription s{receiver_.url(), 3600, options_json, true};
+        return run(driver_->subscriptions().create_subscription(source, s)).id;
+    }
+    std::vector<core::message_id> post(std::string body) { return post_to(queue_, std::move(body)); }
+    std::vector<core::message_id> post_to(const core::queue_address& source, std::string body) {
         std::vector<core::message_input> batch{core::message_input{std::move(body), 300, {}}};
-        return run(services_.messages.post(queue_, core::client_id{"c"}, std::move(batch), 10));
+        return run(services_.messages.post(source, core::client_id{"c"}, std::move(batch), 10));
     }
     std::int64_t outbox_total() { return run(driver_->get_queue_stats(outbox_address())).total; }
 
@@ -153,6 +158,20 @@ TEST_F(dispatcher_test, delivers_each_posted_message_once_and_empties_the_outbox
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(outbox_total(), 0);
+}
+
+TEST_F(dispatcher_test, topic_posts_fan_out_to_the_topics_subscribers) {
+    const auto topic = core::topic_address(core::project_id{"p"}, core::queue_name{"news"});
+    subscribe_to(topic, "{}");
+    const auto ids = post_to(topic, R"("extra")");
+    post(R"("to the queue, which has no subscribers")");
+    const auto bodies = receiver_.wait_for(1);
+    ASSERT_EQ(bodies.size(), 1u);
+    const auto doc = json::parse(bodies[0]);
+    EXPECT_EQ(doc.at("queue_name"), "news");
+    EXPECT_EQ(doc.at("message_id"), json::value(ids[0].value()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(receiver_.count(), 1u);
 }
 
 TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {

@@ -168,8 +168,7 @@ def test_retries_follow_the_policy_then_succeed(make_server, receivers):
     assert all(json.loads(b)["message_id"] == mid for _, _, _, b in got)
     time.sleep(1.5)
     assert len(hook.requests) == 3
-    assert api.get("/v2/queues/notification_failures/messages",
-                   params={"echo": "true"}).status_code == 204
+    assert messages_of(api, "notification_failures") == []
 
 
 def test_exhausted_retries_land_in_the_dead_letter_queue(make_server, receivers):
@@ -283,3 +282,36 @@ def test_pending_notifications_survive_sigkill(make_server, receivers):
 
     got = {b["message_id"]: b["body"] for b in hook.bodies(5, timeout=45)}
     assert got == {mid: {"n": n} for n, mid in enumerate(ids)}
+
+
+def test_confirmation_is_signed_and_gates_delivery(make_server, receivers):
+    server = make_server(notification_require_confirmation="true", signed_url_secret_key="k3y")
+    api = Api(server)
+    hook = receivers()
+    queue = unique()
+    sid = subscribe(api, queue, hook.url(), ttl=600)
+    [confirmation] = hook.bodies(1)
+    assert confirmation["Message_Type"] == "SubscriptionConfirmation"
+    assert confirmation["Message"] == f"You have chosen to subscribe to the queue: {queue}"
+    assert confirmation["URL-Methods"] == "PUT"
+    assert confirmation["URL-Paths"] == f"/v2/queues/{queue}/subscriptions/{sid}/confirm"
+    assert confirmation["X-Project-ID"] == api.project_id
+    assert confirmation["SubscribeBody"] == {"confirmed": True}
+    assert confirmation["UnsubscribeBody"] == {"confirmed": False}
+
+    post(api, queue, "before confirmation")
+    time.sleep(1.5)
+    assert len(hook.requests) == 1  # unconfirmed: nothing but the confirmation
+
+    # The subscriber confirms with the signed URL alone (python-zaqarclient's signed-url way).
+    r = Api(server).put(
+        confirmation["URL-Paths"], json=confirmation["SubscribeBody"],
+        headers={"URL-Signature": confirmation["URL-Signature"],
+                 "URL-Expires": confirmation["URL-Expires"],
+                 "URL-Methods": confirmation["URL-Methods"],
+                 "URL-Paths": confirmation["URL-Paths"],
+                 "X-Project-ID": confirmation["X-Project-ID"]})
+    assert r.status_code == 204, r.text
+    [mid] = post(api, queue, "after confirmation")
+    second = hook.bodies(2)[1]
+    assert (second["message_id"], second["body"]) == (mid, "after confirmation")
