@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import Api
+from conftest import STORAGE, Api, ServerProcess
 from e2e_helpers import assert_json, post, unique
 
 WAIT = 30.0
@@ -315,3 +315,41 @@ def test_confirmation_is_signed_and_gates_delivery(make_server, receivers):
     [mid] = post(api, queue, "after confirmation")
     second = hook.bodies(2)[1]
     assert (second["message_id"], second["body"]) == (mid, "after confirmation")
+
+
+@pytest.mark.skipif(STORAGE == "sqlite", reason="two servers need a shared store: run with "
+                    "MARCONI_E2E_STORAGE=redis or redis-cluster")
+def test_two_heads_share_the_outbox_and_survive_one_dying(tmp_path, receivers, monkeypatch):
+    # No subscription-list caching, so either head sees the subscription at once.
+    monkeypatch.setenv("MARCONI_STORAGE_METADATA_CACHE_SECONDS", "0")
+    monkeypatch.setenv("MARCONI_NOTIFICATION_DELIVERY_TIMEOUT_SECONDS", "1")
+    prefix = unique("e2e")
+    heads = [ServerProcess(tmp_path, tmp_path / f"h{i}.db", redis_prefix=prefix).start()
+             for i in range(2)]
+    try:
+        first = Api(heads[0])
+        second = Api(heads[1], project_id=first.project_id)
+        hook = receivers()
+        queue = unique()
+        subscribe(first, queue, hook.url())
+        ids = []
+        for n in range(10):
+            ids += post(first if n % 2 else second, queue, {"n": n})
+        assert sorted(b["message_id"] for b in hook.bodies(10)) == sorted(ids)
+        time.sleep(1.0)
+        assert len(hook.requests) == 10  # each once, though two heads deliver
+
+        # Head 0 dies holding pending jobs (their subscriber is down): head 1 delivers them.
+        port = free_port()
+        late = unique()
+        policy = dict(SHORT_POLICY, retries_with_no_delay=0, minimum_delay_retries=1000,
+                      minimum_delay=1, maximum_delay=11)
+        subscribe(first, late, f"http://127.0.0.1:{port}/late", {"_retry_policy": policy})
+        late_ids = post(first, late, "a", "b", "c", "d")
+        heads[0].kill()
+        hook_late = receivers(port=port)
+        assert sorted(b["message_id"] for b in hook_late.bodies(4, timeout=45)) == sorted(late_ids)
+    finally:
+        for head in heads:
+            if head.alive():
+                head.stop()
