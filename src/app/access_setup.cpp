@@ -102,6 +102,11 @@ api::cors_options cors_options_from(const config::cors_config& cfg) {
 access_setup::access_setup(const config::config& cfg, boost::asio::any_io_executor executor)
     : authenticator_(make_authenticator(cfg, clock_, std::move(executor))),
       policy_(make_policy(cfg.auth.policy_file)),
-      cors_(cors_options_from(cfg.cors)) {}
+      cors_(cors_options_from(cfg.cors)),
+      signed_url_key_(cfg.signed_url.secret_key) {
+    if (!signed_url_key_.empty()) {
+        spdlog::info("signed urls: on; URL-Signature requests skip authentication");
+    }
+}
 
 }  // namespace marconi::app

@@ -1,5 +1,6 @@
-// Marconi. Builds what the router's access_control refers to from [auth] and [cors]: the
-// authenticator, the policy and the CORS policy. Owned by serve() for the process lifetime.
+// Marconi. Builds what the router's access_control refers to from [auth], [cors] and
+// [signed_url]: the authenticator, the policy, the CORS policy and the pre-signed URL key.
+// Owned by serve() for the process lifetime.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -24,13 +25,16 @@ public:
     /// problem in it (or in the [keystone_authtoken] URL and CA file).
     access_setup(const config::config& cfg, boost::asio::any_io_executor executor);
 
-    api::access_control view() const { return {*authenticator_, policy_, cors_}; }
+    api::access_control view() const {
+        return {*authenticator_, policy_, cors_, signed_url_key_};
+    }
 
 private:
     system_clock clock_;  // the keystone token cache's
     std::unique_ptr<auth::authenticator> authenticator_;
     auth::policy policy_;
     api::cors_policy cors_;
+    std::string signed_url_key_;
 };
 
 }  // namespace marconi::app

@@ -21,6 +21,9 @@
 #include "app/access_setup.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
+#include "core/validation.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/notifier.hpp"
 #include "storage/make_driver.hpp"
 
 namespace marconi::app {
@@ -82,6 +85,20 @@ void announce(const char* what, const net::ip::tcp::endpoint& endpoint) {
     std::fflush(stdout);
 }
 
+notify::options notify_options_from(const config::config& cfg) {
+    notify::options options;
+    options.max_workers = static_cast<std::size_t>(cfg.delivery.max_notifier_workers);
+    options.require_confirmation = cfg.notification.require_confirmation;
+    options.dead_letter_queue = cfg.delivery.dead_letter_queue;
+    options.timeout = std::chrono::seconds{cfg.delivery.delivery_timeout_seconds};
+    options.smtp_command = cfg.delivery.smtp_command;
+    // Subscription lists are cached as long as queue metadata is.
+    options.subscription_cache_age = std::chrono::seconds{cfg.storage.metadata_cache_seconds};
+    options.job_ttl = cfg.transport.max_message_ttl;
+    options.secret_key = cfg.signed_url.secret_key;
+    return options;
+}
+
 }  // namespace
 
 int serve(const config::config& cfg) {
@@ -127,6 +144,20 @@ int serve(const config::config& cfg) {
                      cfg.pooling.placement == storage::pooled::placement_mode::hash ? "hash"
                                                                                      : "weighted");
     }
+    const auto& dead_letter_queue = cfg.delivery.dead_letter_queue;
+    if (!dead_letter_queue.empty() && !core::is_valid_queue_name(dead_letter_queue)) {
+        spdlog::critical("notification.dead_letter_queue: \"{}\" is not a valid queue name",
+                         dead_letter_queue);
+        return 2;
+    }
+    // Pending notifications: message posts store them (notifier), the dispatcher delivers.
+    const auto notify_options = notify_options_from(cfg);
+    notify::dispatcher dispatcher{io.get_executor(), *driver, driver->subscriptions(),
+                                  services.queues, clock, notify_options};
+    notify::notifier notifier{*driver, driver->subscriptions(), dispatcher, clock,
+                              notify_options};
+    services.messages.set_post_observer(&notifier);
+    services.subscriptions.set_observer(&notifier);
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     auto http_options = listener_options_from(cfg);
     api::ws::server websockets{io, router, access->view().authenticator,
@@ -168,6 +199,7 @@ int serve(const config::config& cfg) {
 
     net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
                   net::detached);
+    net::co_spawn(io, dispatcher.run(), net::detached);
     // GET /v2/ping reports what this probe last saw, at most a second old.
     net::co_spawn(io, services.probe.run(std::chrono::seconds{1}), net::detached);
 

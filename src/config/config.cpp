@@ -366,6 +366,17 @@ const std::vector<option>& options() {
              &websocket_config::notification_bind),
         integer("websocket", "notification_port", &config::websocket,
                 &websocket_config::notification_port, 0, 65535),
+        integer("notification", "max_notifier_workers", &config::delivery,
+                &notification_config::max_notifier_workers, 1, 10000),
+        text("notification", "smtp_command", &config::delivery,
+             &notification_config::smtp_command),
+        optional_text("notification", "dead_letter_queue", &config::delivery,
+                      &notification_config::dead_letter_queue),
+        integer("notification", "delivery_timeout_seconds", &config::delivery,
+                &notification_config::delivery_timeout_seconds, 1, 3600),
+
+        optional_text("signed_url", "secret_key", &config::signed_url,
+                      &signed_url_config::secret_key, redact_secret),
 
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},

@@ -100,6 +100,29 @@ struct websocket_config {
     std::uint16_t notification_port = 0;  ///< 0 picks a free one
 };
 
+/// [notification]: delivery of subscription notifications (Zaqar's names where it has them).
+/// require_confirmation, which the subscription service needs too, is core::notification_options.
+struct notification_config {
+    /// Deliveries in flight at once per server (webhook requests, sendmail runs).
+    int max_notifier_workers = 10;
+    /// mailto: the mail is piped to this command (split on spaces), as Zaqar's third_part mode.
+    std::string smtp_command = "/usr/sbin/sendmail -t -oi";
+    /// Queue, in the subscription's project, receiving a record of each notification whose
+    /// retries ran out, unless the subscription's `_dead_letter_queue` option names another;
+    /// "" = only log it.
+    std::string dead_letter_queue = "notification_failures";
+    /// Seconds one delivery attempt may take (connect, TLS, request and response; or the
+    /// smtp_command run) before it counts as failed.
+    int delivery_timeout_seconds = 10;
+};
+
+/// [signed_url]: Zaqar's group and name.
+struct signed_url_config {
+    /// HMAC key of pre-signed URLs (POST .../share, URL-Signature requests); "" = the feature
+    /// is off: /share answers 400 and every URL-Signature request 404. Redacted in logs.
+    std::string secret_key;
+};
+
 /// [log]
 struct log_config {
     std::string level = "info";  ///< trace, debug, info, warn, error
@@ -115,6 +138,8 @@ struct config {
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
     websocket_config websocket;
+    notification_config delivery;  ///< [notification], the rest of it
+    signed_url_config signed_url;
     log_config log;
 };
 

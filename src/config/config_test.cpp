@@ -181,7 +181,7 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 67);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 72);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {
@@ -339,6 +339,16 @@ TEST(config, keystone_needs_its_credentials) {
     EXPECT_THAT(message, HasSubstr("keystone_authtoken.project_name is required"));
     EXPECT_THAT(message, HasSubstr("keystone_authtoken.auth_url must be an http:// or https:// "
                                    "URL, got \"keystone:5000\""));
+}
+
+TEST(config, signed_url_secret_key_comes_from_the_environment_and_is_never_shown) {
+    EXPECT_EQ(load("").signed_url.secret_key, "");
+    EXPECT_THAT(describe(load("")), HasSubstr("signed_url.secret_key = \"\"\n"));
+    const scoped_env key("MARCONI_SIGNED_URL_SECRET_KEY", "hmac-key-0001");
+    const auto cfg = load("");
+    EXPECT_EQ(cfg.signed_url.secret_key, "hmac-key-0001");
+    EXPECT_THAT(describe(cfg), HasSubstr("signed_url.secret_key = \"***\"\n"));
+    EXPECT_THAT(describe(cfg), Not(HasSubstr("hmac-key-0001")));
 }
 
 TEST(config, tls_needs_both_files) {

@@ -14,10 +14,10 @@ V2 = {
     "links": [{"href": "/v2/", "rel": "self"}],
 }
 
-# The rels of the routes served today. Zaqar also lists queue_share and the subscription rels;
-# they join this list with the routes themselves (pre-signed URLs and subscriptions).
+# The rels of the routes served today. Zaqar also lists the subscription rels; they join this
+# list with the routes themselves.
 V2_RELS = [
-    "queues", "queue", "queue_stats", "queue_purge", "messages", "post_messages",
+    "queues", "queue", "queue_stats", "queue_purge", "queue_share", "messages", "post_messages",
     "messages_delete", "message_delete", "message_get", "claim", "post_claim", "patch_claim",
     "delete_claim", "subscriptions_get", "subscriptions_post", "subscription",
     "subscription_patch", "ping",

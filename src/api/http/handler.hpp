@@ -19,6 +19,8 @@ struct request_context {
     core::project_id project;  ///< validated X-Project-ID (empty on unscoped routes)
     core::client_id client;    ///< validated Client-ID (empty on unscoped routes)
     bool admin_mode = false;
+    /// [signed_url] secret_key; empty when pre-signed URLs are off.
+    std::string_view signed_url_key = {};
 };
 
 using handler = net::awaitable<response> (*)(request_context&, const request&);

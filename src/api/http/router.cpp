@@ -6,6 +6,7 @@
 
 #include "api/codec/error_mapping.hpp"
 #include "auth/noauth.hpp"
+#include "auth/signed_url.hpp"
 #include "core/error.hpp"
 #include "core/validation.hpp"
 
@@ -188,6 +189,14 @@ net::awaitable<response> router::handle(request& req) const {
         co_return co_await found->target->handle(ctx, req);
     }
 
+    // A pre-signed request is checked first and instead of authentication (Zaqar's
+    // SignedHeadersAuth skips keystone for it); any failure is a bare 404.
+    if (req.header("URL-Signature")) {
+        auto signed_who = pre_signed_identity(req);
+        if (!signed_who) co_return response::empty(404);
+        co_return co_await authorized(req, matched, *signed_who);
+    }
+
     // Authentication comes first, as Zaqar's auth middleware wraps the whole application:
     // without credentials even a wrong path answers 401.
     reject_repeated_credentials(req);
@@ -205,6 +214,33 @@ net::awaitable<response> router::handle(request& req) const {
         }
         co_return reply;
     }
+    co_return co_await authorized(req, matched, *who);
+}
+
+std::optional<auth::identity> router::pre_signed_identity(const request& req) const {
+    for (std::string_view name :
+         {"URL-Signature", "URL-Expires", "URL-Methods", "URL-Paths", "X-Project-ID"}) {
+        if (req.header_count(name) > 1) return std::nullopt;
+    }
+    const auth::presented_signature presented{
+        req.header("URL-Signature").value_or(""), req.header("URL-Expires").value_or(""),
+        req.header("URL-Methods").value_or(""), req.header("URL-Paths").value_or(""),
+        req.header("X-Project-ID").value_or("")};
+    if (presented.project.empty() ||
+        !auth::verify(access_.signed_url_key, presented, to_string(req.method), req.path,
+                      clock_.now())) {
+        spdlog::debug("{} {}: 404: URL-Signature does not grant this request",
+                      to_string(req.method), req.path);
+        return std::nullopt;
+    }
+    // Only what was signed: the project. Roles and user headers are not trusted here (Zaqar
+    // copies X-Roles from such a request into its policy context).
+    return auth::identity{};
+}
+
+net::awaitable<response> router::authorized(request& req, const match_result& matched,
+                                            const auth::identity& who) const {
+    const auto* found = matched.found;
     if (!found) {
         if (matched.allow.empty()) {
             throw error(errc::route_not_found, "The requested resource could not be found.");
@@ -214,11 +250,11 @@ net::awaitable<response> router::handle(request& req) const {
         co_return reply;
     }
 
-    request_context ctx{services_, clock_, {}, {}, admin_mode_};
-    check_headers(req, ctx, services_.limits, *who);
-    if (found->rule && !access_.policy.allows(*found->rule, *who, ctx.project.value())) {
+    request_context ctx{services_, clock_, {}, {}, admin_mode_, access_.signed_url_key};
+    check_headers(req, ctx, services_.limits, who);
+    if (found->rule && !access_.policy.allows(*found->rule, who, ctx.project.value())) {
         spdlog::debug("{} {}: 403: {} denied for user \"{}\"", to_string(req.method), req.path,
-                      found->target->rule, who->user_id);
+                      found->target->rule, who.user_id);
         throw error(errc::forbidden, "You are not authorized to complete this action.");
     }
     co_return co_await found->target->handle(ctx, req);

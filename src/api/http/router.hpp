@@ -3,6 +3,7 @@
 // The only place that catches core::error.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct access_control {
     const auth::authenticator& authenticator;
     const auth::policy& policy;
     const cors_policy& cors;
+    /// [signed_url] secret_key: verifies URL-Signature requests and signs /share grants;
+    /// empty: pre-signed URLs are off.
+    std::string_view signed_url_key = {};
 
     /// noauth, Zaqar's default policy, no allowed CORS origin: `marconi serve` with no config.
     static access_control trusting();
@@ -50,6 +54,13 @@ private:
 
     match_result match(request& req) const;
     net::awaitable<response> handle(request& req) const;
+    /// The identity of a URL-Signature request, or nullopt when the signature does not grant
+    /// this request.
+    std::optional<auth::identity> pre_signed_identity(const request& req) const;
+    /// After authentication: 404/405 for an unmatched request, Zaqar's header checks, the
+    /// route's policy rule, the handler.
+    net::awaitable<response> authorized(request& req, const match_result& matched,
+                                        const auth::identity& who) const;
 
     std::vector<compiled_route> routes_;
     core::services& services_;

@@ -28,6 +28,9 @@ net::awaitable<response> delete_queue(request_context& ctx, const request& req);
 net::awaitable<response> get_queue_stats(request_context& ctx, const request& req);
 net::awaitable<response> post_queue_purge(request_context& ctx, const request& req);
 
+// share.cpp
+net::awaitable<response> post_queue_share(request_context& ctx, const request& req);
+
 // messages.cpp
 net::awaitable<response> post_messages(request_context& ctx, const request& req);
 net::awaitable<response> get_messages(request_context& ctx, const request& req);

@@ -53,6 +53,7 @@ std::string build_home_document(bool admin_mode) {
         {"rel/queue", resource("/v2/queues/{queue_name}", queue_var, {"GET", "PUT", "PATCH", "DELETE"})},
         {"rel/queue_stats", resource("/v2/queues/{queue_name}/stats", queue_var, {"GET"})},
         {"rel/queue_purge", resource("/v2/queues/{queue_name}/purge", queue_var, {"POST"})},
+        {"rel/queue_share", resource("/v2/queues/{queue_name}/share", queue_var, {"POST"})},
         {"rel/messages",
          resource("/v2/queues/{queue_name}/messages{?marker,limit,echo,include_claimed}",
                   with({{"marker", "param/marker"},

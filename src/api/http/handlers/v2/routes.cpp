@@ -23,6 +23,7 @@ std::span<const route> v2_routes() {
         route{m::delete_, "/v2/queues/{queue_name}", v2::delete_queue, "queues:delete"},
         route{m::get, "/v2/queues/{queue_name}/stats", v2::get_queue_stats, "queues:stats"},
         route{m::post, "/v2/queues/{queue_name}/purge", v2::post_queue_purge, "queues:purge"},
+        route{m::post, "/v2/queues/{queue_name}/share", v2::post_queue_share, "queues:share"},
 
         route{m::post, "/v2/queues/{queue_name}/messages", v2::post_messages, "messages:create"},
         route{m::get, "/v2/queues/{queue_name}/messages", v2::get_messages, "messages:get_all"},
