@@ -470,3 +470,24 @@ def test_socket_subscription_forwards_what_its_endpoint_receives(server, binary)
     while api.get(f"/v2/queues/{name}/subscriptions/{sid}").status_code != 404:
         assert time.monotonic() < deadline, "the closed socket's subscription is still there"
         time.sleep(0.1)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_a_post_is_pushed_to_the_subscribed_socket(server, binary):
+    """End to end: the socket subscribes itself, a message is posted over HTTP, the notifier
+    delivers the webhook to this head's notification endpoint, which pushes it to the socket."""
+    s = Socket(server)
+    try:
+        name = unique()
+        socket_subscription(s, name, binary)
+        api = http_for(server, s)
+        r = api.post(f"/v2/queues/{name}/messages",
+                     json={"messages": [{"body": {"event": "pushed"}, "ttl": 300}]})
+        assert r.status_code == 201, r.text
+        message_id = r.json()["resources"][0].rsplit("/", 1)[1]
+        pushed = s.receive(binary)
+        assert pushed["Message_Type"] == "Notification"
+        assert pushed["body"] == {"event": "pushed"}
+        assert pushed["queue_name"] == name and pushed["message_id"] == message_id
+    finally:
+        s.close()
