@@ -491,3 +491,34 @@ def test_a_post_is_pushed_to_the_subscribed_socket(server, binary):
         assert pushed["queue_name"] == name and pushed["message_id"] == message_id
     finally:
         s.close()
+
+
+def test_pre_signed_frames_reach_message_actions_without_authenticate(auth_server):
+    secret = "ws-" + uuid.uuid4().hex
+    srv = auth_server([OWNER], signed_url_secret_key=secret)
+    owner = Api(srv, project_id=OWNER.project, token=OWNER.key)
+    name = unique()
+    assert owner.post(f"/v2/queues/{name}/messages",
+                      json={"messages": [{"body": "shared"}]}).status_code == 201
+    grant = owner.post(f"/v2/queues/{name}/share",
+                       json={"methods": ["GET", "POST"]}).json()
+    s = Socket(srv, project=OWNER.project)
+    try:
+        signed = s.headers(**{"URL-Signature": grant["signature"], "URL-Expires": grant["expires"],
+                              "URL-Methods": grant["methods"], "URL-Paths": grant["paths"]})
+        r = s.send("message_list", {"queue_name": name, "echo": True}, headers=signed)
+        assert status(r) == 200, r
+        assert [m["body"] for m in r["body"]["messages"]] == ["shared"]
+        r = s.send("message_post", {"queue_name": name, "messages": [{"body": "b"}]},
+                   binary=True, headers=signed)
+        assert status(r) == 201
+        # Only message actions, and only with a good signature.
+        r = s.send("queue_get", {"queue_name": name}, headers=signed)
+        assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+        forged = dict(signed, **{"URL-Signature": "0" * 64})
+        r = s.send("message_list", {"queue_name": name}, headers=forged)
+        assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+        other_queue = s.send("message_list", {"queue_name": unique()}, headers=signed)
+        assert status(other_queue) == 403
+    finally:
+        s.close()

@@ -419,7 +419,12 @@ mapped to_request(const frame& f, std::string_view subscriber) {
     if (http_body) req.body = json::serialize(*http_body);
     if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
     for (const auto& [name, value] : f.headers) {
-        if (value.is_string()) req.headers.emplace_back(name, value.get_string());
+        if (value.is_string()) {
+            req.headers.emplace_back(name, value.get_string());
+        } else if (value.is_array()) {
+            // URL-Paths and URL-Methods come as lists, as /share answered them.
+            req.headers.emplace_back(name, joined(value.get_array()));
+        }
     }
     return mapped{std::move(req), std::nullopt};
 }
