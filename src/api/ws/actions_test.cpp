@@ -88,6 +88,32 @@ TEST(ws_mapping, builds_the_http_request_of_each_action) {
               json::parse(R"({"subscriber":"http://127.0.0.1:1/sock","ttl":60})"));
 }
 
+TEST(ws_mapping, passes_header_lists_as_comma_separated_text) {
+    auto p = payload("message_list", {{"queue_name", "q"}});
+    p["headers"].as_object()["URL-Methods"] = json::array{"GET", "POST"};
+    p["headers"].as_object()["URL-Paths"] = json::array{"/v2/queues/q/messages"};
+    const auto m = to_request(frame_of(p));
+    EXPECT_EQ(m.request->header("URL-Methods"), "GET,POST");
+    EXPECT_EQ(m.request->header("URL-Paths"), "/v2/queues/q/messages");
+}
+
+TEST(ws_mapping, reshapes_subscription_answers_as_zaqar) {
+    const auto f = frame_of(payload("subscription_create", {{"queue_name", "q"}}));
+    auto created = response::json(201, R"({"subscription_id":"abc"})");
+    EXPECT_EQ(to_reply(f, created).body,
+              json::parse(R"({"subscription_id":"abc","message":"Subscription q created."})"));
+    const auto conflict = to_reply(f, response::json(409, R"({"title":"Conflict","description":"x"})"));
+    EXPECT_EQ(conflict.status, 409u);
+    EXPECT_EQ(conflict.body, json::value("Subscription q not created."));
+    const auto listed = to_reply(frame_of(payload("subscription_list", {{"queue_name", "q"}})),
+                                 response::json(200, R"({"subscriptions":[{"id":"a"}],"links":[]})"));
+    EXPECT_EQ(listed.body, json::parse(R"({"subscriptions":[{"id":"a"}]})"));
+    const auto removed = to_reply(
+        frame_of(payload("subscription_delete", {{"queue_name", "q"}, {"subscription_id", "a"}})),
+        response::empty(204));
+    EXPECT_EQ(removed.body, json::value("Subscription a removed."));
+}
+
 TEST(ws_mapping, refuses_path_parameters_that_are_not_one_segment) {
     auto m = to_request(frame_of(payload("queue_get", {{"queue_name", "q/messages"}})));
     ASSERT_TRUE(m.refusal);
