@@ -37,6 +37,9 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds handshake_timeout{10};
 /// How long a closing socket waits for its last write before the connection is cut.
 constexpr std::chrono::seconds last_write_timeout{5};
+/// Frames waiting to be sent to one socket. A client that reads none of its notifications
+/// is cut off here rather than holding memory without end.
+constexpr std::size_t max_queued_frames = 1024;
 
 /// One open socket, as the registry sees it. Everything but `id` and `executor` belongs to
 /// the socket's strand.
@@ -115,6 +118,13 @@ struct connection final : peer {
 
     void send(std::string data, bool binary) override {
         if (ended) return;
+        if (queue.size() >= max_queued_frames) {
+            spdlog::warn("websocket {}: {} frames unread, closing the connection", id,
+                         queue.size());
+            queue.clear();
+            beast::get_lowest_layer(ws).close();
+            return;
+        }
         queue.push_back(outgoing{std::move(data), binary, false});
         start_writer();
     }
