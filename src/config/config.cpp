@@ -360,6 +360,21 @@ const std::vector<option>& options() {
         text_list("cors", "allow_methods", &config::cors, &cors_config::allow_methods),
         text_list("cors", "allow_headers", &config::cors, &cors_config::allow_headers),
 
+        optional_text("websocket", "bind", &config::websocket, &websocket_config::bind),
+        integer("websocket", "port", &config::websocket, &websocket_config::port, 0, 65535),
+        text("websocket", "notification_bind", &config::websocket,
+             &websocket_config::notification_bind),
+        integer("websocket", "notification_port", &config::websocket,
+                &websocket_config::notification_port, 0, 65535),
+        integer("notification", "max_notifier_workers", &config::delivery,
+                &notification_config::max_notifier_workers, 1, 10000),
+        text("notification", "smtp_command", &config::delivery,
+             &notification_config::smtp_command),
+        optional_text("notification", "dead_letter_queue", &config::delivery,
+                      &notification_config::dead_letter_queue),
+        integer("notification", "delivery_timeout_seconds", &config::delivery,
+                &notification_config::delivery_timeout_seconds, 1, 3600),
+
         optional_text("signed_url", "secret_key", &config::signed_url,
                       &signed_url_config::secret_key, redact_secret),
 

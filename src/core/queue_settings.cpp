@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/retry_policy.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::core {
@@ -60,38 +61,6 @@ void check_dead_letter_queue(const json::object& metadata) {
     }
 }
 
-void check_retry_policy(const json::object& metadata) {
-    const auto* policy_value = metadata.if_contains("_retry_policy");
-    if (!policy_value || !zaqar_truthy(*policy_value)) return;
-    if (!policy_value->is_object()) fail("retry_policy must be a dict.");
-    const auto& policy = policy_value->get_object();
-
-    for (std::string_view key : {"retries_with_no_delay", "minimum_delay_retries", "minimum_delay",
-                                 "maximum_delay", "maximum_delay_retries"}) {
-        integer_field(policy, key, "Retry policy: " + std::string(key) + " must be a integer.");
-    }
-    if (const auto* fn = policy.if_contains("retry_backoff_function"); fn && zaqar_truthy(*fn)) {
-        if (!fn->is_string()) fail("retry_backoff_function must be a string.");
-        const std::string_view name = fn->get_string();
-        if (name != "linear" && name != "arithmetic" && name != "exponential" &&
-            name != "geometric") {
-            fail("invalid retry_backoff_function.");
-        }
-    }
-    if (const auto* ignore = policy.if_contains("ignore_subscription_override");
-        ignore && zaqar_truthy(*ignore) && !ignore->is_bool()) {
-        fail("ignore_subscription_override must be a boolean.");
-    }
-
-    // Defaults are zaqar/common/consts.py MINIMUM_DELAY, MAXIMUM_DELAY, LINEAR_INTERVAL.
-    const auto min_delay = integer_field(policy, "minimum_delay", {}).value_or(5);
-    const auto max_delay = integer_field(policy, "maximum_delay", {}).value_or(30);
-    if (max_delay < min_delay) fail("minimum_delay must less than maximum_delay.");
-    if (std::uint64_t(max_delay) - std::uint64_t(min_delay) < 2 * 5) {
-        fail("invalid minimum_delay and maximum_delay.");
-    }
-}
-
 /// A stored value that counts as set: an integer other than 0 (Zaqar's `if v:`).
 std::optional<std::int64_t> truthy_integer(const json::object& obj, std::string_view key) {
     const auto* v = obj.if_contains(key);
@@ -128,7 +97,7 @@ void validate_queue_metadata(const json::object& metadata, const limits& limits)
         encrypt && zaqar_truthy(*encrypt) && !encrypt->is_bool()) {
         fail("_enable_encrypt_messages must be boolean.");
     }
-    check_retry_policy(metadata);
+    validate_retry_policy(metadata);
 }
 
 queue_settings settings_from_metadata(const json::object& metadata, const limits& limits) {

@@ -116,6 +116,7 @@ net::awaitable<std::vector<message_id>> message_service::post(queue_address queu
 
     std::vector<new_message> resolved;
     resolved.reserve(batch.size());
+    std::vector<std::optional<std::int64_t>> shown_delays;  // as Zaqar's notifier shows them
     for (auto& input : batch) {
         const auto ttl = input.ttl.value_or(settings.default_message_ttl);
         // Unlike Zaqar 15, a per-message delay is honoured on every queue (see
@@ -123,10 +124,27 @@ net::awaitable<std::vector<message_id>> message_service::post(queue_address queu
         const auto delay = input.delay.value_or(settings.default_message_delay);
         validate_message_ttl(ttl, limits_);
         validate_message_delay(delay, limits_);
+        shown_delays.push_back(input.delay || settings.default_message_delay > 0
+                                   ? std::optional(delay)
+                                   : std::nullopt);
         resolved.push_back(new_message{std::move(input.body_json), ttl, delay});
     }
-    co_return co_await driver_.post_messages(std::move(queue), std::move(client),
-                                             std::move(resolved));
+    bool report = false;
+    if (observer_) report = co_await observer_->watches(queue);
+    if (!report) {
+        co_return co_await driver_.post_messages(std::move(queue), std::move(client),
+                                                 std::move(resolved));
+    }
+    std::vector<posted_message> posted;
+    posted.reserve(resolved.size());
+    for (std::size_t i = 0; i < resolved.size(); ++i) {
+        posted.push_back(posted_message{{}, resolved[i].body_json, resolved[i].ttl,
+                                        shown_delays[i]});
+    }
+    auto ids = co_await driver_.post_messages(queue, std::move(client), std::move(resolved));
+    for (std::size_t i = 0; i < ids.size() && i < posted.size(); ++i) posted[i].id = ids[i];
+    co_await observer_->messages_posted(std::move(queue), std::move(posted));
+    co_return ids;
 }
 
 net::awaitable<message_page> message_service::list(queue_address queue,

@@ -13,6 +13,7 @@
 #include "core/metadata_cache.hpp"
 #include "core/pool_service.hpp"
 #include "core/model.hpp"
+#include "core/post_observer.hpp"
 #include "core/queue_settings.hpp"
 #include "core/storage_probe.hpp"
 #include "core/subscription_service.hpp"
@@ -92,10 +93,15 @@ public:
                                      std::optional<std::vector<claim_id>> claims);
     net::awaitable<std::vector<message>> pop(queue_address queue, std::int64_t limit);
 
+    /// Told about every committed post before post() returns (notifications); set once by the
+    /// composition root before serving, or never.
+    void set_post_observer(post_observer* observer) { observer_ = observer; }
+
 private:
     storage::data_driver& driver_;
     queue_service& queues_;
     const limits& limits_;
+    post_observer* observer_ = nullptr;
 };
 
 class claim_service {

@@ -28,12 +28,21 @@ net::awaitable<subscription_created> subscription_service::create(queue_address 
     subscription.ttl = fields.ttl.value_or(limits_.default_subscription_ttl);
     subscription.options_json = fields.options ? boost::json::serialize(*fields.options) : "{}";
     subscription.confirmed = !notification_.require_confirmation;
-    auto created = co_await store().create_subscription(std::move(source), std::move(subscription));
+    const auto subscriber = subscription.subscriber;
+    const auto expires = clock_.now() + std::chrono::seconds(subscription.ttl);
+    auto created = co_await store().create_subscription(source, std::move(subscription));
     if (!created.created && created.confirmed) {
         // The resource's own wording, which lacks the storage error's space after "exists.".
         throw error(errc::conflict,
                     "Such subscription already exists.Subscriptions are unique by project + "
                     "queue + subscriber URI.");
+    }
+    if (observer_) {
+        observer_->subscriptions_changed(source);
+        // New or re-created while unconfirmed: (re)send the confirmation, as Zaqar does.
+        if (!created.confirmed) {
+            co_await observer_->confirmation_needed(source, created.id, subscriber, expires);
+        }
     }
     co_return created;
 }
@@ -63,11 +72,13 @@ net::awaitable<void> subscription_service::update(queue_address source, subscrip
         throw titled_error(errc::invalid_request, "Unable to update subscription",
                            "Subscription " + id.value() + " could not be updated.");
     }
-    co_await store().update_subscription(std::move(source), std::move(id), std::move(update));
+    co_await store().update_subscription(source, std::move(id), std::move(update));
+    if (observer_) observer_->subscriptions_changed(source);
 }
 
 net::awaitable<void> subscription_service::remove(queue_address source, subscription_id id) {
-    co_await store().delete_subscription(std::move(source), std::move(id));
+    co_await store().delete_subscription(source, std::move(id));
+    if (observer_) observer_->subscriptions_changed(source);
 }
 
 net::awaitable<void> subscription_service::purge(queue_address source) {
@@ -81,7 +92,8 @@ net::awaitable<void> subscription_service::purge(queue_address source) {
 net::awaitable<bool> subscription_service::confirm(queue_address source, subscription_id id,
                                                    boost::json::value body) {
     const bool confirmed = validate_subscription_confirmation(body);
-    co_await store().confirm_subscription(std::move(source), std::move(id), confirmed);
+    co_await store().confirm_subscription(source, std::move(id), confirmed);
+    if (observer_) observer_->subscriptions_changed(source);
     co_return confirmed;
 }
 

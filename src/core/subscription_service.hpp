@@ -12,6 +12,7 @@
 #include "common/clock.hpp"
 #include "core/limits.hpp"
 #include "core/subscription_model.hpp"
+#include "core/subscription_observer.hpp"
 #include "storage/driver.hpp"
 
 namespace marconi::core {
@@ -62,6 +63,10 @@ public:
 
     bool require_confirmation() const { return notification_.require_confirmation; }
 
+    /// Told of every change and of subscriptions created unconfirmed (notifications); set once
+    /// by the composition root before serving, or never.
+    void set_observer(subscription_observer* observer) { observer_ = observer; }
+
 private:
     storage::subscription_store& store() { return driver_.subscriptions(); }
 
@@ -70,6 +75,7 @@ private:
     const limits& limits_;
     const clock& clock_;
     const notification_options notification_;
+    subscription_observer* observer_ = nullptr;
 };
 
 }  // namespace marconi::core

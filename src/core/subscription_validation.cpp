@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/retry_policy.hpp"
+#include "core/validation.hpp"
 
 namespace marconi::core {
 
@@ -100,8 +102,13 @@ subscription_fields validate_subscription_post(const json::value& body, const li
     return validate_subscription_patch(body, limits, now);
 }
 
-void validate_subscription_options(const json::object& /*options*/) {
-    // _retry_policy is validated by the notification delivery's retry policy, called from here.
+void validate_subscription_options(const json::object& options) {
+    validate_retry_policy(options);
+    // Ours, not Zaqar's: where this subscription's exhausted notifications are recorded.
+    if (const auto* dlq = options.if_contains("_dead_letter_queue");
+        dlq && !dlq->is_null() && !(dlq->is_string() && is_valid_queue_name(dlq->get_string()))) {
+        fail("_dead_letter_queue must be a valid queue name.");
+    }
 }
 
 bool validate_subscription_confirmation(const json::value& body) {

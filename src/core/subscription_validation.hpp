@@ -32,9 +32,8 @@ subscription_fields validate_subscription_patch(const boost::json::value& body,
 subscription_fields validate_subscription_post(const boost::json::value& body,
                                                const limits& limits, time_point now);
 
-/// The one place subscription `options` are checked beyond being an object. Zaqar checks
-/// `_retry_policy` here (validation.py _validate_retry_policy); that check belongs to the
-/// notification delivery code and is called from this function.
+/// The one place subscription `options` are checked beyond being an object: `_retry_policy`
+/// as Zaqar checks it (core/retry_policy.hpp), and our `_dead_letter_queue` (a queue name).
 void validate_subscription_options(const boost::json::object& options);
 
 /// A confirm body: `confirmed` must be a JSON boolean. Returns it.

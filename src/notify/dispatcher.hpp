@@ -1,0 +1,74 @@
+// Marconi. Delivers the outbox's jobs: claims a batch (the claim is the lease: if this server
+// dies, the claim expires and any server takes the jobs again), delivers each, and deletes it
+// once delivered. A failed attempt re-queues the job with its attempt count and a delay taken
+// from the retry policy, so waiting costs neither a worker nor a held claim, and a restart
+// continues the schedule where it stopped. A job whose retries are used up becomes a record in
+// the dead-letter queue. Several servers sharing a store share the outbox safely.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <queue>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "core/model.hpp"
+#include "core/services.hpp"
+#include "notify/delivery.hpp"
+#include "notify/job.hpp"
+#include "notify/mail_sender.hpp"
+#include "notify/options.hpp"
+#include "notify/webhook_sender.hpp"
+#include "storage/driver.hpp"
+#include "storage/subscription_store.hpp"
+
+namespace marconi::notify {
+
+/// The loop runs on its own strand; deliveries run on the io executor, at most
+/// options.max_workers at once. wake() and wake_at() may be called from any thread. Lives
+/// until the io_context has stopped.
+class dispatcher {
+public:
+    dispatcher(net::any_io_executor executor, storage::data_driver& driver,
+               storage::subscription_store& subscriptions, core::queue_service& queues,
+               const clock& clock, const options& options);
+
+    /// Co_spawn once; returns only if the io_context stops.
+    net::awaitable<void> run();
+    /// Jobs were just posted: look at once.
+    void wake();
+
+private:
+    using steady = std::chrono::steady_clock;
+
+    net::awaitable<void> deliver(core::message job_message, core::claim_id claim);
+    net::awaitable<attempt_result> attempt(const job& j, const core::subscription& subscription,
+                                           const boost::json::object& options);
+    net::awaitable<void> dead_letter(const job& j, const core::subscription& subscription,
+                                     const boost::json::object& options);
+    net::awaitable<void> remove(const core::message_id& id, const core::claim_id& claim);
+    void wake_at(steady::time_point when);
+    void finished();  // on strand_
+
+    storage::data_driver& driver_;
+    storage::subscription_store& subscriptions_;
+    core::queue_service& queues_;
+    const clock& clock_;
+    const options options_;
+    webhook_sender webhooks_;
+    mail_sender mail_;
+    net::any_io_executor executor_;
+    net::strand<net::any_io_executor> strand_;
+    // Touched only on strand_:
+    net::steady_timer timer_;
+    bool woken_ = false;
+    std::size_t in_flight_ = 0;
+    std::priority_queue<steady::time_point, std::vector<steady::time_point>, std::greater<>>
+        due_;  ///< when re-queued jobs of this server become deliverable
+};
+
+}  // namespace marconi::notify

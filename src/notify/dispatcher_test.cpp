@@ -1,0 +1,205 @@
+// Marconi. The outbox end to end inside one process: message_service posts through the
+// notifier into the outbox of a real (in-memory SQLite) store, the dispatcher claims and
+// delivers to a real loopback HTTP receiver, re-queues failures and dead-letters exhausted
+// jobs.
+#include "notify/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <condition_variable>
+#include <thread>
+
+#include "notify/notifier.hpp"
+#include "storage/make_driver.hpp"
+
+namespace marconi::notify {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+/// A loopback webhook endpoint answering 500 to the first `failures` requests.
+struct receiver {
+    explicit receiver(net::io_context& io) : acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {}
+
+    tcp::acceptor acceptor;
+    int failures = 0;
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::vector<std::string> bodies;
+
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/h";
+    }
+    std::size_t count() {
+        std::lock_guard lock(mutex);
+        return bodies.size();
+    }
+    std::vector<std::string> wait_for(std::size_t count) {
+        std::unique_lock lock(mutex);
+        arrived.wait_for(lock, std::chrono::seconds(10), [&] { return bodies.size() >= count; });
+        return bodies;
+    }
+};
+
+net::awaitable<void> serve(receiver& r) {
+    for (;;) {
+        auto [accept_ec, socket] = co_await r.acceptor.async_accept(use_tuple);
+        if (accept_ec) co_return;
+        beast::tcp_stream stream(std::move(socket));
+        beast::flat_buffer buffer;
+        bhttp::request<bhttp::string_body> request;
+        auto [read_ec, n] = co_await bhttp::async_read(stream, buffer, request, use_tuple);
+        if (read_ec) continue;
+        bool fail = false;
+        {
+            std::lock_guard lock(r.mutex);
+            fail = r.failures > 0;
+            if (fail) --r.failures;
+            r.bodies.push_back(request.body());
+        }
+        r.arrived.notify_all();
+        bhttp::response<bhttp::string_body> reply{fail ? bhttp::status::internal_server_error
+                                                       : bhttp::status::ok,
+                                                  11};
+        reply.prepare_payload();
+        co_await bhttp::async_write(stream, reply, use_tuple);
+    }
+}
+
+class dispatcher_test : public testing::Test {
+protected:
+    dispatcher_test()
+        : driver_(storage::make_driver(memory_options(), clock_)),
+          services_(*driver_, limits_, clock_),
+          dispatcher_(io_.get_executor(), *driver_, driver_->subscriptions(), services_.queues,
+                      clock_, options()),
+          notifier_(*driver_, driver_->subscriptions(), dispatcher_, clock_, options_) {
+        services_.messages.set_post_observer(&notifier_);
+        net::co_spawn(io_, serve(receiver_), net::detached);
+        net::co_spawn(io_, dispatcher_.run(), net::detached);
+        thread_ = std::jthread([this] { io_.run(); });
+    }
+    ~dispatcher_test() override {
+        io_.stop();
+        thread_.join();
+    }
+
+    static storage::driver_options memory_options() {
+        storage::driver_options o;
+        o.uri = "sqlite://:memory:";
+        o.sync = storage::sync_mode::off;
+        return o;
+    }
+    const notify::options& options() {
+        options_.timeout = std::chrono::seconds(2);
+        options_.dead_letter_queue = "failures";
+        return options_;
+    }
+
+    template <class T>
+    T run(net::awaitable<T> work) {
+        return net::co_spawn(io_, std::move(work), net::use_future).get();
+    }
+
+    core::subscription_id subscribe(const std::string& options_json) {
+        return subscribe_to(queue_, options_json);
+    }
+    core::subscription_id subscribe_to(const core::queue_address& source,
+                                       const std::string& options_json) {
+        core::new_subscription s{receiver_.url(), 3600, options_json, true};
+        return run(driver_->subscriptions().create_subscription(source, s)).id;
+    }
+    std::vector<core::message_id> post(std::string body) { return post_to(queue_, std::move(body)); }
+    std::vector<core::message_id> post_to(const core::queue_address& source, std::string body) {
+        std::vector<core::message_input> batch{core::message_input{std::move(body), 300, {}}};
+        return run(services_.messages.post(source, core::client_id{"c"}, std::move(batch), 10));
+    }
+    std::int64_t outbox_total() { return run(driver_->get_queue_stats(outbox_address())).total; }
+
+    // First, so it is destroyed last, after everything holding work queued on it (as in the app).
+    net::io_context io_;
+    system_clock clock_;
+    core::limits limits_;
+    std::unique_ptr<storage::data_driver> driver_;
+    core::services services_;
+    notify::options options_;
+    receiver receiver_{io_};
+    dispatcher dispatcher_;
+    notifier notifier_;
+    std::jthread thread_;
+    const core::queue_address queue_{core::project_id{"p"}, core::queue_name{"orders"}};
+};
+
+TEST_F(dispatcher_test, delivers_each_posted_message_once_and_empties_the_outbox) {
+    EXPECT_EQ(post(R"("before any subscription")").size(), 1u);
+    subscribe("{}");
+    notifier_.subscriptions_changed(queue_);
+    const auto ids = post(R"({"n":1})");
+    const auto bodies = receiver_.wait_for(1);
+    ASSERT_EQ(bodies.size(), 1u);
+    EXPECT_EQ(json::parse(bodies[0]),
+              json::parse(R"({"body":{"n":1},"ttl":300,"queue_name":"orders",
+                  "Message_Type":"Notification","message_id":")" + ids[0].value() + "\"}"));
+    for (int i = 0; i < 50 && outbox_total() > 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(outbox_total(), 0);
+}
+
+TEST_F(dispatcher_test, topic_posts_fan_out_to_the_topics_subscribers) {
+    const auto topic = core::topic_address(core::project_id{"p"}, core::queue_name{"news"});
+    subscribe_to(topic, "{}");
+    const auto ids = post_to(topic, R"("extra")");
+    post(R"("to the queue, which has no subscribers")");
+    const auto bodies = receiver_.wait_for(1);
+    ASSERT_EQ(bodies.size(), 1u);
+    const auto doc = json::parse(bodies[0]);
+    EXPECT_EQ(doc.at("queue_name"), "news");
+    EXPECT_EQ(doc.at("message_id"), json::value(ids[0].value()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(receiver_.count(), 1u);
+}
+
+TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
+    receiver_.failures = 1000;
+    // Unvalidated on purpose (maximum_delay - minimum_delay < 10), to keep the test short:
+    // retries after 0, 0, 0 (linear backoff from 0) and 1 s.
+    const auto id = subscribe(R"({"_retry_policy":{"retries_with_no_delay":1,"minimum_delay_retries":1,
+        "minimum_delay":0,"maximum_delay":1,"maximum_delay_retries":1}})");
+    const auto ids = post(R"("doomed")");
+    EXPECT_EQ(receiver_.wait_for(5).size(), 5u);
+    const core::queue_address failures{core::project_id{"p"}, core::queue_name{"failures"}};
+    std::vector<core::message> records;
+    for (int i = 0; i < 100 && records.empty(); ++i) {
+        core::message_list_options list;
+        list.echo = true;
+        records = run(driver_->list_messages(failures, list)).messages;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(records.size(), 1u);
+    const auto record = json::parse(records[0].body_json);
+    EXPECT_EQ(record.at("attempts"), 5);
+    EXPECT_EQ(record.at("last_error"), "HTTP 500");
+    EXPECT_EQ(record.at("message_id"), json::value(ids[0].value()));
+    EXPECT_EQ(record.at("subscription_id"), json::value(id.value()));
+    EXPECT_EQ(outbox_total(), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(receiver_.count(), 5u);  // nothing after giving up
+}
+
+}  // namespace
+}  // namespace marconi::notify

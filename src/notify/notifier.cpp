@@ -1,0 +1,142 @@
+// Marconi. After zaqar/notification/notifier.py (NotifierDriver.post and
+// send_confirm_notification), with the jobs stored instead of handed to a thread pool.
+#include "notify/notifier.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "auth/signed_url.hpp"
+#include "notify/job.hpp"
+
+namespace marconi::notify {
+
+namespace json = boost::json;
+
+namespace {
+const core::client_id notifier_client{"marconi-notifier"};
+}  // namespace
+
+std::string notifier::key_of(const core::queue_address& source) {
+    return source.project.value() + '\0' + source.name.value();
+}
+
+void notifier::subscriptions_changed(const core::queue_address& source) {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    cache_.erase(key_of(source));
+}
+
+net::awaitable<std::shared_ptr<const notifier::subscription_list>> notifier::live_subscriptions(
+    core::queue_address source) {
+    const auto key = key_of(source);
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = cache_.find(key); it != cache_.end() && it->second.expires > clock_.now()) {
+            co_return it->second.subscriptions;
+        }
+        generation = generation_;
+    }
+    auto all = std::make_shared<subscription_list>();
+    std::optional<std::string> marker;
+    for (;;) {
+        auto page = co_await subscriptions_.list_subscriptions(source, marker, page_size);
+        if (page.empty()) break;
+        marker = page.back().id.value();
+        const bool last = std::int64_t(page.size()) < page_size;
+        for (auto& s : page) all->push_back(std::move(s));
+        if (last) break;
+    }
+    std::shared_ptr<const subscription_list> result = std::move(all);
+    if (options_.subscription_cache_age.count() > 0) {
+        std::lock_guard lock(mutex_);
+        // A change made while we read must not be hidden by what we read before it.
+        if (generation == generation_) {
+            if (cache_.size() >= cache_capacity && !cache_.contains(key)) cache_.clear();
+            cache_.insert_or_assign(key, entry{result, clock_.now() + options_.subscription_cache_age});
+        }
+    }
+    co_return result;
+}
+
+net::awaitable<bool> notifier::watches(core::queue_address source) {
+    const auto subscriptions = co_await live_subscriptions(std::move(source));
+    co_return !subscriptions->empty();
+}
+
+net::awaitable<void> notifier::enqueue(std::vector<core::new_message> jobs) {
+    if (jobs.empty()) co_return;
+    auto outbox = outbox_address();
+    co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(jobs));
+    dispatcher_.wake();
+}
+
+net::awaitable<void> notifier::messages_posted(core::queue_address source,
+                                               std::vector<core::posted_message> messages) {
+    const auto subscriptions = co_await live_subscriptions(source);
+    const auto owner = source_of(source);
+    const auto now = clock_.now();
+    std::vector<core::new_message> jobs;
+    for (const auto& subscription : *subscriptions) {
+        if (subscription.expires <= now) continue;
+        // Zaqar skips unconfirmed subscribers only when confirmation is required.
+        if (options_.require_confirmation && !subscription.confirmed) continue;
+        for (const auto& message : messages) {
+            job j;
+            j.project = owner.project;
+            j.topic = owner.topic;
+            j.source = source.name;
+            j.subscription = subscription.id;
+            j.subscriber = subscription.subscriber;
+            j.message = message.id;
+            j.payload_json = message.body_json;
+            j.ttl = message.ttl;
+            j.delay = message.delay;
+            jobs.push_back(core::new_message{encode(j), options_.job_ttl, 0});
+        }
+    }
+    co_await enqueue(std::move(jobs));
+}
+
+net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
+                                                    core::subscription_id id,
+                                                    std::string subscriber, time_point expires) {
+    if (!options_.require_confirmation) co_return;
+    if (options_.secret_key.empty()) {
+        // Zaqar logs and sends nothing in this case too.
+        spdlog::error("notifications: cannot send a subscription confirmation: "
+                      "[signed_url] secret_key is not set");
+        co_return;
+    }
+    const auto owner = source_of(source);
+    auth::url_grant grant;
+    grant.paths = {"/v2/" + std::string(owner.topic ? "topics/" : "queues/") +
+                   source.name.value() + "/subscriptions/" + id.value() + "/confirm"};
+    grant.methods = {"PUT"};
+    grant.project = owner.project.value();
+    grant.expires = auth::format_expires(std::chrono::floor<std::chrono::seconds>(expires));
+    json::object payload;
+    payload["Message_Type"] = "SubscriptionConfirmation";
+    payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();
+    payload["URL-Signature"] = auth::sign(options_.secret_key, grant);
+    payload["URL-Methods"] = "PUT";
+    payload["URL-Paths"] = grant.paths.front();
+    payload["X-Project-ID"] = grant.project;
+    payload["URL-Expires"] = grant.expires;
+    payload["SubscribeBody"] = json::object{{"confirmed", true}};
+    payload["UnsubscribeBody"] = json::object{{"confirmed", false}};
+
+    job j;
+    j.kind = job_kind::confirmation;
+    j.project = owner.project;
+    j.topic = owner.topic;
+    j.source = source.name;
+    j.subscription = std::move(id);
+    j.subscriber = std::move(subscriber);
+    j.payload_json = json::serialize(payload);
+    std::vector<core::new_message> jobs{core::new_message{encode(j), options_.job_ttl, 0}};
+    co_await enqueue(std::move(jobs));
+}
+
+}  // namespace marconi::notify

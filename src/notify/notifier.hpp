@@ -1,0 +1,75 @@
+// Marconi. The enqueue side of notifications: message_service reports each committed post
+// (core::post_observer) and this turns it into one outbox job per (live subscription, message),
+// durably, before the post returns. Sources without subscriptions are remembered, so posting to
+// them costs one cache lookup.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "core/post_observer.hpp"
+#include "core/subscription_model.hpp"
+#include "core/subscription_observer.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/options.hpp"
+#include "storage/driver.hpp"
+#include "storage/subscription_store.hpp"
+
+namespace marconi::notify {
+
+/// Thread-safe; shared by all io threads.
+class notifier final : public core::post_observer, public core::subscription_observer {
+public:
+    notifier(storage::data_driver& driver, storage::subscription_store& subscriptions,
+             dispatcher& dispatcher, const clock& clock, const options& options)
+        : driver_(driver),
+          subscriptions_(subscriptions),
+          dispatcher_(dispatcher),
+          clock_(clock),
+          options_(options) {}
+
+    net::awaitable<bool> watches(core::queue_address source) override;
+    net::awaitable<void> messages_posted(core::queue_address source,
+                                         std::vector<core::posted_message> messages) override;
+
+    /// The next post to `source` reads its subscription list again.
+    void subscriptions_changed(const core::queue_address& source) override;
+
+    /// Spec 8.4: queues the SubscriptionConfirmation, signed for PUT on the subscription's
+    /// confirm path until `expires` (the subscription's expiry). Nothing unless confirmation
+    /// is required; only logged without a secret key, as in Zaqar.
+    net::awaitable<void> confirmation_needed(core::queue_address source, core::subscription_id id,
+                                             std::string subscriber,
+                                             time_point expires) override;
+
+private:
+    using subscription_list = std::vector<core::subscription>;
+    struct entry {
+        std::shared_ptr<const subscription_list> subscriptions;
+        time_point expires;
+    };
+
+    net::awaitable<std::shared_ptr<const subscription_list>> live_subscriptions(
+        core::queue_address source);
+    net::awaitable<void> enqueue(std::vector<core::new_message> jobs);
+    static std::string key_of(const core::queue_address& source);
+
+    static constexpr std::size_t cache_capacity = 16384;
+    static constexpr std::int64_t page_size = 100;
+
+    storage::data_driver& driver_;
+    storage::subscription_store& subscriptions_;
+    dispatcher& dispatcher_;
+    const clock& clock_;
+    const options& options_;
+    std::mutex mutex_;
+    std::uint64_t generation_ = 0;                   // guarded by mutex_
+    std::unordered_map<std::string, entry> cache_;  // guarded by mutex_
+};
+
+}  // namespace marconi::notify

@@ -1,0 +1,355 @@
+"""Notifications: subscribers of a queue receive each posted message, durably.
+
+A real webhook receiver (http.server in a thread on 127.0.0.1) records every request and can
+answer 500 a number of times; mailto goes through a stand-in sendmail script writing to a file.
+Each test runs its own server (make_server), so restarts and settings stay private.
+"""
+
+import http.server
+import json
+import os
+import socket
+import stat
+import threading
+import time
+
+import pytest
+
+from conftest import STORAGE, Api, ServerProcess
+from e2e_helpers import assert_json, post, unique
+
+WAIT = 30.0
+
+
+class Receiver:
+    """A loopback webhook endpoint: records (time, path, headers, body) of every POST and
+    answers 500 to the first `failures` of them, 200 afterwards."""
+
+    def __init__(self, failures=0, port=0):
+        self.failures = failures
+        self.requests = []
+        self._lock = threading.Condition()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length).decode()
+                with receiver._lock:
+                    receiver.requests.append((time.monotonic(), self.path, dict(self.headers), body))
+                    failing = receiver.failures > 0
+                    if failing:
+                        receiver.failures -= 1
+                    receiver._lock.notify_all()
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, path="/hook"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait_for(self, count, timeout=WAIT):
+        """The first `count` requests, waiting for them to arrive."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self.requests) < count:
+                left = deadline - time.monotonic()
+                assert left > 0, f"{len(self.requests)} of {count} requests arrived"
+                self._lock.wait(left)
+            return list(self.requests[:count])
+
+    def bodies(self, count, timeout=WAIT):
+        return [json.loads(body) for _, _, _, body in self.wait_for(count, timeout)]
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def receivers():
+    started = []
+
+    def start(**kwargs):
+        r = Receiver(**kwargs)
+        started.append(r)
+        return r
+
+    yield start
+    for r in started:
+        r.stop()
+
+
+def subscribe(api, queue, subscriber, options=None, ttl=3600):
+    r = api.post(f"/v2/queues/{queue}/subscriptions",
+                 json={"subscriber": subscriber, "ttl": ttl, "options": options or {}})
+    return assert_json(r, 201)["subscription_id"]
+
+
+def messages_of(api, queue):
+    r = api.get(f"/v2/queues/{queue}/messages", params={"echo": "true", "limit": 20})
+    return [] if r.status_code == 204 else r.json()["messages"]
+
+
+# Short but valid (maximum_delay - minimum_delay >= 10): retries at +0 s, +1 s, +6 s.
+SHORT_POLICY = {"retries_with_no_delay": 1, "minimum_delay_retries": 0, "minimum_delay": 1,
+                "maximum_delay": 11, "maximum_delay_retries": 0,
+                "retry_backoff_function": "linear"}
+
+
+def test_webhook_gets_zaqar_payload_with_message_id_and_headers(make_server, receivers):
+    api = Api(make_server())
+    hook = receivers()
+    queue = unique()
+    subscribe(api, queue, hook.url("/hook?src=marconi"),
+              {"post_headers": {"X-Hook-Token": "s3cret"}})
+    ids = post(api, queue, {"event": "created", "n": 1}, "second", ttl=300)
+
+    got = hook.wait_for(2)
+    bodies = sorted((json.loads(b) for _, _, _, b in got), key=lambda b: ids.index(b["message_id"]))
+    assert bodies == [
+        {"body": {"event": "created", "n": 1}, "ttl": 300, "queue_name": queue,
+         "Message_Type": "Notification", "message_id": ids[0]},
+        {"body": "second", "ttl": 300, "queue_name": queue,
+         "Message_Type": "Notification", "message_id": ids[1]},
+    ]
+    for _, path, headers, _ in got:
+        assert path == "/hook?src=marconi"
+        assert headers["Content-Type"] == "application/json"
+        assert headers["X-Hook-Token"] == "s3cret"
+    time.sleep(1.0)
+    assert len(hook.requests) == 2  # once each
+
+
+def test_post_data_template_wraps_the_message(make_server, receivers):
+    api = Api(make_server())
+    hook = receivers()
+    queue = unique()
+    subscribe(api, queue, hook.url(),
+              {"post_data": '{"payload": "$zaqar_message$", "kind": "marconi"}'})
+    [mid] = post(api, queue, {"x": 1})
+    [body] = hook.bodies(1)
+    assert body == {"payload": {"body": {"x": 1}, "ttl": 3600, "queue_name": queue,
+                                "Message_Type": "Notification", "message_id": mid},
+                    "kind": "marconi"}
+
+
+def test_posts_without_subscriptions_notify_no_one(make_server, receivers):
+    api = Api(make_server())
+    hook = receivers()
+    subscribed, other = unique(), unique()
+    subscribe(api, subscribed, hook.url())
+    post(api, other, "not for the hook")
+    [mid] = post(api, subscribed, "for the hook")
+    assert [b["message_id"] for b in hook.bodies(1)] == [mid]
+    time.sleep(1.0)
+    assert len(hook.requests) == 1
+
+
+def test_retries_follow_the_policy_then_succeed(make_server, receivers):
+    api = Api(make_server())
+    hook = receivers(failures=2)
+    queue = unique()
+    subscribe(api, queue, hook.url(), {"_retry_policy": SHORT_POLICY})
+    [mid] = post(api, queue, "eventually")
+    got = hook.wait_for(3)
+    times = [t for t, _, _, _ in got]
+    # First try fails, the immediate retry fails, the retry after minimum_delay (1 s) succeeds.
+    assert times[1] - times[0] < 0.8
+    assert 0.9 <= times[2] - times[1] < 2.5
+    assert all(json.loads(b)["message_id"] == mid for _, _, _, b in got)
+    time.sleep(1.5)
+    assert len(hook.requests) == 3
+    assert messages_of(api, "notification_failures") == []
+
+
+def test_exhausted_retries_land_in_the_dead_letter_queue(make_server, receivers):
+    api = Api(make_server())
+    hook = receivers(failures=1000)
+    queue = unique()
+    sid = subscribe(api, queue, hook.url(), {"_retry_policy": SHORT_POLICY})
+    [mid] = post(api, queue, {"important": True})
+
+    # 1 try + retries after 0 s, 1 s (linear backoff from 1) and 6 s: 4 attempts.
+    got = hook.wait_for(4)
+    gaps = [b[0] - a[0] for a, b in zip(got, got[1:])]
+    assert gaps[0] < 0.8 and 0.9 <= gaps[1] < 2.5 and 5.9 <= gaps[2] < 7.5, gaps
+
+    deadline = time.monotonic() + 10
+    while not (records := messages_of(api, "notification_failures")):
+        assert time.monotonic() < deadline, "no dead-letter record"
+        time.sleep(0.2)
+    [record] = records
+    assert record["body"]["Message_Type"] == "NotificationFailure"
+    assert record["body"]["subscription_id"] == sid
+    assert record["body"]["subscriber"] == hook.url()
+    assert record["body"]["queue_name"] == queue
+    assert record["body"]["message_id"] == mid
+    assert record["body"]["attempts"] == 4
+    assert record["body"]["last_error"] == "HTTP 500"
+    assert record["body"]["notification"]["body"] == {"important": True}
+    time.sleep(1.0)
+    assert len(hook.requests) == 4  # nothing after giving up
+
+
+def test_subscription_option_names_its_own_dead_letter_queue(make_server, receivers):
+    api = Api(make_server(notification_dead_letter_queue=""))
+    hook = receivers(failures=1000)
+    queue = unique()
+    policy = dict(SHORT_POLICY, retries_with_no_delay=0, minimum_delay=0, maximum_delay=10)
+    subscribe(api, queue, hook.url(), {"_retry_policy": policy, "_dead_letter_queue": "my-dlq"})
+    [mid] = post(api, queue, "lost")
+    deadline = time.monotonic() + WAIT
+    while not (records := messages_of(api, "my-dlq")):
+        assert time.monotonic() < deadline, "no dead-letter record"
+        time.sleep(0.2)
+    assert records[0]["body"]["message_id"] == mid
+
+
+def test_deleted_subscription_gets_no_more_retries(make_server, receivers):
+    api = Api(make_server())
+    hook = receivers(failures=1000)
+    queue = unique()
+    policy = dict(SHORT_POLICY, retries_with_no_delay=0, minimum_delay_retries=5,
+                  minimum_delay=2, maximum_delay=12)
+    sid = subscribe(api, queue, hook.url(), {"_retry_policy": policy})
+    post(api, queue, "x")
+    hook.wait_for(1)
+    assert api.delete(f"/v2/queues/{queue}/subscriptions/{sid}").status_code == 204
+    time.sleep(4.5)
+    assert len(hook.requests) == 1
+
+
+def write_sendmail(tmp_path):
+    """A sendmail stand-in: appends its arguments and the mail it reads to mail.txt."""
+    out = tmp_path / "mail.txt"
+    script = tmp_path / "sendmail"
+    script.write_text(f'#!/bin/sh\necho "ARGS: $*" >> {out}\ncat >> {out}\necho "--END--" >> {out}\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script, out
+
+
+def test_mailto_pipes_the_notification_to_sendmail(make_server, tmp_path):
+    script, out = write_sendmail(tmp_path)
+    api = Api(make_server(notification_smtp_command=f"{script} -t -oi"))
+    queue = unique()
+    subscribe(api, queue, "mailto:ops@example.org?subject=Queue%20news",
+              {"from": "zaqar@example.org", "subject": "not this one"})
+    [mid] = post(api, queue, {"hello": "mail"})
+    deadline = time.monotonic() + WAIT
+    while not (out.exists() and "--END--" in out.read_text()):
+        assert time.monotonic() < deadline, "sendmail was not run"
+        time.sleep(0.1)
+    text = out.read_text()
+    assert text.startswith("ARGS: -t -oi\n")
+    headers, body = text.split("\n\n", 1)
+    assert "To: ops@example.org" in headers.splitlines()
+    assert "From: zaqar@example.org" in headers.splitlines()
+    assert "Subject: Queue news" in headers.splitlines()
+    assert json.loads(body.replace("--END--", "").strip()) == {
+        "body": {"hello": "mail"}, "ttl": 3600, "queue_name": queue,
+        "Message_Type": "Notification", "message_id": mid}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_pending_notifications_survive_sigkill(make_server, receivers):
+    server = make_server(notification_delivery_timeout_seconds=1)
+    api = Api(server)
+    port = free_port()  # nothing listens there yet: every attempt is refused
+    queue = unique()
+    policy = dict(SHORT_POLICY, retries_with_no_delay=0, minimum_delay_retries=1000,
+                  minimum_delay=1, maximum_delay=11)
+    subscribe(api, queue, f"http://127.0.0.1:{port}/late", {"_retry_policy": policy})
+    ids = []
+    for n in range(5):
+        ids += post(api, queue, {"n": n})
+
+    server.restart(hard=True)  # SIGKILL right after the 201s, then start on the same store
+    hook = receivers(port=port)
+
+    got = {b["message_id"]: b["body"] for b in hook.bodies(5, timeout=45)}
+    assert got == {mid: {"n": n} for n, mid in enumerate(ids)}
+
+
+def test_confirmation_is_signed_and_gates_delivery(make_server, receivers):
+    server = make_server(notification_require_confirmation="true", signed_url_secret_key="k3y")
+    api = Api(server)
+    hook = receivers()
+    queue = unique()
+    sid = subscribe(api, queue, hook.url(), ttl=600)
+    [confirmation] = hook.bodies(1)
+    assert confirmation["Message_Type"] == "SubscriptionConfirmation"
+    assert confirmation["Message"] == f"You have chosen to subscribe to the queue: {queue}"
+    assert confirmation["URL-Methods"] == "PUT"
+    assert confirmation["URL-Paths"] == f"/v2/queues/{queue}/subscriptions/{sid}/confirm"
+    assert confirmation["X-Project-ID"] == api.project_id
+    assert confirmation["SubscribeBody"] == {"confirmed": True}
+    assert confirmation["UnsubscribeBody"] == {"confirmed": False}
+
+    post(api, queue, "before confirmation")
+    time.sleep(1.5)
+    assert len(hook.requests) == 1  # unconfirmed: nothing but the confirmation
+
+    # The subscriber confirms with the signed URL alone (python-zaqarclient's signed-url way).
+    r = Api(server).put(
+        confirmation["URL-Paths"], json=confirmation["SubscribeBody"],
+        headers={"URL-Signature": confirmation["URL-Signature"],
+                 "URL-Expires": confirmation["URL-Expires"],
+                 "URL-Methods": confirmation["URL-Methods"],
+                 "URL-Paths": confirmation["URL-Paths"],
+                 "X-Project-ID": confirmation["X-Project-ID"]})
+    assert r.status_code == 204, r.text
+    [mid] = post(api, queue, "after confirmation")
+    second = hook.bodies(2)[1]
+    assert (second["message_id"], second["body"]) == (mid, "after confirmation")
+
+
+@pytest.mark.skipif(STORAGE == "sqlite", reason="two servers need a shared store: run with "
+                    "MARCONI_E2E_STORAGE=redis or redis-cluster")
+def test_two_heads_share_the_outbox_and_survive_one_dying(tmp_path, receivers, monkeypatch):
+    # No subscription-list caching, so either head sees the subscription at once.
+    monkeypatch.setenv("MARCONI_STORAGE_METADATA_CACHE_SECONDS", "0")
+    monkeypatch.setenv("MARCONI_NOTIFICATION_DELIVERY_TIMEOUT_SECONDS", "1")
+    prefix = unique("e2e")
+    heads = [ServerProcess(tmp_path, tmp_path / f"h{i}.db", redis_prefix=prefix).start()
+             for i in range(2)]
+    try:
+        first = Api(heads[0])
+        second = Api(heads[1], project_id=first.project_id)
+        hook = receivers()
+        queue = unique()
+        subscribe(first, queue, hook.url())
+        ids = []
+        for n in range(10):
+            ids += post(first if n % 2 else second, queue, {"n": n})
+        assert sorted(b["message_id"] for b in hook.bodies(10)) == sorted(ids)
+        time.sleep(1.0)
+        assert len(hook.requests) == 10  # each once, though two heads deliver
+
+        # Head 0 dies holding pending jobs (their subscriber is down): head 1 delivers them.
+        port = free_port()
+        late = unique()
+        policy = dict(SHORT_POLICY, retries_with_no_delay=0, minimum_delay_retries=1000,
+                      minimum_delay=1, maximum_delay=11)
+        subscribe(first, late, f"http://127.0.0.1:{port}/late", {"_retry_policy": policy})
+        late_ids = post(first, late, "a", "b", "c", "d")
+        heads[0].kill()
+        hook_late = receivers(port=port)
+        assert sorted(b["message_id"] for b in hook_late.bodies(4, timeout=45)) == sorted(late_ids)
+    finally:
+        for head in heads:
+            if head.alive():
+                head.stop()
