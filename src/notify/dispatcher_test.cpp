@@ -87,7 +87,7 @@ protected:
           services_(*driver_, limits_, clock_),
           dispatcher_(io_.get_executor(), *driver_, driver_->subscriptions(), services_.queues,
                       clock_, options()),
-          notifier_(*driver_, driver_->subscriptions(), dispatcher_, clock_, options_) {
+          notifier_(*driver_, services_.subscriptions, dispatcher_, clock_, options_) {
         services_.messages.set_post_observer(&notifier_);
         net::co_spawn(io_, serve(receiver_), net::detached);
         net::co_spawn(io_, dispatcher_.run(), net::detached);

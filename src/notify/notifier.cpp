@@ -38,17 +38,10 @@ net::awaitable<std::shared_ptr<const notifier::subscription_list>> notifier::liv
         }
         generation = generation_;
     }
-    auto all = std::make_shared<subscription_list>();
-    std::optional<std::string> marker;
-    for (;;) {
-        auto page = co_await subscriptions_.list_subscriptions(source, marker, page_size);
-        if (page.empty()) break;
-        marker = page.back().id.value();
-        const bool last = std::int64_t(page.size()) < page_size;
-        for (auto& s : page) all->push_back(std::move(s));
-        if (last) break;
-    }
-    std::shared_ptr<const subscription_list> result = std::move(all);
+    // Live ones, and only confirmed ones when confirmation is required (as Zaqar's notifier).
+    auto listed = co_await subscriptions_.live_confirmed(source);
+    std::shared_ptr<const subscription_list> result =
+        std::make_shared<subscription_list>(std::move(listed));
     if (options_.subscription_cache_age.count() > 0) {
         std::lock_guard lock(mutex_);
         // A change made while we read must not be hidden by what we read before it.
@@ -79,9 +72,7 @@ net::awaitable<void> notifier::messages_posted(core::queue_address source,
     const auto now = clock_.now();
     std::vector<core::new_message> jobs;
     for (const auto& subscription : *subscriptions) {
-        if (subscription.expires <= now) continue;
-        // Zaqar skips unconfirmed subscribers only when confirmation is required.
-        if (options_.require_confirmation && !subscription.confirmed) continue;
+        if (subscription.expires <= now) continue;  // expired since it was cached
         for (const auto& message : messages) {
             job j;
             j.project = owner.project;
