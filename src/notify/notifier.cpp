@@ -92,7 +92,8 @@ net::awaitable<void> notifier::messages_posted(core::queue_address source,
 
 net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
                                                     core::subscription_id id,
-                                                    std::string subscriber, time_point expires) {
+                                                    std::string subscriber, time_point expires,
+                                                    bool unsubscribed) {
     if (!options_.require_confirmation) co_return;
     if (options_.secret_key.empty()) {
         // Zaqar logs and sends nothing in this case too.
@@ -108,8 +109,15 @@ net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
     grant.project = owner.project.value();
     grant.expires = auth::format_expires(std::chrono::floor<std::chrono::seconds>(expires));
     json::object payload;
-    payload["Message_Type"] = "SubscriptionConfirmation";
-    payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();
+    if (unsubscribed) {
+        payload["Message_Type"] = "UnsubscribeConfirmation";
+        payload["Message"] = "You have unsubscribed successfully to the queue: " +
+                             source.name.value() +
+                             ", you can resubscribe it by using confirmed=True.";
+    } else {
+        payload["Message_Type"] = "SubscriptionConfirmation";
+        payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();
+    }
     payload["URL-Signature"] = auth::sign(options_.secret_key, grant);
     payload["URL-Methods"] = "PUT";
     payload["URL-Paths"] = grant.paths.front();

@@ -40,12 +40,12 @@ public:
     /// The next post to `source` reads its subscription list again.
     void subscriptions_changed(const core::queue_address& source) override;
 
-    /// Spec 8.4: queues the SubscriptionConfirmation, signed for PUT on the subscription's
-    /// confirm path until `expires` (the subscription's expiry). Nothing unless confirmation
-    /// is required; only logged without a secret key, as in Zaqar.
+    /// Spec 8.4: queues the SubscriptionConfirmation (or UnsubscribeConfirmation), signed for
+    /// PUT on the subscription's confirm path until `expires`. Nothing unless confirmation is
+    /// required; only logged without a secret key, as in Zaqar.
     net::awaitable<void> confirmation_needed(core::queue_address source, core::subscription_id id,
-                                             std::string subscriber,
-                                             time_point expires) override;
+                                             std::string subscriber, time_point expires,
+                                             bool unsubscribed) override;
 
 private:
     using subscription_list = std::vector<core::subscription>;

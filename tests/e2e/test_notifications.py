@@ -304,17 +304,28 @@ def test_confirmation_is_signed_and_gates_delivery(make_server, receivers):
     assert len(hook.requests) == 1  # unconfirmed: nothing but the confirmation
 
     # The subscriber confirms with the signed URL alone (python-zaqarclient's signed-url way).
-    r = Api(server).put(
-        confirmation["URL-Paths"], json=confirmation["SubscribeBody"],
-        headers={"URL-Signature": confirmation["URL-Signature"],
-                 "URL-Expires": confirmation["URL-Expires"],
-                 "URL-Methods": confirmation["URL-Methods"],
-                 "URL-Paths": confirmation["URL-Paths"],
-                 "X-Project-ID": confirmation["X-Project-ID"]})
-    assert r.status_code == 204, r.text
+    def confirm(link, body):
+        return Api(server).put(
+            link["URL-Paths"], json=body,
+            headers={"URL-Signature": link["URL-Signature"], "URL-Expires": link["URL-Expires"],
+                     "URL-Methods": link["URL-Methods"], "URL-Paths": link["URL-Paths"],
+                     "X-Project-ID": link["X-Project-ID"]})
+
+    assert confirm(confirmation, confirmation["SubscribeBody"]).status_code == 204
     [mid] = post(api, queue, "after confirmation")
     second = hook.bodies(2)[1]
     assert (second["message_id"], second["body"]) == (mid, "after confirmation")
+
+    # Unsubscribing: an UnsubscribeConfirmation with a fresh link, then nothing more.
+    assert confirm(confirmation, confirmation["UnsubscribeBody"]).status_code == 204
+    goodbye = hook.bodies(3)[2]
+    assert goodbye["Message_Type"] == "UnsubscribeConfirmation"
+    assert goodbye["Message"] == (f"You have unsubscribed successfully to the queue: {queue}, "
+                                  "you can resubscribe it by using confirmed=True.")
+    assert goodbye["URL-Paths"] == confirmation["URL-Paths"]
+    post(api, queue, "after unsubscribing")
+    time.sleep(1.5)
+    assert len(hook.requests) == 3
 
 
 @pytest.mark.skipif(STORAGE == "sqlite", reason="two servers need a shared store: run with "
