@@ -13,7 +13,7 @@ namespace marconi::core {
 
 namespace {
 
-/// Subscriptions read per store call when fanning out.
+/// Subscriptions read per store call when fanning out or purging.
 constexpr std::int64_t fan_out_page = 100;
 
 }  // namespace
@@ -80,6 +80,14 @@ net::awaitable<void> subscription_service::update(queue_address source, subscrip
 net::awaitable<void> subscription_service::remove(queue_address source, subscription_id id) {
     co_await store().delete_subscription(source, std::move(id));
     if (observer_) observer_->subscriptions_changed(source);
+}
+
+net::awaitable<void> subscription_service::purge(queue_address source) {
+    for (;;) {
+        const auto page = co_await store().list_subscriptions(source, std::nullopt, fan_out_page);
+        for (const auto& s : page) co_await store().delete_subscription(source, s.id);
+        if (static_cast<std::int64_t>(page.size()) < fan_out_page) co_return;
+    }
 }
 
 net::awaitable<bool> subscription_service::confirm(queue_address source, subscription_id id,

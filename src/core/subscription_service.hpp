@@ -48,6 +48,9 @@ public:
     net::awaitable<void> update(queue_address source, subscription_id id, boost::json::value body);
     /// Idempotent.
     net::awaitable<void> remove(queue_address source, subscription_id id);
+    /// Deletes every subscription of the source (purge with resource_types "subscriptions").
+    /// Zaqar deletes only the first page of ten; this deletes them all.
+    net::awaitable<void> purge(queue_address source);
     /// PUT .../confirm with {"confirmed": bool}; returns the new state. Throws
     /// subscription_not_found.
     net::awaitable<bool> confirm(queue_address source, subscription_id id,

@@ -114,7 +114,8 @@ TEST_F(confirming_service_test, an_unconfirmed_duplicate_returns_the_existing_id
 TEST_F(confirming_service_test, live_confirmed_skips_unconfirmed_and_expired_ones) {
     std::vector<subscription_id> confirmed;
     for (int i = 0; i < 250; ++i) {
-        const auto id = create(R"({"subscriber":"http://h)" + std::to_string(i) + R"(.example"})").id;
+        const auto body = R"({"subscriber":"http://h)" + std::to_string(i) + R"(.example"})";
+        const auto id = create(body).id;
         if (i % 2 == 0) {
             run(subs().confirm(source_, id, json::parse(R"({"confirmed":true})")));
             confirmed.push_back(id);
@@ -136,6 +137,19 @@ TEST_F(subscription_service_test, live_confirmed_counts_every_live_one_without_c
     EXPECT_EQ(run(subs().live_confirmed(source_)).size(), 2u);
 }
 
+TEST_F(subscription_service_test, purge_deletes_every_page) {
+    for (int i = 0; i < 230; ++i) {
+        const auto body = R"({"subscriber":"http://h)" + std::to_string(i) + R"(.example"})";
+        create(body);
+    }
+    const queue_address other{project_id{"p"}, queue_name{"other"}};
+    core::new_subscription kept{"http://kept.example", 3600, "{}", true};
+    run(driver_->subscriptions().create_subscription(other, kept));
+    run(subs().purge(source_));
+    EXPECT_TRUE(run(subs().list(source_, std::nullopt, 20)).empty());
+    EXPECT_EQ(run(subs().list(other, std::nullopt, 20)).size(), 1u);
+}
+
 TEST_F(subscription_service_test, update_needs_a_known_field_and_a_live_subscription) {
     const auto id = create(R"({"subscriber":"http://a.example"})").id;
     try {
@@ -150,16 +164,16 @@ TEST_F(subscription_service_test, update_needs_a_known_field_and_a_live_subscrip
     const auto s = run(subs().get(source_, id));
     EXPECT_EQ(s.ttl, 120);
     EXPECT_EQ(s.options_json, R"({"a":1})");
-    EXPECT_EQ(error_of([&] {
-                  run(subs().update(source_, subscription_id{"nope"}, json::parse(R"({"ttl":60})")));
-              }),
+    const subscription_id unknown{"nope"};
+    EXPECT_EQ(error_of([&] { run(subs().update(source_, unknown, json::parse(R"({"ttl":60})"))); }),
               errc::subscription_not_found);
 }
 
 TEST_F(subscription_service_test, list_bounds_its_limit_and_get_reports_missing_ones) {
     create(R"({"subscriber":"http://a.example"})");
     EXPECT_EQ(run(subs().list(source_, std::nullopt, std::nullopt)).size(), 1u);
-    EXPECT_EQ(error_of([&] { run(subs().list(source_, std::nullopt, 21)); }), errc::invalid_request);
+    EXPECT_EQ(error_of([&] { run(subs().list(source_, std::nullopt, 21)); }),
+              errc::invalid_request);
     try {
         run(subs().get(source_, subscription_id{"abc"}));
         FAIL() << "found";

@@ -1,6 +1,7 @@
 // Marconi. Subscription request checks.
 #include "core/subscription_validation.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string_view>
 
@@ -58,13 +59,13 @@ subscription_fields validate_subscription_patch(const json::value& body, const l
     const auto& doc = body.get_object();
     subscription_fields fields;
 
-    if (const auto* subscriber = doc.if_contains("subscriber"); subscriber && !subscriber->is_null()) {
+    const auto* subscriber = doc.if_contains("subscriber");
+    if (subscriber && !subscriber->is_null()) {
         const std::string_view text =
             subscriber->is_string() ? std::string_view{subscriber->get_string()} : "";
         const auto scheme = uri_scheme(text);
-        bool allowed = false;
-        for (const auto& type : limits.subscriber_types) allowed = allowed || (!scheme.empty() && type == scheme);
-        if (!allowed) {
+        const auto& types = limits.subscriber_types;
+        if (scheme.empty() || std::find(types.begin(), types.end(), scheme) == types.end()) {
             fail("The subscriber type of subscription must be supported in the list " +
                  python_list(limits.subscriber_types) + ".");
         }

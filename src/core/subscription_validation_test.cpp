@@ -94,8 +94,9 @@ TEST(subscription_validation, options_retry_policy_and_dead_letter_queue) {
 }
 
 TEST(subscription_validation, options_must_be_an_object) {
-    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":[1]})"), "Options must be a dict.");
-    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":"x"})"), "Options must be a dict.");
+    const std::string message = "Options must be a dict.";
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":[1]})"), message);
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":"x"})"), message);
     EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":null})"), "");
 }
 

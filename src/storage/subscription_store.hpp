@@ -19,6 +19,7 @@ namespace net = boost::asio;
 /// data_driver: safe from any thread, durable when the awaitable completes, expired ones are
 /// never returned (checked against the injected clock), everything scoped by project.
 /// Subscriptions do not need their source queue to exist, and deleting the queue leaves them.
+/// An expired subscription frees its subscriber at once (a create or update may take it).
 class subscription_store {
 public:
     virtual ~subscription_store() = default;
@@ -28,7 +29,8 @@ public:
     virtual net::awaitable<core::subscription_created> create_subscription(
         core::queue_address source, core::new_subscription subscription) = 0;
     /// A page of live subscriptions in creation order, after `marker` (an id of a previous
-    /// page). Ids are opaque and chosen by the driver.
+    /// page, live or not; a malformed one is errc::invalid_request). Ids are opaque and chosen
+    /// by the driver.
     virtual net::awaitable<std::vector<core::subscription>> list_subscriptions(
         core::queue_address source, std::optional<std::string> marker, std::int64_t limit) = 0;
     /// nullopt when unknown, malformed or expired.

@@ -3,6 +3,13 @@
 // Runs against every driver in driver_types.
 #include "contract_fixture.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <future>
+#include <set>
+
 namespace marconi::conformance {
 namespace {
 
@@ -111,6 +118,35 @@ TYPED_TEST(subscription_contract, a_live_subscriber_is_unique_per_source) {
 
     // The same subscriber on another source is another subscription.
     EXPECT_TRUE(this->create(this->queue("other"), "http://example.com/hook").created);
+}
+
+net::awaitable<core::subscription_created> create_on(storage::subscription_store& store,
+                                                     core::queue_address source,
+                                                     std::string subscriber) {
+    core::new_subscription subscription{std::move(subscriber), 3600, "{}", true};
+    co_return co_await store.create_subscription(std::move(source), std::move(subscription));
+}
+
+TYPED_TEST(subscription_contract, concurrent_creates_of_one_subscriber_make_one_subscription) {
+    constexpr int clients = 32;
+    auto q = this->queue("busy");
+    net::thread_pool pool{4};
+    std::vector<std::future<core::subscription_created>> results;
+    for (int i = 0; i < clients; ++i) {
+        results.push_back(net::co_spawn(
+            pool, create_on(this->store(), q, "http://same.example"), net::use_future));
+    }
+    int created = 0;
+    std::set<core::subscription_id> ids;
+    for (auto& r : results) {
+        const auto outcome = r.get();
+        created += outcome.created ? 1 : 0;
+        ids.insert(outcome.id);
+    }
+    pool.join();
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(ids.size(), 1u);
+    EXPECT_EQ(this->list(q).size(), 1u);
 }
 
 TYPED_TEST(subscription_contract, update_changes_only_the_given_fields) {
@@ -248,9 +284,10 @@ TYPED_TEST(subscription_contract, projects_and_sources_are_isolated) {
         EXPECT_EQ(this->list(other).size(), other.name.value() == "jobs2" ? 0u : 1u);
         core::subscription_update update;
         update.ttl = 100;
-        EXPECT_EQ(error_of([&] { this->run(this->store().update_subscription(other, id, update)); }),
+        auto& store = this->store();
+        EXPECT_EQ(error_of([&] { this->run(store.update_subscription(other, id, update)); }),
                   errc::subscription_not_found);
-        EXPECT_EQ(error_of([&] { this->run(this->store().confirm_subscription(other, id, false)); }),
+        EXPECT_EQ(error_of([&] { this->run(store.confirm_subscription(other, id, false)); }),
                   errc::subscription_not_found);
         this->run(this->store().delete_subscription(other, id));
     }

@@ -19,7 +19,8 @@ V2 = {
 V2_RELS = [
     "queues", "queue", "queue_stats", "queue_purge", "queue_share", "messages", "post_messages",
     "messages_delete", "message_delete", "message_get", "claim", "post_claim", "patch_claim",
-    "delete_claim", "ping",
+    "delete_claim", "subscriptions_get", "subscriptions_post", "subscription",
+    "subscription_patch", "ping",
 ]
 
 

@@ -108,7 +108,8 @@ void update_subscription(connection& conn, const core::queue_address& source,
         conn.prepare(subscriber_sql).bind_all(*row, *update.subscriber).run();
     }
     if (update.ttl) {
-        conn.prepare(ttl_sql).bind_all(*row, *update.ttl, now + seconds_to_millis(*update.ttl)).run();
+        const auto expires = now + seconds_to_millis(*update.ttl);
+        conn.prepare(ttl_sql).bind_all(*row, *update.ttl, expires).run();
     }
     if (update.options_json) conn.prepare(options_sql).bind_all(*row, *update.options_json).run();
 }

@@ -138,9 +138,11 @@ net::awaitable<response> get_queue_stats(request_context& ctx, const request& re
 net::awaitable<response> post_queue_purge(request_context& ctx, const request& req) {
     auto queue = queue_of(ctx, req);
     const auto types = parse_purge_body(req.body);
-    // Subscriptions do not exist yet; purging them is a no-op until they do.
     if (std::find(types.begin(), types.end(), "messages") != types.end()) {
-        co_await ctx.services.queues.purge_messages(std::move(queue));
+        co_await ctx.services.queues.purge_messages(queue);
+    }
+    if (std::find(types.begin(), types.end(), "subscriptions") != types.end()) {
+        co_await ctx.services.subscriptions.purge(std::move(queue));
     }
     co_return response::empty(204);
 }
