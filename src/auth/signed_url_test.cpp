@@ -165,6 +165,14 @@ TEST(signed_url, verify_refuses_an_expired_grant_and_reads_expires_as_zaqar_does
     EXPECT_FALSE(verify("key", headers, "GET", "/v2/queues/q/messages", now));
 }
 
+TEST(signed_url, verify_accepts_expiry_dates_past_the_nanosecond_clock_range) {
+    // system_clock's nanoseconds end in 2262; Zaqar signs any year up to 9999.
+    const auto expires = std::string("9999-12-31T23:59:59");
+    const auto signature = sign("key", url_grant{{"/v2/queues/q/messages"}, {"GET"}, "p", expires});
+    const presented_signature headers{signature, expires, "GET", "/v2/queues/q/messages", "p"};
+    EXPECT_TRUE(verify("key", headers, "GET", "/v2/queues/q/messages", now));
+}
+
 TEST(signed_url, a_dot_in_a_granted_path_is_not_a_wildcard) {
     // Zaqar's re.search would let a grant on queue a.b reach queue axb.
     const auto expires = std::string("2099-01-01T00:00:00");

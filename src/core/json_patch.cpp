@@ -174,18 +174,19 @@ change parse_change(const json::value& raw_value) {
 }
 
 // Replace and remove may name a reserved key that is not stored: exactly the keys GET fills in.
-bool is_reserved(std::string_view key) {
-    static const json::object reserved = metadata_with_defaults({}, limits{});
-    return reserved.contains(key);
+bool is_reserved(std::string_view key, metadata_owner owner) {
+    static const json::object queue = metadata_with_defaults({}, limits{});
+    static const json::object topic = metadata_with_defaults({}, limits{}, metadata_owner::topic);
+    return (owner == metadata_owner::topic ? topic : queue).contains(key);
 }
 
-void apply(json::object& metadata, const change& c) {
+void apply(json::object& metadata, const change& c, metadata_owner owner) {
     switch (c.kind) {
         case op::add:
             metadata[c.key] = *c.value;
             return;
         case op::replace:
-            if (!metadata.contains(c.key) && !is_reserved(c.key)) {
+            if (!metadata.contains(c.key) && !is_reserved(c.key, owner)) {
                 throw error(errc::conflict, "Can't replace non-existent object " + c.key + ".");
             }
             metadata[c.key] = *c.value;
@@ -193,7 +194,7 @@ void apply(json::object& metadata, const change& c) {
         case op::remove:
             if (metadata.contains(c.key)) {
                 metadata.stable_erase(c.key);  // keep the other keys' order, as Python does
-            } else if (!is_reserved(c.key)) {
+            } else if (!is_reserved(c.key, owner)) {
                 throw error(errc::conflict, "Can't remove non-existent object " + c.key + ".");
             }
             return;
@@ -202,7 +203,8 @@ void apply(json::object& metadata, const change& c) {
 
 }  // namespace
 
-json::object apply_metadata_patch(const json::object& metadata, const json::value& patch) {
+json::object apply_metadata_patch(const json::object& metadata, const json::value& patch,
+                                  metadata_owner owner) {
     // wsgi_utils.sanitize(doctype=list) runs first, and read_json refuses scalars.
     if (patch.is_object()) fail("Document type not supported.");
     if (!patch.is_array()) fail("Request body could not be parsed.");
@@ -212,7 +214,7 @@ json::object apply_metadata_patch(const json::object& metadata, const json::valu
     for (const auto& raw : patch.get_array()) changes.push_back(parse_change(raw));
 
     json::object result = metadata;
-    for (const auto& c : changes) apply(result, c);
+    for (const auto& c : changes) apply(result, c, owner);
     return result;
 }
 

@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/queue_settings.hpp"
+
 namespace marconi::core {
 
 /// Applies a Zaqar queue-metadata patch document: a JSON array (empty is a no-op, as in Zaqar) of
@@ -12,7 +14,9 @@ namespace marconi::core {
 /// to exist or be reserved (`_`-prefixed reserved names) and otherwise throw error{conflict}.
 /// A malformed document throws error{invalid_body} or error{invalid_request}, naming what is
 /// wrong. Returns the patched copy; `metadata` is untouched on failure.
+/// The reserved names are those metadata_with_defaults shows for `owner`.
 boost::json::object apply_metadata_patch(const boost::json::object& metadata,
-                                         const boost::json::value& patch);
+                                         const boost::json::value& patch,
+                                         metadata_owner owner = metadata_owner::queue);
 
 }  // namespace marconi::core

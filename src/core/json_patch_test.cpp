@@ -77,6 +77,22 @@ TEST(json_patch, reserved_keys_may_be_replaced_or_removed_when_absent) {
     EXPECT_EQ(failure(R"([{"op":"remove","path":"/metadata/_flavor"}])").first, errc::conflict);
 }
 
+TEST(json_patch, a_topic_reserves_only_its_three_keys) {
+    // wsgi/v2_0/topic.py: _max_messages_post_size, _default_message_ttl, _default_message_delay.
+    const auto topic_patch = [](std::string_view patch) {
+        return apply_metadata_patch({}, json::parse(patch), metadata_owner::topic);
+    };
+    EXPECT_EQ(json::serialize(topic_patch(
+                  R"([{"op":"replace","path":"/metadata/_default_message_delay","value":5}])")),
+              R"({"_default_message_delay":5})");
+    try {
+        topic_patch(R"([{"op":"remove","path":"/metadata/_max_claim_count"}])");
+        FAIL() << "a queue-only reserved key is not a topic's";
+    } catch (const error& e) {
+        EXPECT_EQ(e.code(), errc::conflict);
+    }
+}
+
 TEST(json_patch, document_shape) {
     EXPECT_EQ(body_error(R"({"op":"add"})"), "Document type not supported.");
     EXPECT_EQ(body_error("5"), "Request body could not be parsed.");

@@ -124,8 +124,10 @@ queue_settings settings_from_metadata(const json::object& metadata, const limits
     return settings;
 }
 
-json::object metadata_with_defaults(json::object stored, const limits& limits) {
-    // Zaqar's order (wsgi/v2_0/queues.py:32-45), which decides where new keys land.
+json::object metadata_with_defaults(json::object stored, const limits& limits,
+                                    metadata_owner owner) {
+    // Zaqar's order (wsgi/v2_0/queues.py:32-45), which decides where new keys land. Topics
+    // default the first three only (wsgi/v2_0/topic.py, _get_reserved_metadata).
     const std::array<std::pair<std::string_view, json::value>, 7> reserved{{
         {"_max_messages_post_size", limits.max_messages_post_size},
         {"_default_message_ttl", limits.default_message_ttl},
@@ -135,7 +137,9 @@ json::object metadata_with_defaults(json::object stored, const limits& limits) {
         {"_max_claim_count", nullptr},
         {"_enable_encrypt_messages", false},
     }};
-    for (const auto& [key, value] : reserved) {
+    const std::size_t shown = owner == metadata_owner::topic ? 3 : reserved.size();
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto& [key, value] = reserved[i];
         const auto* current = stored.if_contains(key);
         if (!current || !zaqar_truthy(*current)) stored[key] = value;
     }

@@ -26,10 +26,15 @@ void validate_queue_metadata(const boost::json::object& metadata, const limits& 
 /// The settings a stored metadata object implies; missing or falsy keys take the defaults.
 queue_settings settings_from_metadata(const boost::json::object& metadata, const limits& limits);
 
-/// Metadata as GET and PATCH show it: the stored keys plus the reserved defaults
-/// (_max_messages_post_size, _default_message_ttl, _default_message_delay, _max_claim_count,
-/// _dead_letter_queue, _dead_letter_queue_messages_ttl, _enable_encrypt_messages) for any that
-/// are missing or falsy.
-boost::json::object metadata_with_defaults(boost::json::object stored, const limits& limits);
+/// Whose metadata: a queue's or a topic's. Topics (stored as queues under core::topic_address)
+/// show fewer reserved defaults (Zaqar's wsgi/v2_0/topic.py).
+enum class metadata_owner { queue, topic };
+
+/// Metadata as GET and PATCH show it: the stored keys plus the reserved defaults for any that
+/// are missing or falsy. A queue's: _max_messages_post_size, _default_message_ttl,
+/// _default_message_delay, _dead_letter_queue, _dead_letter_queue_messages_ttl,
+/// _max_claim_count, _enable_encrypt_messages; a topic's: the first three.
+boost::json::object metadata_with_defaults(boost::json::object stored, const limits& limits,
+                                           metadata_owner owner = metadata_owner::queue);
 
 }  // namespace marconi::core

@@ -190,6 +190,14 @@ TEST(metadata_with_defaults, fills_missing_and_falsy_in_zaqars_order) {
               R"("_enable_encrypt_messages":false})");
 }
 
+TEST(metadata_with_defaults, a_topic_shows_three_defaults) {
+    const auto shown = metadata_with_defaults(obj(R"({"color":"red","_max_claim_count":2})"),
+                                              limits{}, metadata_owner::topic);
+    EXPECT_EQ(json::serialize(shown),
+              R"({"color":"red","_max_claim_count":2,"_max_messages_post_size":262144,)"
+              R"("_default_message_ttl":3600,"_default_message_delay":0})");
+}
+
 TEST(metadata_with_defaults, uses_configured_defaults) {
     limits l;
     l.default_message_delay = 7;

@@ -32,20 +32,28 @@ net::awaitable<bool> queue_service::create(queue_address queue, boost::json::obj
     co_return created;
 }
 
-net::awaitable<queue_record> queue_service::existing(queue_address queue) {
+net::awaitable<queue_record> queue_service::existing(queue_address queue, metadata_owner owner) {
     auto record = co_await driver_.get_queue(queue);
-    if (!record) throw error(errc::queue_not_found, "Queue " + queue.name.value() + " does not exist.");
+    if (!record) {
+        if (owner == metadata_owner::topic) {
+            throw error(errc::topic_not_found, "Topic " + queue.name.value() + " does not exist.");
+        }
+        throw error(errc::queue_not_found, "Queue " + queue.name.value() + " does not exist.");
+    }
     co_return std::move(*record);
 }
 
-net::awaitable<boost::json::object> queue_service::get(queue_address queue) {
-    co_return shown_metadata(co_await existing(std::move(queue)));
+net::awaitable<boost::json::object> queue_service::get(queue_address queue,
+                                                       metadata_owner owner) {
+    co_return shown_metadata(co_await existing(std::move(queue), owner), owner);
 }
 
 net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
-                                                         boost::json::value patch) {
-    const auto record = co_await existing(queue);
-    auto patched = apply_metadata_patch(parse_stored_metadata(record.metadata_json), patch);
+                                                         boost::json::value patch,
+                                                         metadata_owner owner) {
+    const auto record = co_await existing(queue, owner);
+    auto patched =
+        apply_metadata_patch(parse_stored_metadata(record.metadata_json), patch, owner);
     try {
         validate_queue_metadata(patched, limits_);
     } catch (const error& e) {
@@ -54,7 +62,7 @@ net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
     }
     co_await driver_.set_queue_metadata(queue, boost::json::serialize(patched));
     cache_.invalidate(queue);
-    co_return metadata_with_defaults(std::move(patched), limits_);
+    co_return metadata_with_defaults(std::move(patched), limits_, owner);
 }
 
 net::awaitable<void> queue_service::remove(queue_address queue) {
@@ -90,8 +98,9 @@ net::awaitable<std::shared_ptr<const cached_queue>> queue_service::cached(queue_
     co_return entry;
 }
 
-boost::json::object queue_service::shown_metadata(const queue_record& record) const {
-    return metadata_with_defaults(parse_stored_metadata(record.metadata_json), limits_);
+boost::json::object queue_service::shown_metadata(const queue_record& record,
+                                                  metadata_owner owner) const {
+    return metadata_with_defaults(parse_stored_metadata(record.metadata_json), limits_, owner);
 }
 
 // --- messages -----------------------------------------------------------------------------

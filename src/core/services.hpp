@@ -42,10 +42,13 @@ public:
     /// Creates the queue with validated metadata; false when it already existed (metadata
     /// then stays as it was, as in Zaqar).
     net::awaitable<bool> create(queue_address queue, boost::json::object metadata);
-    /// Stored metadata plus reserved defaults. Throws queue_not_found.
-    net::awaitable<boost::json::object> get(queue_address queue);
+    /// Stored metadata plus the owner's reserved defaults. Throws queue_not_found, or
+    /// topic_not_found for a topic (its address from core::topic_address).
+    net::awaitable<boost::json::object> get(queue_address queue,
+                                            metadata_owner owner = metadata_owner::queue);
     /// Applies a JSON-patch document; returns the new metadata with defaults.
-    net::awaitable<boost::json::object> patch(queue_address queue, boost::json::value patch);
+    net::awaitable<boost::json::object> patch(queue_address queue, boost::json::value patch,
+                                              metadata_owner owner = metadata_owner::queue);
     net::awaitable<void> remove(queue_address queue);
     net::awaitable<std::vector<queue_record>> list(project_id project, queue_list_options options);
     net::awaitable<std::int64_t> count(project_id project);
@@ -57,11 +60,12 @@ public:
     net::awaitable<std::shared_ptr<const cached_queue>> cached(queue_address queue);
 
     /// A stored record's metadata as clients see it: stored keys plus reserved defaults.
-    boost::json::object shown_metadata(const queue_record& record) const;
+    boost::json::object shown_metadata(const queue_record& record,
+                                       metadata_owner owner = metadata_owner::queue) const;
 
 private:
-    /// The queue's record; throws queue_not_found.
-    net::awaitable<queue_record> existing(queue_address queue);
+    /// The queue's record; throws queue_not_found (topic_not_found for a topic).
+    net::awaitable<queue_record> existing(queue_address queue, metadata_owner owner);
 
     static constexpr std::size_t cache_capacity = 16384;
 

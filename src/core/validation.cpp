@@ -122,6 +122,13 @@ void validate_queue_name(std::string_view queue, std::string_view project) {
     }
 }
 
+void validate_topic_name(std::string_view topic, std::string_view project) {
+    if (project.size() > project_id_max_len || !is_valid_queue_name(topic)) {
+        throw titled_error(errc::invalid_request, "Invalid topic identification",
+                           "The format of the submitted topic name or project id is not valid.");
+    }
+}
+
 void validate_project_id(std::optional<std::string_view> header) {
     if (!header) {
         throw titled_error(errc::missing_header, "Project-Id Missing",

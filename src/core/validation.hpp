@@ -44,6 +44,11 @@ bool is_valid_queue_name(std::string_view name) noexcept;
 /// "The format of the submitted queue name or project id is not valid."}.
 void validate_queue_name(std::string_view queue, std::string_view project = {});
 
+/// The same rules for a topic name, with Zaqar's topic wording: titled_error{invalid_request,
+/// "Invalid topic identification", "The format of the submitted topic name or project id is
+/// not valid."}.
+void validate_topic_name(std::string_view topic, std::string_view project = {});
+
 /// X-Project-ID. Missing: titled_error{missing_header, "Project-Id Missing", ...};
 /// empty: titled_error{missing_header, "Empty project header not allowed", ...}.
 void validate_project_id(std::optional<std::string_view> header);

@@ -78,6 +78,16 @@ TEST(queue_name, rejects_with_zaqar_identification_error) {
     EXPECT_EQ(run([] { validate_queue_name("ok", std::string(257, 'p')); }), expected);
 }
 
+TEST(topic_name, follows_the_queue_rules_with_zaqars_topic_wording) {
+    expect_ok([] { validate_topic_name("a-Topic_1.x"); });
+    const failure expected{errc::invalid_request, "Invalid topic identification",
+                           "The format of the submitted topic name or project id is not valid."};
+    for (const std::string& bad : std::vector<std::string>{"", "a b", "a/b", std::string(65, 't')}) {
+        EXPECT_EQ(run([&] { validate_topic_name(bad); }), expected) << bad;
+    }
+    EXPECT_EQ(run([] { validate_topic_name("ok", std::string(257, 'p')); }), expected);
+}
+
 TEST(project_id, missing_and_empty_have_their_own_titles) {
     expect_ok([] { validate_project_id("p"); });
     EXPECT_EQ(run([] { validate_project_id(std::nullopt); }),

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "auth/noauth.hpp"
+#include "auth/signed_url.hpp"
 #include "storage/make_driver.hpp"
 
 namespace marconi::api {
@@ -202,6 +203,43 @@ TEST_F(router_test, preflights_need_no_credentials_and_errors_carry_cors_headers
     EXPECT_EQ(header(rejected, "Access-Control-Expose-Headers"), "X-OpenStack-Request-ID");
     const auto stranger = send(r, method::get, "/v2/queues", {{"Origin", "https://evil.example"}});
     EXPECT_FALSE(header(stranger, "Access-Control-Allow-Origin"));
+}
+
+TEST_F(router_test, a_pre_signed_request_skips_authentication_but_not_the_rest) {
+    const router r(v2_routes(), services_, clock_, true,
+                   access_control{keys_, defaults_, cors_, "url-key"});
+    const std::pair<std::string, std::string> client{"Client-ID", client_id};
+    ASSERT_EQ(send(r, method::put, "/v2/queues/q1", {client, {"X-Auth-Token", "member-key"}})
+                  .status,
+              201u);
+    const auth::url_grant grant{{"/v2/queues/q1/messages"}, {"GET"}, "p1", "2999-01-01T00:00:00"};
+    const auto signature = auth::sign("url-key", grant);
+    std::vector<std::pair<std::string, std::string>> signed_headers{
+        {"URL-Signature", signature},
+        {"URL-Expires", grant.expires},
+        {"URL-Methods", "GET"},
+        {"URL-Paths", grant.paths[0]},
+        {"X-Project-ID", "p1"}};
+
+    auto with_client = signed_headers;
+    with_client.push_back(client);
+    EXPECT_EQ(send(r, method::get, "/v2/queues/q1/messages", with_client).status, 200u);
+    // A bad token does not matter; a bad signature is a bare 404 even with a good token.
+    auto with_bad_token = with_client;
+    with_bad_token.emplace_back("X-Auth-Token", "nope");
+    EXPECT_EQ(send(r, method::get, "/v2/queues/q1/messages", with_bad_token).status, 200u);
+    auto tampered = with_client;
+    tampered[0].second = auth::sign("other-key", grant);
+    tampered.emplace_back("X-Auth-Token", "member-key");
+    const auto refused = send(r, method::get, "/v2/queues/q1/messages", tampered);
+    EXPECT_EQ(refused.status, 404u);
+    EXPECT_EQ(refused.body, "");
+    EXPECT_EQ(send(r, method::post, "/v2/queues/q1/messages", with_client).status, 404u);
+    // Header checks still run: no Client-ID is Zaqar's 400.
+    EXPECT_EQ(send(r, method::get, "/v2/queues/q1/messages", signed_headers).status, 400u);
+    // Without a key configured, nothing verifies.
+    const auto without_key = make(keys_, defaults_);
+    EXPECT_EQ(send(without_key, method::get, "/v2/queues/q1/messages", with_client).status, 404u);
 }
 
 TEST_F(router_test, a_route_naming_an_unknown_rule_is_a_startup_error) {

@@ -1,4 +1,5 @@
-// Marconi. /v2/queues/{queue_name}/messages[/{message_id}].
+// Marconi. /v2/queues/{queue_name}/messages[/{message_id}] and the same under
+// /v2/topics/{topic_name}: one implementation, given where the messages live (message_target).
 #include "api/codec/bodies.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
@@ -34,27 +35,27 @@ std::string next_page_href(std::string_view messages_path, const request& req,
     return href;
 }
 
-net::awaitable<response> get_messages_by_id(request_context& ctx, core::queue_address queue,
+net::awaitable<response> get_messages_by_id(request_context& ctx, message_target target,
                                             const std::vector<std::string>& ids) {
-    const auto path = queue_path(queue.name);
-    const auto project = queue.project.value();
-    const auto name = queue.name.value();
-    auto found = co_await ctx.services.messages.get_many(std::move(queue), to_message_ids(ids));
+    // The client's project, not the stored one (a topic's is an internal namespace). Zaqar
+    // says "queue" for topics too.
+    const auto name = target.address.name.value();
+    auto found = co_await ctx.services.messages.get_many(std::move(target.address),
+                                                         to_message_ids(ids));
     if (found.empty()) {
         std::string listed;
         for (const auto& id : ids) listed += (listed.empty() ? "" : ", ") + ("'" + id + "'");
         throw core::error(core::errc::message_not_found,
                           "No messages with IDs: [" + listed + "] found in the queue " + name +
-                              " for project " + project + ".");
+                              " for project " + ctx.project.value() + ".");
     }
-    co_return response::json(200, render_messages(found, path, ctx.clock.now()));
+    co_return response::json(200, render_messages(found, target.path, ctx.clock.now()));
 }
 
-}  // namespace
-
-net::awaitable<response> post_messages(request_context& ctx, const request& req) {
-    auto queue = queue_of(ctx, req);
-    const auto path = queue_path(queue.name);
+net::awaitable<response> post_messages_to(request_context& ctx, const request& req,
+                                          message_target target) {
+    auto queue = std::move(target.address);
+    const auto path = std::move(target.path);
     auto batch = parse_message_batch(req.body);
     const auto ids = co_await ctx.services.messages.post(std::move(queue), ctx.client,
                                                          std::move(batch), req.body.size());
@@ -67,11 +68,13 @@ net::awaitable<response> post_messages(request_context& ctx, const request& req)
         .with_header("Location", std::move(location));
 }
 
-net::awaitable<response> get_messages(request_context& ctx, const request& req) {
-    auto queue = queue_of(ctx, req);
+net::awaitable<response> get_messages_of(request_context& ctx, const request& req,
+                                         message_target target) {
     if (auto ids = list_param(req.query, "ids")) {
-        co_return co_await get_messages_by_id(ctx, std::move(queue), *ids);
+        co_return co_await get_messages_by_id(ctx, std::move(target), *ids);
     }
+    auto queue = std::move(target.address);
+    const auto path = std::move(target.path);
     core::message_list_options options;
     options.marker = string_param(req.query, "marker");
     options.limit = int_param(req.query, "limit").value_or(10);
@@ -80,7 +83,6 @@ net::awaitable<response> get_messages(request_context& ctx, const request& req) 
     options.include_delayed = bool_param(req.query, "include_delayed").value_or(false);
     options.client = ctx.client;
 
-    const auto path = queue_path(queue.name);
     const auto page = co_await ctx.services.messages.list(std::move(queue), std::move(options));
     std::optional<std::string> next;
     if (!page.messages.empty() && page.next_marker) {
@@ -90,8 +92,9 @@ net::awaitable<response> get_messages(request_context& ctx, const request& req) 
                              render_message_page(page.messages, path, ctx.clock.now(), next));
 }
 
-net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
-    auto queue = queue_of(ctx, req);
+net::awaitable<response> delete_messages_of(request_context& ctx, const request& req,
+                                            message_target target) {
+    auto queue = std::move(target.address);
     const auto& limits = ctx.services.limits;
     const auto ids = list_param(req.query, "ids");
     const auto pop = int_param(req.query, "pop");
@@ -115,9 +118,10 @@ net::awaitable<response> delete_messages(request_context& ctx, const request& re
     co_return response::empty(204);
 }
 
-net::awaitable<response> get_message(request_context& ctx, const request& req) {
-    auto queue = queue_of(ctx, req);
-    const auto path = queue_path(queue.name);
+net::awaitable<response> get_message_of(request_context& ctx, const request& req,
+                                        message_target target) {
+    auto queue = std::move(target.address);
+    const auto path = std::move(target.path);
     const auto found = co_await ctx.services.messages.get(std::move(queue),
                                                           core::message_id{req.path_params.at(1)});
     std::string body;
@@ -125,13 +129,68 @@ net::awaitable<response> get_message(request_context& ctx, const request& req) {
     co_return response::json(200, std::move(body));
 }
 
-net::awaitable<response> delete_message(request_context& ctx, const request& req) {
-    auto queue = queue_of(ctx, req);
+net::awaitable<response> delete_message_of(request_context& ctx, const request& req,
+                                           message_target target) {
+    auto queue = std::move(target.address);
     std::optional<core::claim_id> claim;
     if (auto id = string_param(req.query, "claim_id")) claim.emplace(std::move(*id));
     co_await ctx.services.messages.remove(std::move(queue), core::message_id{req.path_params.at(1)},
                                           std::move(claim));
     co_return response::empty(204);
+}
+
+}  // namespace
+
+// Named locals, not temporaries, as the co_await'ed calls' arguments (g++ 12).
+
+net::awaitable<response> post_messages(request_context& ctx, const request& req) {
+    auto target = queue_target(ctx, req);
+    co_return co_await post_messages_to(ctx, req, std::move(target));
+}
+
+net::awaitable<response> get_messages(request_context& ctx, const request& req) {
+    auto target = queue_target(ctx, req);
+    co_return co_await get_messages_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
+    auto target = queue_target(ctx, req);
+    co_return co_await delete_messages_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> get_message(request_context& ctx, const request& req) {
+    auto target = queue_target(ctx, req);
+    co_return co_await get_message_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> delete_message(request_context& ctx, const request& req) {
+    auto target = queue_target(ctx, req);
+    co_return co_await delete_message_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> post_topic_messages(request_context& ctx, const request& req) {
+    auto target = topic_target(ctx, req);
+    co_return co_await post_messages_to(ctx, req, std::move(target));
+}
+
+net::awaitable<response> get_topic_messages(request_context& ctx, const request& req) {
+    auto target = topic_target(ctx, req);
+    co_return co_await get_messages_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> delete_topic_messages(request_context& ctx, const request& req) {
+    auto target = topic_target(ctx, req);
+    co_return co_await delete_messages_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> get_topic_message(request_context& ctx, const request& req) {
+    auto target = topic_target(ctx, req);
+    co_return co_await get_message_of(ctx, req, std::move(target));
+}
+
+net::awaitable<response> delete_topic_message(request_context& ctx, const request& req) {
+    auto target = topic_target(ctx, req);
+    co_return co_await delete_message_of(ctx, req, std::move(target));
 }
 
 }  // namespace marconi::api::v2

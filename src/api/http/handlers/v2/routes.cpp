@@ -41,6 +41,25 @@ std::span<const route> v2_routes() {
         route{m::delete_, "/v2/queues/{queue_name}/claims/{claim_id}", v2::delete_claim,
               "claims:delete"},
 
+        // Topics: queues in a namespace of their own (core::topic_address), without claims.
+        route{m::get, "/v2/topics", v2::list_topics, "topics:get_all"},
+        route{m::put, "/v2/topics/{topic_name}", v2::put_topic, "topics:create"},
+        route{m::get, "/v2/topics/{topic_name}", v2::get_topic, "topics:get"},
+        route{m::patch, "/v2/topics/{topic_name}", v2::patch_topic, "topics:update"},
+        route{m::delete_, "/v2/topics/{topic_name}", v2::delete_topic, "topics:delete"},
+        route{m::get, "/v2/topics/{topic_name}/stats", v2::get_topic_stats, "topics:stats"},
+        route{m::post, "/v2/topics/{topic_name}/purge", v2::post_topic_purge, "topics:purge"},
+        route{m::post, "/v2/topics/{topic_name}/messages", v2::post_topic_messages,
+              "messages:create"},
+        route{m::get, "/v2/topics/{topic_name}/messages", v2::get_topic_messages,
+              "messages:get_all"},
+        route{m::delete_, "/v2/topics/{topic_name}/messages", v2::delete_topic_messages,
+              "messages:delete_all"},
+        route{m::get, "/v2/topics/{topic_name}/messages/{message_id}", v2::get_topic_message,
+              "messages:get"},
+        route{m::delete_, "/v2/topics/{topic_name}/messages/{message_id}",
+              v2::delete_topic_message, "messages:delete"},
+
         // Subscriptions of queues and of topics (source_kind says which the path names).
         route{m::get, "/v2/queues/{queue_name}/subscriptions",
               v2::list_subscriptions<v2::source_kind::queue>, "subscription:get_all"},
