@@ -154,6 +154,24 @@ def test_posts_without_subscriptions_notify_no_one(make_server, receivers):
     assert len(hook.requests) == 1
 
 
+def test_topic_posts_fan_out_to_every_subscriber(make_server, receivers):
+    api = Api(make_server())
+    hooks = [receivers(), receivers()]
+    name = unique("t")
+    assert api.put(f"/v2/topics/{name}").status_code == 201
+    for hook in hooks:
+        r = api.post(f"/v2/topics/{name}/subscriptions", json={"subscriber": hook.url()})
+        assert_json(r, 201)
+    r = api.post(f"/v2/topics/{name}/messages", json={"messages": [{"body": "news", "ttl": 120}]})
+    [mid] = [h.rsplit("/", 1)[1] for h in assert_json(r, 201)["resources"]]
+    post(api, name, "to the queue of the same name, which has no subscribers")
+    for hook in hooks:
+        assert hook.bodies(1) == [{"body": "news", "ttl": 120, "queue_name": name,
+                                   "Message_Type": "Notification", "message_id": mid}]
+    time.sleep(1.0)
+    assert [len(h.requests) for h in hooks] == [1, 1]
+
+
 def test_retries_follow_the_policy_then_succeed(make_server, receivers):
     api = Api(make_server())
     hook = receivers(failures=2)
