@@ -47,7 +47,8 @@ net::awaitable<std::shared_ptr<const notifier::subscription_list>> notifier::liv
         // A change made while we read must not be hidden by what we read before it.
         if (generation == generation_) {
             if (cache_.size() >= cache_capacity && !cache_.contains(key)) cache_.clear();
-            cache_.insert_or_assign(key, entry{result, clock_.now() + options_.subscription_cache_age});
+            const auto expires = clock_.now() + options_.subscription_cache_age;
+            cache_.insert_or_assign(key, entry{result, expires});
         }
     }
     co_return result;

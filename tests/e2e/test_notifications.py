@@ -36,7 +36,8 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length).decode()
                 with receiver._lock:
-                    receiver.requests.append((time.monotonic(), self.path, dict(self.headers), body))
+                    receiver.requests.append(
+                        (time.monotonic(), self.path, dict(self.headers), body))
                     failing = receiver.failures > 0
                     if failing:
                         receiver.failures -= 1
@@ -250,7 +251,8 @@ def write_sendmail(tmp_path):
     """A sendmail stand-in: appends its arguments and the mail it reads to mail.txt."""
     out = tmp_path / "mail.txt"
     script = tmp_path / "sendmail"
-    script.write_text(f'#!/bin/sh\necho "ARGS: $*" >> {out}\ncat >> {out}\necho "--END--" >> {out}\n')
+    script.write_text(f'#!/bin/sh\necho "ARGS: $*" >> {out}\ncat >> {out}\n'
+                      f'echo "--END--" >> {out}\n')
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script, out
 
