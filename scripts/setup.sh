@@ -20,6 +20,9 @@ packages=(
     # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
     # tests' certificates
     python3-pytest python3-requests python3-zaqarclient openssl
+    # e2e tests of the WebSocket transport: websocket-client (python-zaqarclient's websocket
+    # library), the asyncio websockets client, and msgpack for binary frames
+    python3-websocket python3-websockets python3-msgpack
     # e2e tests of auth strategy keystone: a real Keystone (keystone-manage and
     # keystone-wsgi-public, without the `keystone` package's system service), served by uwsgi;
     # the `openstack messaging` CLI drives Marconi through it

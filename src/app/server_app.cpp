@@ -7,7 +7,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -15,6 +17,7 @@
 
 #include "api/http/listener.hpp"
 #include "api/http/router.hpp"
+#include "api/ws/server.hpp"
 #include "app/access_setup.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
@@ -62,6 +65,24 @@ api::listener_options listener_options_from(const config::config& cfg) {
     options.tls_cert_file = cfg.server.tls_cert_file;
     options.tls_key_file = cfg.server.tls_key_file;
     return options;
+}
+
+api::ws::server_options websocket_options_from(const config::config& cfg,
+                                               const api::listener_options& http) {
+    api::ws::server_options options;
+    // A frame holds what an HTTP body may, inside Zaqar's envelope.
+    options.frame_limit = http.body_limit + (64 << 10);
+    options.idle_timeout = http.idle_timeout;
+    options.notification_bind = cfg.websocket.notification_bind;
+    options.notification_port = cfg.websocket.notification_port;
+    return options;
+}
+
+void announce(const char* what, const net::ip::tcp::endpoint& endpoint) {
+    // Tests and scripts wait for these lines (the port matters when port = 0).
+    std::printf("marconi %s on %s:%u\n", what, endpoint.address().to_string().c_str(),
+                static_cast<unsigned>(endpoint.port()));
+    std::fflush(stdout);
 }
 
 notify::options notify_options_from(const config::config& cfg) {
@@ -138,18 +159,40 @@ int serve(const config::config& cfg) {
     services.messages.set_post_observer(&notifier);
     services.subscriptions.set_observer(&notifier);
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
-    api::listener listener{io, router, listener_options_from(cfg)};
+    auto http_options = listener_options_from(cfg);
+    api::ws::server websockets{io, router, access->view().authenticator,
+                               websocket_options_from(cfg, http_options)};
+    try {
+        websockets.start();
+    } catch (const std::exception& e) {
+        spdlog::critical("cannot listen on {}:{} for websocket notifications: {}",
+                         cfg.websocket.notification_bind, cfg.websocket.notification_port,
+                         e.what());
+        return 1;
+    }
+    http_options.websocket = &websockets;
+    api::listener listener{io, router, http_options};
+    // [websocket] bind: a listener of its own, as Zaqar's ws://host:9000/.
+    std::unique_ptr<api::listener> websocket_listener;
     try {
         listener.start();
+        if (!cfg.websocket.bind.empty()) {
+            auto options = http_options;
+            options.bind = cfg.websocket.bind;
+            options.port = cfg.websocket.port;
+            websocket_listener = std::make_unique<api::listener>(io, router, options);
+            websocket_listener->start();
+        }
     } catch (const std::exception& e) {
-        spdlog::critical("cannot listen on {}:{}: {}", cfg.server.bind, cfg.server.port, e.what());
+        spdlog::critical("cannot listen on {}:{} (websocket {}:{}): {}", cfg.server.bind,
+                         cfg.server.port, cfg.websocket.bind, cfg.websocket.port, e.what());
         return 1;
     }
     const auto endpoint = listener.local_endpoint();
-    // Tests and scripts wait for this line (the port matters when port = 0).
-    std::printf("marconi listening on %s:%u\n", endpoint.address().to_string().c_str(),
-                static_cast<unsigned>(endpoint.port()));
-    std::fflush(stdout);
+    // The main line last: whoever waits for it has seen the other.
+    if (websocket_listener) announce("websocket listening", websocket_listener->local_endpoint());
+    announce("listening", endpoint);
+    spdlog::info("websocket notifications at {}", websockets.notification_url());
     spdlog::info("listening on {}:{} ({}) with {} io threads, storage {}",
                  endpoint.address().to_string(), endpoint.port(),
                  cfg.server.tls_cert_file.empty() ? "HTTP" : "HTTPS", workers, cfg.storage.uri);
@@ -169,7 +212,14 @@ int serve(const config::config& cfg) {
         if (ec) return;
         spdlog::info("signal {} received: shutting down (grace period {} s)", signal,
                      grace.count());
-        listener.shutdown(grace, [&io](std::size_t) { io.stop(); });
+        // Sockets get their close frame first; then every listener drains.
+        websockets.shutdown();
+        auto draining = std::make_shared<std::atomic<int>>(websocket_listener ? 2 : 1);
+        const auto drained = [&io, draining](std::size_t) {
+            if (draining->fetch_sub(1) == 1) io.stop();
+        };
+        listener.shutdown(grace, drained);
+        if (websocket_listener) websocket_listener->shutdown(grace, drained);
         signals.async_wait([&io](const boost::system::error_code& again, int signal_again) {
             if (again) return;
             spdlog::warn("signal {} received again: stopping now", signal_again);

@@ -360,6 +360,12 @@ const std::vector<option>& options() {
         text_list("cors", "allow_methods", &config::cors, &cors_config::allow_methods),
         text_list("cors", "allow_headers", &config::cors, &cors_config::allow_headers),
 
+        optional_text("websocket", "bind", &config::websocket, &websocket_config::bind),
+        integer("websocket", "port", &config::websocket, &websocket_config::port, 0, 65535),
+        text("websocket", "notification_bind", &config::websocket,
+             &websocket_config::notification_bind),
+        integer("websocket", "notification_port", &config::websocket,
+                &websocket_config::notification_port, 0, 65535),
         integer("notification", "max_notifier_workers", &config::delivery,
                 &notification_config::max_notifier_workers, 1, 10000),
         text("notification", "smtp_command", &config::delivery,

@@ -88,6 +88,18 @@ struct cors_config {
         "X-Trace-HMAC", "Client-id"};
 };
 
+/// [websocket]: Zaqar's [drivers:transport:websocket] options. The main listener always accepts
+/// WebSocket upgrades; `bind` adds a listener of its own (Zaqar serves only there).
+struct websocket_config {
+    std::string bind;            ///< "" = no WebSocket listener of its own
+    std::uint16_t port = 9000;   ///< its port (Zaqar's default); 0 picks a free one
+    /// Where subscription_create without a subscriber points the subscription: this head's
+    /// internal HTTP endpoint that forwards notifications to the socket. Loopback by default:
+    /// only this host's notifier posts to it.
+    std::string notification_bind = "127.0.0.1";
+    std::uint16_t notification_port = 0;  ///< 0 picks a free one
+};
+
 /// [notification]: delivery of subscription notifications (Zaqar's names where it has them).
 /// require_confirmation, which the subscription service needs too, is core::notification_options.
 struct notification_config {
@@ -125,6 +137,7 @@ struct config {
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]
     cors_config cors;
+    websocket_config websocket;
     notification_config delivery;  ///< [notification], the rest of it
     signed_url_config signed_url;
     log_config log;

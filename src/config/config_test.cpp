@@ -181,7 +181,7 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 68);
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 72);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {

@@ -225,6 +225,11 @@ def test_rss_and_fds_stay_flat(tmp_path):
                + [threading.Thread(target=churn, args=(load,)),
                   threading.Thread(target=errors, args=(load,))])
     samples = []  # (seconds since start, rss KiB, fds)
+    # Observers GET the queues from their first iteration; a queue exists only once created
+    # (or posted to), so create them before any thread starts.
+    setup = Client(server, load.project)
+    for queue in load.queues:
+        assert setup.must("PUT", f"/v2/queues/{queue}").status_code == 201
     started = time.monotonic()
     try:
         for t in threads:

@@ -7,11 +7,23 @@
 
 namespace marconi::api {
 
-namespace {
-
-void append_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s) {
     out += boost::json::serialize(boost::json::string_view(s));
 }
+
+void append_links(std::string& out, const std::optional<std::string>& next_href) {
+    out += "\"links\":[";
+    if (next_href) {
+        out += "{\"rel\":\"next\",\"href\":";
+        append_json_string(out, *next_href);
+        out += '}';
+    }
+    out += ']';
+}
+
+namespace {
+
+void append_string(std::string& out, std::string_view s) { append_json_string(out, s); }
 
 void append_int(std::string& out, std::int64_t v) { out += std::to_string(v); }
 
@@ -66,13 +78,9 @@ std::string render_message_page(const std::vector<core::message>& messages,
     out.reserve(64 + messages.size() * 160);
     out += "{\"messages\":";
     append_message_array(out, messages, queue_path, now);
-    out += ",\"links\":[";
-    if (next_href) {
-        out += "{\"rel\":\"next\",\"href\":";
-        append_string(out, *next_href);
-        out += '}';
-    }
-    out += "]}";
+    out += ',';
+    append_links(out, next_href);
+    out += '}';
     return out;
 }
 

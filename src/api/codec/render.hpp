@@ -12,6 +12,12 @@
 
 namespace marconi::api {
 
+/// `s` as a JSON string literal (quoted, escaped).
+void append_json_string(std::string& out, std::string_view s);
+
+/// `"links":[{"rel":"next","href":...}]`, or `"links":[]` without a next page.
+void append_links(std::string& out, const std::optional<std::string>& next_href);
+
 /// `/v2/queues/{name}`: the base every queue-scoped href is built on.
 std::string queue_path(const core::queue_name& name);
 

@@ -1,16 +1,13 @@
 // Marconi.
 #include "api/codec/subscription_render.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string_view.hpp>
+#include "api/codec/render.hpp"
 
 namespace marconi::api {
 
 namespace {
 
-void append_string(std::string& out, std::string_view s) {
-    out += boost::json::serialize(boost::json::string_view(s));
-}
+void append_string(std::string& out, std::string_view s) { append_json_string(out, s); }
 
 void append_subscription(std::string& out, const core::subscription& s, std::string_view source,
                          time_point now) {
@@ -48,13 +45,9 @@ std::string render_subscription_page(const std::vector<core::subscription>& page
         if (i) out += ',';
         append_subscription(out, page[i], source, now);
     }
-    out += "],\"links\":[";
-    if (next_href) {
-        out += "{\"rel\":\"next\",\"href\":";
-        append_string(out, *next_href);
-        out += '}';
-    }
-    out += "]}";
+    out += "],";
+    append_links(out, next_href);
+    out += '}';
     return out;
 }
 

@@ -55,6 +55,13 @@ http::response<http::string_body> reject(core::errc code, std::string descriptio
     return out;
 }
 
+/// RFC 6455 section 4.2.1: a GET asking to switch this connection to WebSocket.
+bool is_websocket_upgrade(const beast_request& req) {
+    return req.version() == 11 && req.method() == http::verb::get &&
+           http::token_list{req[http::field::connection]}.exists("upgrade") &&
+           beast::iequals(req[http::field::upgrade], "websocket");
+}
+
 /// Waiting for a request's first byte reads at most this much at once.
 constexpr std::size_t first_read_size = 8192;
 /// Over-limit connections being answered at once; beyond it they are closed unanswered, so a
@@ -233,6 +240,11 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
         if (read_error) break;  // closed, timed out, or malformed: nothing useful to answer
 
         auto beast_request = parser.release();
+        if (options.websocket && is_websocket_upgrade(beast_request)) {
+            // The socket is the WebSocket's from here on; it closes the connection itself.
+            co_await options.websocket->serve(stream, std::move(beast_request));
+            co_return;
+        }
         const auto version = beast_request.version();
         const bool head = beast_request.method() == http::verb::head;
         const bool client_keep_alive = beast_request.keep_alive();

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/http/router.hpp"
+#include "api/http/upgrade.hpp"
 
 namespace marconi::api {
 
@@ -35,6 +36,9 @@ struct listener_options {
     /// TLS: PEM certificate chain and private key. Both empty: plain HTTP.
     std::string tls_cert_file;
     std::string tls_key_file;
+    /// Serves `Upgrade: websocket` requests on any path; null: they are ordinary requests.
+    /// Must outlive the listener.
+    upgrade_handler* websocket = nullptr;
 };
 
 /// Owns the acceptor and the registry of open sessions. start(), stop() and shutdown() may be

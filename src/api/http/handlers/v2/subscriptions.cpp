@@ -4,7 +4,6 @@
 #include "api/codec/query.hpp"
 #include "api/codec/subscription_render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
-#include "core/validation.hpp"
 
 namespace marconi::api::v2 {
 
@@ -18,14 +17,7 @@ core::queue_address source_of(const request_context& ctx, const request& req) {
     if constexpr (Kind == source_kind::queue) {
         return queue_of(ctx, req);
     } else {
-        const auto& name = req.path_params.at(0);
-        if (ctx.project.value().size() > core::project_id_max_len ||
-            !core::is_valid_queue_name(name)) {
-            throw core::titled_error(core::errc::invalid_request, "Invalid topic identification",
-                                     "The format of the submitted topic name or project id is "
-                                     "not valid.");
-        }
-        return core::topic_address(ctx.project, core::queue_name{name});
+        return topic_target(ctx, req).address;
     }
 }
 

@@ -1,0 +1,443 @@
+// Marconi.
+#include "api/ws/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/json.hpp>
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <variant>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "api/ws/actions.hpp"
+#include "api/ws/msgpack.hpp"
+#include "api/ws/notification_endpoint.hpp"
+
+namespace marconi::api::ws {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+constexpr std::chrono::seconds handshake_timeout{10};
+/// How long a closing socket waits for its last write before the connection is cut.
+constexpr std::chrono::seconds last_write_timeout{5};
+/// Frames waiting to be sent to one socket. A client that reads none of its notifications
+/// is cut off here rather than holding memory without end.
+constexpr std::size_t max_queued_frames = 1024;
+
+/// One open socket, as the registry sees it. Everything but `id` and `executor` belongs to
+/// the socket's strand.
+struct peer : std::enable_shared_from_this<peer> {
+    peer(net::any_io_executor executor, std::string id)
+        : executor(std::move(executor)), id(std::move(id)) {}
+    virtual ~peer() = default;
+    /// Queues a frame; frames go out in the order queued.
+    virtual void send(std::string data, bool binary) = 0;
+    /// Queues a close frame (1001) after what is already queued.
+    virtual void go_away() = 0;
+
+    const net::any_io_executor executor;
+    const std::string id;
+    /// Notifications go out as MessagePack: the last websocket subscription came in binary.
+    bool notify_in_binary = false;
+};
+
+/// Who the socket authenticated as, with `authenticate`.
+struct session_auth {
+    bool authenticated = false;
+    std::string token;    ///< sent as X-Auth-Token with every later request
+    std::string project;  ///< a later request naming another X-Project-ID is refused
+};
+
+/// A subscription made with the socket as subscriber; deleted when the socket closes.
+struct socket_subscription {
+    json::object headers;
+    std::string queue;
+    std::string id;
+};
+
+}  // namespace
+
+struct server::state {
+    state(net::io_context& io, const api::router& router, const auth::authenticator& authenticator,
+          server_options options)
+        : io(io), router(router), authenticator(authenticator), options(std::move(options)) {}
+
+    net::io_context& io;
+    const api::router& router;
+    const auth::authenticator& authenticator;
+    const server_options options;
+    std::unique_ptr<notification_endpoint> notifications;
+    std::string notification_url;  ///< set by start(), then read-only
+
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<peer>> peers;  // guarded by mutex
+    bool closing = false;                                          // guarded by mutex
+
+    bool add(const std::shared_ptr<peer>& p) {
+        std::lock_guard lock{mutex};
+        if (closing) return false;
+        peers.emplace(p->id, p);
+        return true;
+    }
+    void remove(const std::string& id) {
+        std::lock_guard lock{mutex};
+        peers.erase(id);
+    }
+    std::shared_ptr<peer> find(const std::string& id) {
+        std::lock_guard lock{mutex};
+        const auto it = peers.find(id);
+        return it == peers.end() ? nullptr : it->second;
+    }
+};
+
+namespace {
+
+using state_ptr = std::shared_ptr<server::state>;
+
+template <class Stream>
+struct connection final : peer {
+    connection(Stream& stream, std::string id)
+        : peer(stream.get_executor(), std::move(id)), ws(stream), writer_done(executor) {}
+
+    void send(std::string data, bool binary) override {
+        if (ended) return;
+        if (queue.size() >= max_queued_frames) {
+            spdlog::warn("websocket {}: {} frames unread, closing the connection", id,
+                         queue.size());
+            queue.clear();
+            beast::get_lowest_layer(ws).close();
+            return;
+        }
+        queue.push_back(outgoing{std::move(data), binary, false});
+        start_writer();
+    }
+    void go_away() override {
+        if (ended) return;
+        queue.push_back(outgoing{{}, false, true});
+        start_writer();
+    }
+    void start_writer();
+
+    struct outgoing {
+        std::string data;
+        bool binary;
+        bool close;
+    };
+
+    websocket::stream<Stream&> ws;
+    std::deque<outgoing> queue;
+    bool writing = false;
+    bool ended = false;  ///< the read loop is over: nothing more is queued
+    net::steady_timer writer_done;  ///< cancelled when the writer stops
+};
+
+template <class Stream>
+net::awaitable<void> write_queued(std::shared_ptr<connection<Stream>> self) {
+    while (!self->queue.empty()) {
+        auto item = std::move(self->queue.front());
+        self->queue.pop_front();
+        if (item.close) {
+            const websocket::close_reason reason{websocket::close_code::going_away,
+                                                 "Server shutting down."};
+            co_await self->ws.async_close(reason, use_tuple);
+            self->queue.clear();
+            break;
+        }
+        self->ws.binary(item.binary);
+        auto [error, written] = co_await self->ws.async_write(net::buffer(item.data), use_tuple);
+        if (error) {
+            self->queue.clear();
+            break;
+        }
+    }
+    self->writing = false;
+    self->writer_done.cancel();
+}
+
+template <class Stream>
+void connection<Stream>::start_writer() {
+    if (writing) return;
+    writing = true;
+    auto self = std::static_pointer_cast<connection>(shared_from_this());
+    net::co_spawn(executor, write_queued(std::move(self)), net::detached);
+}
+
+std::string encode(const json::object& envelope, bool binary) {
+    return binary ? json_to_msgpack(envelope) : json::serialize(envelope);
+}
+
+/// A frame as Zaqar reads it: MessagePack or JSON, which must be an object. Otherwise the
+/// reply explains why (echoing an empty request, as Zaqar does).
+std::variant<json::object, reply> decode_frame(const std::string& data, bool binary) {
+    json::value payload;
+    if (binary) {
+        try {
+            payload = msgpack_to_json(data);
+        } catch (const msgpack_error& e) {
+            return error_reply(400, std::string("Can't decode binary (MessagePack) request. "
+                                                "ValueError: ") + e.what());
+        }
+    } else {
+        boost::system::error_code ec;
+        payload = json::parse(data, ec);
+        if (ec) {
+            return error_reply(400, "Can't decode text (JSON) request. JSONDecodeError: " +
+                                        ec.message());
+        }
+    }
+    if (!payload.is_object()) {
+        return error_reply(400, "Unexpected body type. Expected dict or dict like.");
+    }
+    return std::move(payload.get_object());
+}
+
+std::string header_text(const json::object& headers, std::string_view name) {
+    const auto* v = headers.if_contains(name);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string{};
+}
+
+/// Zaqar's protocol._authenticate: the strategy checks the token; the socket remembers it.
+net::awaitable<reply> authenticate(const server::state& self, session_auth& auth,
+                                   const frame& f) {
+    if (self.authenticator.name() == "noauth") {
+        co_return reply{200, json::object{{"message", "Authentified."}}};
+    }
+    auth::request_credentials creds;
+    creds.token = header_text(f.headers, "X-Auth-Token");
+    auto who = co_await self.authenticator.authenticate(std::move(creds));
+    if (!who) {
+        const unsigned status = who.error() == auth::errc::unavailable ? 503 : 401;
+        co_return error_reply(status, "Authentication failed.");
+    }
+    auth.authenticated = true;
+    auth.token = header_text(f.headers, "X-Auth-Token");
+    auth.project = who->project_id.value_or(header_text(f.headers, "X-Project-ID"));
+    co_return reply{200, json::object{{"message", "Authentified."}}};
+}
+
+/// The request with the socket's token in place of any the frame carried.
+void use_token(api::request& req, const session_auth& auth) {
+    if (!auth.authenticated) return;
+    std::erase_if(req.headers, [](const auto& h) {
+        return beast::iequals(h.first, "X-Auth-Token");
+    });
+    req.headers.emplace_back("X-Auth-Token", auth.token);
+}
+
+struct socket_context {
+    state_ptr server;
+    std::shared_ptr<peer> self;
+    session_auth auth;
+    std::vector<socket_subscription> subscriptions;
+};
+
+/// One frame in, one envelope out: Zaqar's MessagingProtocol.onMessage.
+net::awaitable<json::object> handle_frame(socket_context& ctx, const std::string& data,
+                                          bool binary) {
+    auto decoded = decode_frame(data, binary);
+    if (auto* refused = std::get_if<reply>(&decoded)) co_return envelope(json::object{}, *refused);
+    const auto& payload = std::get<json::object>(decoded);
+    if (auto invalid = check_frame(payload)) co_return envelope(payload, *invalid);
+    const auto f = frame_of(payload);
+    const auto& self = *ctx.server;
+
+    const bool strategy = self.authenticator.name() != "noauth";
+    if (f.action == "authenticate") {
+        const auto answer = co_await authenticate(self, ctx.auth, f);
+        const json::object echoed{{"action", "authenticate"}};
+        co_return envelope(echoed, answer);
+    }
+    if (strategy && !ctx.auth.authenticated) {
+        // Zaqar serves the message actions of a pre-signed frame without authentication.
+        if (!f.headers.contains("URL-Signature") || !f.action.starts_with("message_")) {
+            co_return envelope(payload, error_reply(403, "Not authentified."));
+        }
+        auto mapping = to_request(f);
+        if (mapping.refusal) co_return envelope(payload, *mapping.refusal);
+        const auto out = co_await self.router.dispatch(std::move(*mapping.request));
+        if (out.status == 404 && out.body.empty()) {  // the router's answer to a bad signature
+            co_return envelope(payload, error_reply(403, "Not authentified."));
+        }
+        co_return envelope(payload, to_reply(f, out));
+    }
+    if (strategy && header_text(f.headers, "X-Project-ID") != ctx.auth.project) {
+        co_return envelope(payload, error_reply(403, "Not authenticated."));
+    }
+
+    const auto subscriber = self.notification_url + ctx.self->id;
+    auto mapping = to_request(f, subscriber);
+    if (mapping.refusal) co_return envelope(payload, *mapping.refusal);
+    use_token(*mapping.request, ctx.auth);
+    const auto out = co_await self.router.dispatch(std::move(*mapping.request));
+    const auto answer = to_reply(f, out);
+
+    if (f.action == "subscription_create" && answer.status == 201 &&
+        header_text(f.body, "subscriber").empty()) {
+        // Like Zaqar: notifications follow the format of the last socket subscription.
+        ctx.self->notify_in_binary = binary;
+        const auto* id = answer.body.get_object().if_contains("subscription_id");
+        if (id && id->is_string()) {
+            ctx.subscriptions.push_back(socket_subscription{
+                f.headers, header_text(f.body, "queue_name"), std::string(id->get_string())});
+        }
+    }
+    co_return envelope(payload, answer);
+}
+
+/// Zaqar's Handler.clean_subscriptions: a closed socket's subscriptions go with it.
+net::awaitable<void> delete_subscriptions(socket_context& ctx) {
+    for (const auto& sub : ctx.subscriptions) {
+        frame f;
+        f.action = "subscription_delete";
+        f.headers = sub.headers;
+        f.body = json::object{{"queue_name", sub.queue}, {"subscription_id", sub.id}};
+        auto mapping = to_request(f);
+        if (!mapping.request) continue;
+        use_token(*mapping.request, ctx.auth);
+        const auto out = co_await ctx.server->router.dispatch(std::move(*mapping.request));
+        if (out.status >= 300) {
+            spdlog::warn("websocket {}: deleting subscription {} answered {}", ctx.self->id,
+                         sub.id, out.status);
+        }
+    }
+}
+
+std::string new_socket_id() {
+    boost::uuids::random_generator generate;
+    return boost::uuids::to_string(generate());
+}
+
+template <class Stream>
+net::awaitable<void> run_socket(state_ptr self, Stream& stream, beast_request upgrade) {
+    // The WebSocket's own timeouts replace the HTTP ones from here on.
+    beast::get_lowest_layer(stream).expires_never();
+    auto conn = std::make_shared<connection<Stream>>(stream, new_socket_id());
+    auto& ws = conn->ws;
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = handshake_timeout;
+    timeouts.idle_timeout = self->options.idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws.set_option(timeouts);
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "marconi"); }));
+    ws.read_message_max(self->options.frame_limit);
+    auto [accept_error] = co_await ws.async_accept(upgrade, use_tuple);
+    if (accept_error) co_return;
+
+    socket_context ctx{self, conn, {}, {}};
+    if (!self->add(conn)) conn->go_away();  // shutdown has begun
+    spdlog::debug("websocket {} open", conn->id);
+    beast::flat_buffer buffer;
+    for (;;) {
+        buffer.clear();
+        auto [read_error, n] = co_await ws.async_read(buffer, use_tuple);
+        if (read_error) {
+            spdlog::debug("websocket {} closed: {}", conn->id, read_error.message());
+            break;
+        }
+        const bool binary = ws.got_binary();
+        const auto data = beast::buffers_to_string(buffer.data());
+        const auto answer = co_await handle_frame(ctx, data, binary);
+        conn->send(encode(answer, binary), binary);
+    }
+    self->remove(conn->id);
+    conn->ended = true;
+    // The writer holds the stream: wait for it, and cut the connection if it hangs.
+    if (conn->writing) {
+        conn->writer_done.expires_after(last_write_timeout);
+        co_await conn->writer_done.async_wait(use_tuple);
+    }
+    if (conn->writing) {
+        beast::get_lowest_layer(stream).close();
+        while (conn->writing) {
+            conn->writer_done.expires_after(std::chrono::milliseconds{100});
+            co_await conn->writer_done.async_wait(use_tuple);
+        }
+    }
+    co_await delete_subscriptions(ctx);
+}
+
+/// The notification endpoint's delivery: JSON as posted, or MessagePack for a socket whose
+/// subscription came in binary.
+void deliver(const state_ptr& self, std::string id, std::string body) {
+    auto target = self->find(id);
+    if (!target) return;
+    net::post(target->executor, [target, body = std::move(body)]() mutable {
+        if (target->notify_in_binary) {
+            boost::system::error_code ec;
+            const auto parsed = json::parse(body, ec);
+            if (!ec) {
+                target->send(json_to_msgpack(parsed), true);
+                return;
+            }
+        }
+        target->send(std::move(body), false);
+    });
+}
+
+}  // namespace
+
+server::server(net::io_context& io, const api::router& router,
+               const auth::authenticator& authenticator, server_options options)
+    : state_(std::make_shared<state>(io, router, authenticator, std::move(options))) {}
+
+server::~server() {
+    if (state_->notifications) state_->notifications->stop();
+}
+
+void server::start() {
+    std::weak_ptr<state> weak = state_;
+    state_->notifications = std::make_unique<notification_endpoint>(
+        state_->io, state_->options.notification_bind, state_->options.notification_port,
+        state_->options.frame_limit, [weak](std::string id, std::string body) {
+            if (auto self = weak.lock()) deliver(self, std::move(id), std::move(body));
+        });
+    state_->notifications->start();
+    const auto endpoint = state_->notifications->local_endpoint();
+    auto host = endpoint.address().to_string();
+    if (endpoint.address().is_v6()) host = "[" + host + "]";
+    state_->notification_url = "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
+}
+
+std::string server::notification_url() const { return state_->notification_url; }
+
+void server::shutdown() {
+    std::vector<std::shared_ptr<peer>> open;
+    {
+        std::lock_guard lock{state_->mutex};
+        state_->closing = true;
+        for (const auto& [id, p] : state_->peers) open.push_back(p);
+    }
+    for (auto& p : open) {
+        auto executor = p->executor;
+        net::post(executor, [p = std::move(p)] { p->go_away(); });
+    }
+    if (state_->notifications) state_->notifications->stop();
+}
+
+net::awaitable<void> server::serve(beast::tcp_stream& stream, beast_request upgrade) {
+    return run_socket(state_, stream, std::move(upgrade));
+}
+
+net::awaitable<void> server::serve(tls_stream& stream, beast_request upgrade) {
+    return run_socket(state_, stream, std::move(upgrade));
+}
+
+}  // namespace marconi::api::ws
