@@ -154,7 +154,7 @@ int serve(const config::config& cfg) {
     const auto notify_options = notify_options_from(cfg);
     notify::dispatcher dispatcher{io.get_executor(), *driver, driver->subscriptions(),
                                   services.queues, clock, notify_options};
-    notify::notifier notifier{*driver, driver->subscriptions(), dispatcher, clock,
+    notify::notifier notifier{*driver, services.subscriptions, dispatcher, clock,
                               notify_options};
     services.messages.set_post_observer(&notifier);
     services.subscriptions.set_observer(&notifier);

@@ -144,8 +144,10 @@ void validate_retry_policy(const json::object& holder) {
     }
 
     const retry_policy defaults;
-    const auto min_delay = checked_integer(policy, "minimum_delay").value_or(defaults.minimum_delay);
-    const auto max_delay = checked_integer(policy, "maximum_delay").value_or(defaults.maximum_delay);
+    const auto min_delay =
+        checked_integer(policy, "minimum_delay").value_or(defaults.minimum_delay);
+    const auto max_delay =
+        checked_integer(policy, "maximum_delay").value_or(defaults.maximum_delay);
     if (max_delay < min_delay) fail("minimum_delay must less than maximum_delay.");
     if (std::uint64_t(max_delay) - std::uint64_t(min_delay) < 2 * linear_interval) {
         fail("invalid minimum_delay and maximum_delay.");
@@ -168,7 +170,7 @@ std::optional<std::int64_t> retry_delay(const retry_policy& policy, std::int64_t
         retry -= length;
         return false;
     };
-    const auto non_negative = [](std::int64_t seconds) { return std::max<std::int64_t>(seconds, 0); };
+    const auto non_negative = [](std::int64_t s) { return std::max<std::int64_t>(s, 0); };
     if (within(policy.retries_with_no_delay)) return 0;
     if (within(policy.minimum_delay_retries)) return non_negative(policy.minimum_delay);
     if (within(backoff_length(policy))) return non_negative(backoff_element(policy, retry));

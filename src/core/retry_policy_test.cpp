@@ -125,7 +125,8 @@ TEST(retry_delay, exponential_backoff) {
                                   "minimum_delay_retries":0,"maximum_delay_retries":0})",
                               "{}");
     ASSERT_EQ(got.size(), 198u);
-    EXPECT_EQ((delays(got.begin(), got.begin() + 12)), (delays{7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 9, 9}));
+    EXPECT_EQ((delays(got.begin(), got.begin() + 12)),
+              (delays{7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 9, 9}));
     EXPECT_EQ((delays(got.begin() + 100, got.begin() + 110)),
               (delays{86, 89, 91, 93, 96, 98, 101, 103, 106, 108}));
     EXPECT_EQ((delays(got.end() - 5, got.end())), (delays{904, 927, 950, 975, 999}));

@@ -21,10 +21,12 @@ public:
     virtual void subscriptions_changed(const queue_address& source) = 0;
 
     /// A subscription was created (or re-created) unconfirmed: send it a
-    /// SubscriptionConfirmation (spec 8.4). Durable when it completes.
+    /// SubscriptionConfirmation (spec 8.4); or, `unsubscribed`, it was just confirmed false:
+    /// send an UnsubscribeConfirmation. The signed confirm link is valid until `expires`.
+    /// Durable when it completes.
     virtual net::awaitable<void> confirmation_needed(queue_address source, subscription_id id,
-                                                     std::string subscriber,
-                                                     time_point expires) = 0;
+                                                     std::string subscriber, time_point expires,
+                                                     bool unsubscribed) = 0;
 };
 
 }  // namespace marconi::core

@@ -41,7 +41,8 @@ net::awaitable<subscription_created> subscription_service::create(queue_address 
         observer_->subscriptions_changed(source);
         // New or re-created while unconfirmed: (re)send the confirmation, as Zaqar does.
         if (!created.confirmed) {
-            co_await observer_->confirmation_needed(source, created.id, subscriber, expires);
+            co_await observer_->confirmation_needed(source, created.id, subscriber, expires,
+                                                    false);
         }
     }
     co_return created;
@@ -92,8 +93,20 @@ net::awaitable<void> subscription_service::purge(queue_address source) {
 net::awaitable<bool> subscription_service::confirm(queue_address source, subscription_id id,
                                                    boost::json::value body) {
     const bool confirmed = validate_subscription_confirmation(body);
-    co_await store().confirm_subscription(source, std::move(id), confirmed);
-    if (observer_) observer_->subscriptions_changed(source);
+    co_await store().confirm_subscription(source, id, confirmed);
+    if (observer_) {
+        observer_->subscriptions_changed(source);
+        // Zaqar tells an unsubscribed subscriber how to come back, with a link that lasts
+        // default_subscription_ttl.
+        if (!confirmed && notification_.require_confirmation) {
+            if (auto current = co_await store().get_subscription(source, id)) {
+                const auto expires =
+                    clock_.now() + std::chrono::seconds(limits_.default_subscription_ttl);
+                co_await observer_->confirmation_needed(source, id, current->subscriber, expires,
+                                                        true);
+            }
+        }
+    }
     co_return confirmed;
 }
 

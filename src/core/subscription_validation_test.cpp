@@ -77,6 +77,22 @@ TEST(subscription_validation, subscriber_scheme_must_be_configured) {
               "The subscriber type of subscription must be supported in the list ['mailto'].");
 }
 
+TEST(subscription_validation, options_retry_policy_and_dead_letter_queue) {
+    // Zaqar checks _retry_policy in options before the ttl.
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","ttl":1,
+                               "options":{"_retry_policy":{"minimum_delay":"1"}}})"),
+              "Retry policy: minimum_delay must be a integer.");
+    EXPECT_EQ(patch_problem(R"({"options":{"_retry_policy":{"maximum_delay":3}}})"),
+              "minimum_delay must less than maximum_delay.");
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":{"_retry_policy":
+                               {"retries_with_no_delay":0,"maximum_delay":15}}})"),
+              "");
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":{"_dead_letter_queue":"a b"}})"),
+              "_dead_letter_queue must be a valid queue name.");
+    EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":{"_dead_letter_queue":"dlq-1"}})"),
+              "");
+}
+
 TEST(subscription_validation, options_must_be_an_object) {
     const std::string message = "Options must be a dict.";
     EXPECT_EQ(post_problem(R"({"subscriber":"http://a","options":[1]})"), message);

@@ -33,7 +33,8 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 /// A loopback webhook endpoint answering 500 to the first `failures` requests.
 struct receiver {
-    explicit receiver(net::io_context& io) : acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {}
+    explicit receiver(net::io_context& io)
+        : acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {}
 
     tcp::acceptor acceptor;
     int failures = 0;
@@ -87,7 +88,7 @@ protected:
           services_(*driver_, limits_, clock_),
           dispatcher_(io_.get_executor(), *driver_, driver_->subscriptions(), services_.queues,
                       clock_, options()),
-          notifier_(*driver_, driver_->subscriptions(), dispatcher_, clock_, options_) {
+          notifier_(*driver_, services_.subscriptions, dispatcher_, clock_, options_) {
         services_.messages.set_post_observer(&notifier_);
         net::co_spawn(io_, serve(receiver_), net::detached);
         net::co_spawn(io_, dispatcher_.run(), net::detached);
@@ -123,7 +124,9 @@ protected:
         core::new_subscription s{receiver_.url(), 3600, options_json, true};
         return run(driver_->subscriptions().create_subscription(source, s)).id;
     }
-    std::vector<core::message_id> post(std::string body) { return post_to(queue_, std::move(body)); }
+    std::vector<core::message_id> post(std::string body) {
+        return post_to(queue_, std::move(body));
+    }
     std::vector<core::message_id> post_to(const core::queue_address& source, std::string body) {
         std::vector<core::message_input> batch{core::message_input{std::move(body), 300, {}}};
         return run(services_.messages.post(source, core::client_id{"c"}, std::move(batch), 10));
@@ -178,8 +181,9 @@ TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
     receiver_.failures = 1000;
     // Unvalidated on purpose (maximum_delay - minimum_delay < 10), to keep the test short:
     // retries after 0, 0, 0 (linear backoff from 0) and 1 s.
-    const auto id = subscribe(R"({"_retry_policy":{"retries_with_no_delay":1,"minimum_delay_retries":1,
-        "minimum_delay":0,"maximum_delay":1,"maximum_delay_retries":1}})");
+    const auto id = subscribe(R"({"_retry_policy":{"retries_with_no_delay":1,
+        "minimum_delay_retries":1,"minimum_delay":0,"maximum_delay":1,
+        "maximum_delay_retries":1}})");
     const auto ids = post(R"("doomed")");
     EXPECT_EQ(receiver_.wait_for(5).size(), 5u);
     const core::queue_address failures{core::project_id{"p"}, core::queue_name{"failures"}};

@@ -90,7 +90,8 @@ attempt_result run_command(const std::vector<std::string>& argv, const std::stri
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     pid_t pid = 0;
-    const int spawn_error = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    const int spawn_error =
+        ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     ::close(fds[0]);
@@ -110,7 +111,9 @@ attempt_result run_command(const std::vector<std::string>& argv, const std::stri
     for (;;) {
         const auto done = ::waitpid(pid, &status, WNOHANG);
         if (done == pid) break;
-        if (done < 0 && errno != EINTR) return {false, std::string("waitpid: ") + std::strerror(errno)};
+        if (done < 0 && errno != EINTR) {
+            return {false, std::string("waitpid: ") + std::strerror(errno)};
+        }
         if (steady::now() >= deadline) {
             ::kill(pid, SIGKILL);
             ::waitpid(pid, &status, 0);
@@ -122,7 +125,9 @@ attempt_result run_command(const std::vector<std::string>& argv, const std::stri
         if (!written) return {false, argv[0] + " did not read the whole mail"};
         return {true, {}};
     }
-    if (WIFEXITED(status)) return {false, argv[0] + " exited with " + std::to_string(WEXITSTATUS(status))};
+    if (WIFEXITED(status)) {
+        return {false, argv[0] + " exited with " + std::to_string(WEXITSTATUS(status))};
+    }
     return {false, argv[0] + " was killed by signal " + std::to_string(WTERMSIG(status))};
 }
 
@@ -133,7 +138,8 @@ mail_sender::mail_sender(std::string command, std::chrono::milliseconds timeout,
 mail_sender::~mail_sender() { pool_.join(); }
 
 net::awaitable<attempt_result> mail_sender::send(std::string mail) {
-    co_return co_await net::co_spawn(pool_.get_executor(), run_on_pool(argv_, std::move(mail), timeout_),
+    co_return co_await net::co_spawn(pool_.get_executor(),
+                                     run_on_pool(argv_, std::move(mail), timeout_),
                                      net::use_awaitable);
 }
 

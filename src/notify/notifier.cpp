@@ -38,23 +38,17 @@ net::awaitable<std::shared_ptr<const notifier::subscription_list>> notifier::liv
         }
         generation = generation_;
     }
-    auto all = std::make_shared<subscription_list>();
-    std::optional<std::string> marker;
-    for (;;) {
-        auto page = co_await subscriptions_.list_subscriptions(source, marker, page_size);
-        if (page.empty()) break;
-        marker = page.back().id.value();
-        const bool last = std::int64_t(page.size()) < page_size;
-        for (auto& s : page) all->push_back(std::move(s));
-        if (last) break;
-    }
-    std::shared_ptr<const subscription_list> result = std::move(all);
+    // Live ones, and only confirmed ones when confirmation is required (as Zaqar's notifier).
+    auto listed = co_await subscriptions_.live_confirmed(source);
+    std::shared_ptr<const subscription_list> result =
+        std::make_shared<subscription_list>(std::move(listed));
     if (options_.subscription_cache_age.count() > 0) {
         std::lock_guard lock(mutex_);
         // A change made while we read must not be hidden by what we read before it.
         if (generation == generation_) {
             if (cache_.size() >= cache_capacity && !cache_.contains(key)) cache_.clear();
-            cache_.insert_or_assign(key, entry{result, clock_.now() + options_.subscription_cache_age});
+            const auto expires = clock_.now() + options_.subscription_cache_age;
+            cache_.insert_or_assign(key, entry{result, expires});
         }
     }
     co_return result;
@@ -79,9 +73,7 @@ net::awaitable<void> notifier::messages_posted(core::queue_address source,
     const auto now = clock_.now();
     std::vector<core::new_message> jobs;
     for (const auto& subscription : *subscriptions) {
-        if (subscription.expires <= now) continue;
-        // Zaqar skips unconfirmed subscribers only when confirmation is required.
-        if (options_.require_confirmation && !subscription.confirmed) continue;
+        if (subscription.expires <= now) continue;  // expired since it was cached
         for (const auto& message : messages) {
             job j;
             j.project = owner.project;
@@ -101,7 +93,8 @@ net::awaitable<void> notifier::messages_posted(core::queue_address source,
 
 net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
                                                     core::subscription_id id,
-                                                    std::string subscriber, time_point expires) {
+                                                    std::string subscriber, time_point expires,
+                                                    bool unsubscribed) {
     if (!options_.require_confirmation) co_return;
     if (options_.secret_key.empty()) {
         // Zaqar logs and sends nothing in this case too.
@@ -117,8 +110,15 @@ net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
     grant.project = owner.project.value();
     grant.expires = auth::format_expires(std::chrono::floor<std::chrono::seconds>(expires));
     json::object payload;
-    payload["Message_Type"] = "SubscriptionConfirmation";
-    payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();
+    if (unsubscribed) {
+        payload["Message_Type"] = "UnsubscribeConfirmation";
+        payload["Message"] = "You have unsubscribed successfully to the queue: " +
+                             source.name.value() +
+                             ", you can resubscribe it by using confirmed=True.";
+    } else {
+        payload["Message_Type"] = "SubscriptionConfirmation";
+        payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();
+    }
     payload["URL-Signature"] = auth::sign(options_.secret_key, grant);
     payload["URL-Methods"] = "PUT";
     payload["URL-Paths"] = grant.paths.front();

@@ -15,17 +15,17 @@
 #include "core/post_observer.hpp"
 #include "core/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
+#include "core/subscription_service.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/options.hpp"
 #include "storage/driver.hpp"
-#include "storage/subscription_store.hpp"
 
 namespace marconi::notify {
 
 /// Thread-safe; shared by all io threads.
 class notifier final : public core::post_observer, public core::subscription_observer {
 public:
-    notifier(storage::data_driver& driver, storage::subscription_store& subscriptions,
+    notifier(storage::data_driver& driver, core::subscription_service& subscriptions,
              dispatcher& dispatcher, const clock& clock, const options& options)
         : driver_(driver),
           subscriptions_(subscriptions),
@@ -40,12 +40,12 @@ public:
     /// The next post to `source` reads its subscription list again.
     void subscriptions_changed(const core::queue_address& source) override;
 
-    /// Spec 8.4: queues the SubscriptionConfirmation, signed for PUT on the subscription's
-    /// confirm path until `expires` (the subscription's expiry). Nothing unless confirmation
-    /// is required; only logged without a secret key, as in Zaqar.
+    /// Spec 8.4: queues the SubscriptionConfirmation (or UnsubscribeConfirmation), signed for
+    /// PUT on the subscription's confirm path until `expires`. Nothing unless confirmation is
+    /// required; only logged without a secret key, as in Zaqar.
     net::awaitable<void> confirmation_needed(core::queue_address source, core::subscription_id id,
-                                             std::string subscriber,
-                                             time_point expires) override;
+                                             std::string subscriber, time_point expires,
+                                             bool unsubscribed) override;
 
 private:
     using subscription_list = std::vector<core::subscription>;
@@ -60,10 +60,9 @@ private:
     static std::string key_of(const core::queue_address& source);
 
     static constexpr std::size_t cache_capacity = 16384;
-    static constexpr std::int64_t page_size = 100;
 
     storage::data_driver& driver_;
-    storage::subscription_store& subscriptions_;
+    core::subscription_service& subscriptions_;
     dispatcher& dispatcher_;
     const clock& clock_;
     const options& options_;

@@ -37,7 +37,8 @@ net::awaitable<attempt_result> webhook_sender::send(
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
         host = host.substr(1, host.size() - 2);
     }
-    const std::string port = parsed->has_port() ? std::string(parsed->port()) : (tls ? "443" : "80");
+    const std::string port =
+        parsed->has_port() ? std::string(parsed->port()) : (tls ? "443" : "80");
     std::shared_ptr<const auth::http::client> client;
     try {
         client = client_for(tls, host, port);
