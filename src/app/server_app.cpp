@@ -199,7 +199,7 @@ int serve(const config::config& cfg) {
 
     net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
                   net::detached);
-    net::co_spawn(io, dispatcher.run(), net::detached);
+    dispatcher.start();
     // GET /v2/ping reports what this probe last saw, at most a second old.
     net::co_spawn(io, services.probe.run(std::chrono::seconds{1}), net::detached);
 

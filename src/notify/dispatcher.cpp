@@ -3,6 +3,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -55,6 +56,8 @@ dispatcher::dispatcher(net::any_io_executor executor, storage::data_driver& driv
       executor_(executor),
       strand_(net::make_strand(executor)),
       timer_(strand_) {}
+
+void dispatcher::start() { net::co_spawn(strand_, run(), net::detached); }
 
 void dispatcher::wake() {
     net::post(strand_, [this] {

@@ -37,14 +37,16 @@ public:
                storage::subscription_store& subscriptions, core::queue_service& queues,
                const clock& clock, const options& options);
 
-    /// Co_spawn once; returns only if the io_context stops.
-    net::awaitable<void> run();
+    /// Starts the loop on the dispatcher's strand; call once.
+    void start();
     /// Jobs were just posted: look at once.
     void wake();
 
 private:
     using steady = std::chrono::steady_clock;
 
+    /// Returns only if the io_context stops. Must run on strand_, like everything it touches.
+    net::awaitable<void> run();
     net::awaitable<void> deliver(core::message job_message, core::claim_id claim);
     net::awaitable<attempt_result> attempt(const job& j, const core::subscription& subscription,
                                            const boost::json::object& options);

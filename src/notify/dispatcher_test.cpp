@@ -91,7 +91,7 @@ protected:
           notifier_(*driver_, services_.subscriptions, dispatcher_, clock_, options_) {
         services_.messages.set_post_observer(&notifier_);
         net::co_spawn(io_, serve(receiver_), net::detached);
-        net::co_spawn(io_, dispatcher_.run(), net::detached);
+        dispatcher_.start();
         thread_ = std::jthread([this] { io_.run(); });
     }
     ~dispatcher_test() override {
