@@ -106,8 +106,10 @@ int serve(const config::config& cfg) {
                             ? cfg.server.workers
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     // Declared before everything that runs on it, so it is destroyed last: the Keystone
-    // authenticator's calls in flight hold its state until the io_context drops them.
-    net::io_context io{workers};
+    // authenticator's calls in flight hold its state until the io_contexts drop them.
+    // Connections are spread over the pool's contexts; everything else runs on the main one.
+    api::io_pool pool{static_cast<std::size_t>(workers)};
+    auto& io = pool.main();
     // Access control next: a bad keys or policy file stops start-up before anything opens.
     std::unique_ptr<access_setup> access;
     try {
@@ -171,7 +173,7 @@ int serve(const config::config& cfg) {
         return 1;
     }
     http_options.websocket = &websockets;
-    api::listener listener{io, router, http_options};
+    api::listener listener{pool, router, http_options};
     // [websocket] bind: a listener of its own, as Zaqar's ws://host:9000/.
     std::unique_ptr<api::listener> websocket_listener;
     try {
@@ -180,7 +182,7 @@ int serve(const config::config& cfg) {
             auto options = http_options;
             options.bind = cfg.websocket.bind;
             options.port = cfg.websocket.port;
-            websocket_listener = std::make_unique<api::listener>(io, router, options);
+            websocket_listener = std::make_unique<api::listener>(pool, router, options);
             websocket_listener->start();
         }
     } catch (const std::exception& e) {
@@ -215,22 +217,19 @@ int serve(const config::config& cfg) {
         // Sockets get their close frame first; then every listener drains.
         websockets.shutdown();
         auto draining = std::make_shared<std::atomic<int>>(websocket_listener ? 2 : 1);
-        const auto drained = [&io, draining](std::size_t) {
-            if (draining->fetch_sub(1) == 1) io.stop();
+        const auto drained = [&pool, draining](std::size_t) {
+            if (draining->fetch_sub(1) == 1) pool.stop();
         };
         listener.shutdown(grace, drained);
         if (websocket_listener) websocket_listener->shutdown(grace, drained);
-        signals.async_wait([&io](const boost::system::error_code& again, int signal_again) {
+        signals.async_wait([&pool](const boost::system::error_code& again, int signal_again) {
             if (again) return;
             spdlog::warn("signal {} received again: stopping now", signal_again);
-            io.stop();
+            pool.stop();
         });
     });
 
-    std::vector<std::jthread> threads;
-    for (int i = 1; i < workers; ++i) threads.emplace_back([&io] { io.run(); });
-    io.run();
-    threads.clear();  // joins
+    pool.run();
     // Every acknowledged write has committed; destroying the driver drains its threads.
     driver.reset();
     spdlog::info("stopped");

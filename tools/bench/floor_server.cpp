@@ -1,21 +1,21 @@
 // floor-server: the HTTP floor. Answers 204 to every request over keep-alive HTTP/1.1 with the
-// same threading model as marconi (one io_context on N threads, a strand per connection,
-// one coroutine per connection), so `marconi-bench --pingers` against it measures what HTTP
+// same threading model as marconi (its io_pool: one io_context per thread, each connection
+// pinned to one of them, one coroutine per connection), so `marconi-bench --pingers` against it measures what HTTP
 // alone costs on this machine.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <thread>
-#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "api/http/io_pool.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -30,6 +30,8 @@ net::awaitable<void> run_session(beast::tcp_stream stream) {
     beast::flat_buffer buffer;
     http::response<http::empty_body> res{http::status::no_content, 11};
     res.set(http::field::server, "floor");
+    beast::error_code ignored;
+    stream.socket().non_blocking(true, ignored);
     for (;;) {
         http::request_parser<http::string_body> parser;
         stream.expires_after(std::chrono::seconds(60));
@@ -38,16 +40,24 @@ net::awaitable<void> run_session(beast::tcp_stream stream) {
         const bool keep_alive = parser.get().keep_alive();
         res.version(parser.get().version());
         res.keep_alive(keep_alive);
-        auto [write_ec, w] = co_await http::async_write(stream, res, use_tuple);
+        // As marconi's listener does: write at once what the socket takes (all of it, for a
+        // 204), and only wait asynchronously for what it does not.
+        http::response_serializer<http::empty_body> serializer{res};
+        beast::error_code write_ec;
+        http::write(stream.socket(), serializer, write_ec);
+        if (write_ec == net::error::would_block) write_ec = {};
+        if (!write_ec && !serializer.is_done()) {
+            auto [async_ec, w] = co_await http::async_write(stream, serializer, use_tuple);
+            write_ec = async_ec;
+        }
         if (write_ec || !keep_alive) break;
     }
-    beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-net::awaitable<void> run_accept_loop(net::io_context& io, tcp::acceptor& acceptor) {
+net::awaitable<void> run_accept_loop(marconi::api::io_pool& pool, tcp::acceptor& acceptor) {
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), use_tuple);
+        auto [ec, socket] = co_await acceptor.async_accept(pool.next(), use_tuple);
         if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue;
         socket.set_option(tcp::no_delay(true));
@@ -69,8 +79,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-    net::io_context io{threads};
-    tcp::acceptor acceptor(net::make_strand(io));
+    marconi::api::io_pool pool{static_cast<std::size_t>(threads)};
+    tcp::acceptor acceptor(pool.main());
     try {
         const tcp::endpoint ep{net::ip::make_address(bind), port};
         acceptor.open(ep.protocol());
@@ -85,15 +95,12 @@ int main(int argc, char** argv) {
     std::printf("floor listening on %s:%u\n", ep.address().to_string().c_str(), ep.port());
     std::fflush(stdout);
 
-    net::co_spawn(acceptor.get_executor(), run_accept_loop(io, acceptor), net::detached);
-    net::signal_set signals(io, SIGINT, SIGTERM);
+    net::co_spawn(acceptor.get_executor(), run_accept_loop(pool, acceptor), net::detached);
+    net::signal_set signals(pool.main(), SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
-        net::post(acceptor.get_executor(), [&] { acceptor.close(); });
-        io.stop();
+        acceptor.close();  // on the main context, like the accept loop
+        pool.stop();
     });
-    std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
-    io.run();
-    for (auto& t : pool) t.join();
+    pool.run();
     return 0;
 }

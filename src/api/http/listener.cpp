@@ -77,7 +77,7 @@ constexpr std::chrono::milliseconds accept_backoff{50};
 constexpr std::chrono::seconds tls_shutdown_timeout{1};
 
 /// One connection, as the registry of open sessions sees it. `idle` belongs to the session's
-/// strand, `executor`, which any thread may read; cancel() and close() run on that strand.
+/// `executor` (its io thread), which any thread may read; cancel() and close() run there.
 /// (Virtual calls happen only on shutdown, never per request.)
 struct session {
     explicit session(net::any_io_executor executor) : executor(std::move(executor)) {}
@@ -122,15 +122,15 @@ private:
 }  // namespace
 
 struct listener::state {
-    state(net::io_context& io, const api::router& router, listener_options options)
-        : io(io),
+    state(io_pool& pool, const api::router& router, listener_options options)
+        : pool(pool),
           router(router),
           options(std::move(options)),
-          strand(net::make_strand(io)),
+          strand(net::make_strand(pool.main())),
           acceptor(strand),
           drain_timer(strand) {}
 
-    net::io_context& io;
+    io_pool& pool;
     const api::router& router;
     const listener_options options;
     const net::strand<net::io_context::executor_type> strand;  ///< accept loop and drain
@@ -172,6 +172,38 @@ bool request_waiting(beast::tcp_stream& stream) {
 /// A TLS read cancelled part-way cannot be resumed: the connection just closes.
 bool request_waiting(tls_stream&) { return false; }
 
+/// Writes what the socket takes right now without waiting: most responses fit its send buffer
+/// whole, and then need neither a timer nor a trip through the scheduler. The session's socket
+/// is non-blocking, so a full buffer is would_block, which is not an error here: the rest goes
+/// out asynchronously.
+beast::error_code write_now(beast::tcp_stream& stream,
+                            http::response_serializer<http::string_body>& serializer) {
+    beast::error_code ec;
+    http::write(stream.socket(), serializer, ec);
+    if (ec == net::error::would_block) return {};
+    return ec;
+}
+
+/// A TLS record is written whole or not at all: TLS sessions always write asynchronously.
+beast::error_code write_now(tls_stream&, http::response_serializer<http::string_body>&) {
+    return {};
+}
+
+/// Parses what `buffer` already holds. A request usually arrives whole in one read, and parsing
+/// it here saves Beast's async read a trip through the scheduler (it posts its completion when
+/// no I/O was needed) and a timer reset. Returns need_more as success: the caller reads on.
+beast::error_code parse_buffered(http::request_parser<http::string_body>& parser,
+                                 beast::flat_buffer& buffer) {
+    beast::error_code ec;
+    while (buffer.size() > 0 && !parser.is_done()) {
+        const auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more) return {};
+        if (ec || used == 0) break;
+    }
+    return ec;
+}
+
 template <class Stream>
 net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<Stream>> conn) {
     const auto& options = self->options;
@@ -185,6 +217,10 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
             spdlog::debug("TLS handshake failed: {}", handshake_error.message());
             co_return;
         }
+    }
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        beast::error_code ignored;
+        stream.socket().non_blocking(true, ignored);  // for write_now
     }
     beast::flat_buffer buffer;
     bool first = true;
@@ -210,11 +246,15 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
         parser.body_limit(options.body_limit);
-        // The whole header within header_timeout of its first byte, then the body within
-        // body_timeout: a client dribbling bytes cannot hold the connection.
-        transport.expires_after(options.header_timeout);
-        auto [read_error, header_bytes] =
-            co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        auto read_error = parse_buffered(parser, buffer);
+        if (!read_error && !parser.is_header_done()) {
+            // The whole header within header_timeout of its first byte, then the body within
+            // body_timeout: a client dribbling bytes cannot hold the connection.
+            transport.expires_after(options.header_timeout);
+            auto [header_error, header_bytes] =
+                co_await http::async_read_header(stream, buffer, parser, use_tuple);
+            read_error = header_error;
+        }
         if (!read_error && !parser.is_done()) {
             transport.expires_after(options.body_timeout);
             auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
@@ -242,6 +282,10 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
         auto beast_request = parser.release();
         if (options.websocket && is_websocket_upgrade(beast_request)) {
             // The socket is the WebSocket's from here on; it closes the connection itself.
+            if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+                beast::error_code ignored;
+                stream.socket().non_blocking(false, ignored);
+            }
             co_await options.websocket->serve(stream, std::move(beast_request));
             co_return;
         }
@@ -268,8 +312,13 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
 
         auto out = to_beast(std::move(reply), version, keep_alive, head);
         add_retry_after(out);
-        transport.expires_after(options.body_timeout);
-        auto [write_error, written] = co_await http::async_write(stream, out, use_tuple);
+        http::response_serializer<http::string_body> serializer{out};
+        auto write_error = write_now(stream, serializer);
+        if (!write_error && !serializer.is_done()) {
+            transport.expires_after(options.body_timeout);
+            auto [async_error, written] = co_await http::async_write(stream, serializer, use_tuple);
+            write_error = async_error;
+        }
         if (write_error || !keep_alive) break;
     }
     if constexpr (std::is_same_v<Stream, tls_stream>) {
@@ -338,7 +387,8 @@ void start_session(const state_ptr& self, std::shared_ptr<stream_session<Stream>
 net::awaitable<void> run_accept_loop(state_ptr self) {
     net::steady_timer backoff{self->strand};
     for (;;) {
-        auto [ec, socket] = co_await self->acceptor.async_accept(net::make_strand(self->io), use_tuple);
+        // The connection's context, run by one thread, serializes its handlers: no strand.
+        auto [ec, socket] = co_await self->acceptor.async_accept(self->pool.next(), use_tuple);
         if (ec == net::error::operation_aborted || !self->acceptor.is_open()) co_return;
         if (ec) {
             spdlog::warn("accept failed: {}", ec.message());  // e.g. out of file descriptors
@@ -366,7 +416,7 @@ net::awaitable<void> run_accept_loop(state_ptr self) {
 enum class close_mode { idle, all };
 
 /// Cancels the idle sessions' reads (they then close), or closes every session's socket.
-/// Runs each close on the session's own strand.
+/// Runs each close on the session's own executor.
 void close_sessions(listener::state& self, close_mode mode) {
     std::vector<std::shared_ptr<session>> open;
     {
@@ -441,8 +491,8 @@ std::unique_ptr<ssl::context> make_tls_context(const std::string& cert_file,
 
 }  // namespace
 
-listener::listener(net::io_context& io, const router& router, listener_options options)
-    : state_(std::make_shared<state>(io, router, std::move(options))) {}
+listener::listener(io_pool& pool, const router& router, listener_options options)
+    : state_(std::make_shared<state>(pool, router, std::move(options))) {}
 
 listener::~listener() { stop(); }
 

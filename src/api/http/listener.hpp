@@ -1,5 +1,6 @@
 // Marconi. The HTTP/1.1 listener: accepts connections and runs one session coroutine per
-// connection, each on its own strand, reading requests into api::request for the router. It
+// connection, each pinned to one io thread of the io_pool, reading requests into api::request
+// for the router. It
 // also enforces the connection limits and timeouts, and drains the sessions on shutdown.
 // Plain TCP or TLS (OpenSSL): the session loop is one template over the stream type.
 #pragma once
@@ -12,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "api/http/io_pool.hpp"
 #include "api/http/router.hpp"
 #include "api/http/upgrade.hpp"
 
@@ -42,12 +44,13 @@ struct listener_options {
 };
 
 /// Owns the acceptor and the registry of open sessions. start(), stop() and shutdown() may be
-/// called from any thread. The accept loop and shutdown's drain run on the listener's strand;
-/// each session runs on its own strand. `router` must outlive it. Every 503 the listener
-/// sends carries `Retry-After: 1`.
+/// called from any thread. The accept loop and shutdown's drain run on the listener's strand
+/// (on the pool's main context); each session runs on the context it was accepted onto, whose
+/// one thread serializes it as a strand would. `pool` and `router` must outlive it. Every 503
+/// the listener sends carries `Retry-After: 1`.
 class listener {
 public:
-    listener(net::io_context& io, const router& router, listener_options options);
+    listener(io_pool& pool, const router& router, listener_options options);
     ~listener();
 
     /// Binds and starts accepting; throws std::system_error when the address is unusable and

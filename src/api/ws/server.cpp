@@ -42,7 +42,7 @@ constexpr std::chrono::seconds last_write_timeout{5};
 constexpr std::size_t max_queued_frames = 1024;
 
 /// One open socket, as the registry sees it. Everything but `id` and `executor` belongs to
-/// the socket's strand.
+/// the socket's executor.
 struct peer : std::enable_shared_from_this<peer> {
     peer(net::any_io_executor executor, std::string id)
         : executor(std::move(executor)), id(std::move(id)) {}

@@ -26,7 +26,7 @@ struct server_options {
     std::uint16_t notification_port = 0;
 };
 
-/// Shared by every listener; must outlive them. serve() runs on the connection's strand.
+/// Shared by every listener; must outlive them. serve() runs on the connection's executor.
 class server final : public upgrade_handler {
 public:
     /// `router` and `authenticator` (the router's own) must outlive the server.
