@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace marconi::storage::sqlite {
 
@@ -45,7 +46,7 @@ public:
 
 private:
     void run();
-    void run_batch(std::deque<std::unique_ptr<job>>& batch);
+    void run_batch(std::vector<std::unique_ptr<job>>& batch);
 
     std::unique_ptr<connection> conn_;  // touched only by thread_
     const std::size_t max_batch_;

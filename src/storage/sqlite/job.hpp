@@ -3,9 +3,9 @@
 
 #include "storage/sqlite/connection.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
@@ -13,22 +13,33 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace marconi::storage::sqlite {
 
 namespace net = boost::asio;
 
 /// One unit of work for a thread that owns a connection. That thread calls execute() (which may
-/// throw), then fail() if it threw or its transaction did not commit, then complete() exactly
-/// once; complete() resumes the awaiting coroutine on its own executor.
+/// throw), then fail() if it threw or its transaction did not commit, then hands the job to
+/// complete_later() or complete_all(), which call complete() exactly once, on executor().
 class job {
 public:
     virtual ~job() = default;
     virtual void execute(connection& conn) = 0;
     virtual void fail(std::exception_ptr error) noexcept = 0;
     virtual bool failed() const noexcept = 0;
+    /// Resumes the awaiting caller here and now.
     virtual void complete() = 0;
+    /// Where complete() must run: the awaiting coroutine's executor. None: on any thread.
+    virtual std::optional<net::any_io_executor> executor() const { return std::nullopt; }
 };
+
+/// Runs `work`'s complete() posted to its executor (so never inside this call), or at once
+/// when it has none.
+void complete_later(std::unique_ptr<job> work);
+/// The same for a batch, with one post per executor instead of one per job: the callers of a
+/// group commit that share an io thread wake it once.
+void complete_all(std::vector<std::unique_ptr<job>>& jobs);
 
 /// Where jobs go: the group-commit writer or the reader pool. enqueue() is thread-safe.
 class job_sink {
@@ -66,20 +77,17 @@ public:
     void fail(std::exception_ptr error) noexcept override { error_ = std::move(error); }
     bool failed() const noexcept override { return error_ != nullptr; }
 
+    std::optional<net::any_io_executor> executor() const override { return work_.get_executor(); }
+
     void complete() override {
-        // Post rather than call: the coroutine must resume on its executor, not this thread.
-        auto executor = work_.get_executor();
-        net::post(executor, [handler = std::move(handler_), error = std::move(error_),
-                             result = std::move(result_)]() mutable {
-            if constexpr (std::is_void_v<Result>) {
-                std::move(handler)(error);
-            } else if (error) {
-                std::move(handler)(error, Result{});
-            } else {
-                std::move(handler)(nullptr, std::move(*result));
-            }
-        });
         work_.reset();
+        if constexpr (std::is_void_v<Result>) {
+            std::move(handler_)(error_);
+        } else if (error_) {
+            std::move(handler_)(error_, Result{});
+        } else {
+            std::move(handler_)(nullptr, std::move(*result_));
+        }
     }
 
 private:
