@@ -2,7 +2,6 @@
 #include "storage/sqlite/keys.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <limits>
 
 namespace marconi::storage::sqlite {
@@ -25,13 +24,20 @@ std::optional<T> parse_lower_hex(std::string_view text) {
     return value;
 }
 
+/// Lower-case hex of `value` in exactly `digits` characters, zero-padded, at `out`.
+template <class T>
+void write_lower_hex(char* out, std::size_t digits, T value) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = digits; i-- > 0; value >>= 4) out[i] = hex[value & 0xf];
+}
+
 }  // namespace
 
 std::string encode_key(row_key key) {
-    char buffer[id_digits + tag_digits + 1];
-    std::snprintf(buffer, sizeof buffer, "%016llx%08x",
-                  static_cast<unsigned long long>(key.id), static_cast<unsigned>(key.tag));
-    return std::string(buffer, id_digits + tag_digits);
+    std::string out(id_digits + tag_digits, '0');
+    write_lower_hex(out.data(), id_digits, static_cast<std::uint64_t>(key.id));
+    write_lower_hex(out.data() + id_digits, tag_digits, static_cast<std::uint32_t>(key.tag));
+    return out;
 }
 
 std::optional<row_key> decode_key(std::string_view text) {
