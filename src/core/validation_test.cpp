@@ -131,7 +131,9 @@ TEST(client_id, strict_rejects_malformed_uuid) {
                             "g381af922b9e11e3b19171861300734c", "3381af922b9e11e3b19171861300734c0",
                             "-3381af922b9e11e3b19171861300734", "3381af92__b9e11e3b19171861300734",
                             "_381af922b9e11e3b19171861300734c", "3381af922b9e11e3b19171861300734_",
-                            "{}", "0x3381af922b9e11e3b191718613007"}) {
+                            "{}", "0x3381af922b9e11e3b191718613007",
+                            "3381af92-2b9e-11e3-b191-71861300734g",
+                            "3381af92-2b9e-11e3-b191+71861300734c"}) {
         EXPECT_EQ(run([&] { validate_client_id(bad, limits{}); }), expected) << bad;
     }
 }
