@@ -516,10 +516,10 @@ message_store = redis
 management_store = redis
 
 [drivers:message_store:redis]
-uri = redis://127.0.0.1:{redis_port}
+uri = redis://127.0.0.1:{self.redis_port}
 
 [drivers:management_store:redis]
-uri = redis://127.0.0.1:{redis_port}
+uri = redis://127.0.0.1:{self.redis_port}
 
 [drivers:transport:wsgi]
 bind = 127.0.0.1
