@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <spdlog/spdlog.h>
 #include <thread>
-#include <vector>
 
 #include "api/http/listener.hpp"
 #include "api/http/router.hpp"

@@ -1,7 +1,7 @@
 // floor-server: the HTTP floor. Answers 204 to every request over keep-alive HTTP/1.1 with the
 // same threading model as marconi (its io_pool: one io_context per thread, each connection
-// pinned to one of them, one coroutine per connection), so `marconi-bench --pingers` against it measures what HTTP
-// alone costs on this machine.
+// pinned to one of them, one coroutine per connection) and the same write path, so
+// `marconi-bench --pingers` against it measures what HTTP alone costs on this machine.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <thread>
