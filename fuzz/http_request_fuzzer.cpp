@@ -1,9 +1,12 @@
-// Marconi. Fuzz target: raw bytes on a connection -> Beast's request parser (the server's header
-// and body limits) -> api::request -> router::dispatch over the real SQLite driver (in memory)
-// and the v2 routes, in admin mode. Up to 8 pipelined requests per input, as on a keep-alive
-// connection. Every answer must be a known status; a body must be JSON with Content-Type
-// application/json(-home); 1xx/204/304 carry none; no 500 (an unexpected exception); and the Beast
-// response the listener would write must serialize and parse back to the same status and body.
+// Marconi. Fuzz target: raw bytes on a connection -> api::request_reader (Beast's parser under
+// the server's framing rules and limits) -> api::request -> router::dispatch over the real
+// SQLite driver (in memory) and the v2 routes, in admin mode. Up to 8 pipelined requests per
+// input, as on a keep-alive connection; a refused request ends the input, as it closes the
+// connection. Every request the reader frames must be the one an independent reading of RFC
+// 9112 frames from the same bytes (reference_framer.hpp). Every answer must be a known status;
+// a body must be JSON with Content-Type application/json(-home); 1xx/204/304 carry none; no 500
+// (an unexpected exception); and the Beast response the listener would write must serialize
+// and parse back to the same status and body.
 //
 // One driver, router and io_context per process (each `sqlite://:memory:` driver is a file in
 // /dev/shm), so the store keeps what earlier inputs wrote. The manual clock moves 1 s per
@@ -27,18 +30,22 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "api/codec/error_mapping.hpp"
 #include "api/http/beast_adapter.hpp"
 #include "api/http/listener.hpp"
+#include "api/http/request_reader.hpp"
 #include "api/http/router.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
 #include "fuzz_support.hpp"
+#include "reference_framer.hpp"
 #include "storage/make_driver.hpp"
 
 namespace marconi::fuzz {
@@ -69,14 +76,7 @@ struct environment {
         options.uri = "sqlite://:memory:";
         options.read_threads = 1;
         driver = storage::make_driver(options, clock);
-        // core::services gains a clock argument in the working tree; accept both forms until
-        // that change is committed, then keep the three-argument one.
-        if constexpr (std::is_constructible_v<core::services, storage::data_driver&,
-                                              const core::limits&, const marconi::clock&>) {
-            services = std::make_unique<core::services>(*driver, limits, clock);
-        } else {
-            services = std::make_unique<core::services>(*driver, limits);
-        }
+        services = std::make_unique<core::services>(*driver, limits, clock);
         router = std::make_unique<api::router>(api::v2_routes(), *services, clock, true);
         // As server_app's listener_options_from: the largest body any route accepts.
         listener.body_limit = static_cast<std::size_t>(
@@ -199,6 +199,33 @@ std::string substitute_ids(std::string_view target, const std::string& message_i
     return out;
 }
 
+/// The differential oracle: a request the server frames must be the request an independent
+/// reading of RFC 9112 frames from the same bytes (reference_framer.hpp): same end, method,
+/// target, version, body and header fields (no trailer among them).
+void check_same_framing(const std::string& sent, std::size_t consumed,
+                        const api::beast_request& seen) {
+    const auto expected = frame_request(sent);
+    if (expected.result == framed_request::outcome::unsure) return;
+    const auto shown = sent.substr(0, std::min<std::size_t>(sent.size(), 400));
+    check(expected.result == framed_request::outcome::framed,
+          "the server framed a request the reference framer does not", shown);
+    check(expected.length == consumed, "the request ends elsewhere than the reference's",
+          std::to_string(consumed) + " bytes vs " + std::to_string(expected.length) + ": " +
+              shown);
+    check(expected.method == seen.method_string() && expected.target == seen.target() &&
+              expected.version == seen.version(),
+          "the request line differs from the reference's", shown);
+    check(expected.body == seen.body(), "the body differs from the reference's", shown);
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& field : seen) {
+        fields.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    auto wanted = expected.fields;
+    std::sort(fields.begin(), fields.end());
+    std::sort(wanted.begin(), wanted.end());
+    check(fields == wanted, "the header fields differ from the reference's (a trailer?)", shown);
+}
+
 }  // namespace
 
 int http_request_one_input(const std::uint8_t* data, std::size_t size) {
@@ -208,31 +235,29 @@ int http_request_one_input(const std::uint8_t* data, std::size_t size) {
         e.run(e.driver->collect_garbage());
     }
 
-    net::const_buffer rest{data, size};
+    beast::flat_buffer buffer;
+    buffer.commit(net::buffer_copy(buffer.prepare(size), net::const_buffer{data, size}));
     std::string message_id = "0";
     std::string claim_id = "0";
-    for (int n = 0; n < max_requests_per_input && rest.size() > 0; ++n) {
-        // As listener.cpp's run_session: a fresh parser per request, the server's limits.
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(e.listener.header_limit));
-        parser.body_limit(e.listener.body_limit);
-        parser.eager(true);
-        beast::error_code ec;
-        while (!parser.is_done() && rest.size() > 0) {
-            const auto used = parser.put(rest, ec);
-            rest += used;
-            if (ec == http::error::need_more) {
-                ec = {};
-                if (used == 0) break;  // the rest is an incomplete request
-                continue;
-            }
-            if (ec) break;
+    for (int n = 0; n < max_requests_per_input && buffer.size() > 0; ++n) {
+        // As listener.cpp's run_session: a reader per request, the server's limits, and the
+        // peer closing after the input's last byte.
+        const std::string sent{api::unparsed_text(buffer)};
+        api::request_reader reader{e.listener.header_limit, e.listener.body_limit};
+        auto ec = reader.parse_header(buffer);
+        std::optional<api::response> refusal;
+        if (!ec && reader.header_done()) refusal = reader.refusal();
+        if (!ec && !refusal && reader.header_done()) ec = reader.parse_body(buffer);
+        if (!ec && !reader.done() && !refusal) ec = http::error::partial_message;
+        if (ec) refusal = reader.answer_to(ec, api::unparsed_text(buffer));
+        if (refusal) {
+            check_response(*refusal, "a refused request", false);
+            check_wire_form(std::move(*refusal), 11, false, false);
         }
-        if (!ec && !parser.is_done()) parser.put_eof(ec);  // the peer closed
-        // body_limit -> 400 and header_limit -> 431 are fixed answers; the connection closes.
-        if (ec || !parser.is_done()) break;
+        if (ec || refusal) break;  // the connection closes: nothing after it runs
 
-        auto request = parser.release();
+        check_same_framing(sent, sent.size() - buffer.size(), reader.parser().get());
+        auto request = reader.release();
         request.target(substitute_ids(request.target(), message_id, claim_id));
         const std::string context = std::string(request.method_string()) + " " +
                                     std::string(request.target());

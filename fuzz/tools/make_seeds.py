@@ -96,6 +96,38 @@ http = {
     "garbage": b"\x00\xff GET / HTTP/9.9\r\n\r\n",
 }
 
+# Request smuggling (RFC 9112 sections 6-7, 11.2): each is followed by a request that must
+# never run, so the differential oracle sees where the server thinks the first one ends.
+SMUGGLED = req("DELETE", Q)
+CHUNKED_BODY = b"5\r\nhello\r\n0\r\n\r\n"
+
+
+def framing(name, fields, body=b""):
+    head = [f"POST {Q}/messages HTTP/1.1", "Host: x", f"Client-ID: {CLIENT}",
+            "X-Project-ID: p"] + fields
+    http[name] = ("\r\n".join(head) + "\r\n\r\n").encode() + body + SMUGGLED
+
+
+framing("te_gzip", ["Transfer-Encoding: gzip"])
+framing("te_identity", ["Transfer-Encoding: identity"])
+framing("te_chunked_identity", ["Transfer-Encoding: chunked, identity"], CHUNKED_BODY)
+framing("te_gzip_chunked", ["Transfer-Encoding: gzip, chunked"], CHUNKED_BODY)
+framing("te_two_lines", ["Transfer-Encoding: gzip", "Transfer-Encoding: chunked"], CHUNKED_BODY)
+framing("cl_te", ["Content-Length: 4", "Transfer-Encoding: chunked"], CHUNKED_BODY)
+framing("te_cl", ["Transfer-Encoding: chunked", "Content-Length: 4"], CHUNKED_BODY)
+framing("xchunked_cl", ["Transfer-Encoding: xchunked", "Content-Length: 5"], b"hello")
+framing("cl_twice", ["Content-Length: 5", "Content-Length: 6"], b"hello!")
+framing("cl_list", ["Content-Length: 5, 5"], b"hello")
+framing("chunk_ext", ["Transfer-Encoding: chunked"], b"5;a=b;c\r\nhello\r\n0;x=\"y\"\r\n\r\n")
+framing("chunk_bad_size", ["Transfer-Encoding: chunked"], b"5x\r\nhello\r\n0\r\n\r\n")
+framing("chunk_overflow", ["Transfer-Encoding: chunked"], b"1ffffffffffffffff5\r\nhello\r\n0\r\n\r\n")
+framing("trailers", ["Transfer-Encoding: chunked"],
+        b"5\r\nhello\r\n0\r\nX-Roles: admin\r\nX-Auth-Token: t\r\n\r\n")
+framing("obs_fold", ["X-A: 1", " X-Roles: admin", "Content-Length: 0"])
+framing("bare_cr", ["X-A: 1\r2", "Content-Length: 0"])
+http["http2"] = b"GET /v2/ping HTTP/2.0\r\nHost: x\r\n\r\n" + SMUGGLED
+http["no_host"] = b"GET /v2/ping HTTP/1.1\r\nClient-ID: " + CLIENT.encode() + b"\r\n\r\n" + SMUGGLED
+
 bodies = {
     "batch": {"messages": [{"body": {"k": [1, 2.5, None, True]}, "ttl": 60, "delay": 0}]},
     "batch_many": {"messages": [{"body": i} for i in range(5)]},

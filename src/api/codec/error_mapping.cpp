@@ -44,10 +44,14 @@ response error_response(const core::error& e) {
     const auto mapped = to_http(e.code());
     // Zaqar's header hooks carry their own titles ("Wrong UUID value", ...).
     const auto* titled = dynamic_cast<const core::titled_error*>(&e);
+    return error_response(mapped.status, titled ? titled->title() : mapped.title,
+                          e.description());
+}
+
+response error_response(unsigned status, std::string_view title, std::string_view description) {
     // Descriptions may echo client bytes (ids, project ids) that are not UTF-8.
-    boost::json::value body = {{"title", titled ? titled->title() : mapped.title},
-                               {"description", valid_utf8(e.description())}};
-    return response::json(mapped.status, boost::json::serialize(body));
+    boost::json::value body = {{"title", title}, {"description", valid_utf8(description)}};
+    return response::json(status, boost::json::serialize(body));
 }
 
 }  // namespace marconi::api

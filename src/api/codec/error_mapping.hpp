@@ -21,4 +21,7 @@ http_error to_http(core::errc code);
 /// its own title.
 response error_response(const core::error& e);
 
+/// The same body for a failure that is not a domain error (the transport's own: 501, 505).
+response error_response(unsigned status, std::string_view title, std::string_view description);
+
 }  // namespace marconi::api

@@ -22,6 +22,7 @@
 
 #include "api/codec/error_mapping.hpp"
 #include "api/http/beast_adapter.hpp"
+#include "api/http/request_reader.hpp"
 #include "core/error.hpp"
 
 namespace marconi::api {
@@ -46,11 +47,10 @@ void add_retry_after(http::response<http::string_body>& out) {
     }
 }
 
-/// The answer to a request that could not be read completely, rendered like every other error;
-/// the connection closes after it.
-http::response<http::string_body> reject(core::errc code, std::string description) {
-    auto out = to_beast(error_response(core::error(code, std::move(description))), 11,
-                        /*keep_alive=*/false, /*head=*/false);
+/// The answer to a request that could not be read or framed, or to a connection over the
+/// limit; the connection closes after it.
+http::response<http::string_body> reject(response answer) {
+    auto out = to_beast(std::move(answer), 11, /*keep_alive=*/false, /*head=*/false);
     add_retry_after(out);
     return out;
 }
@@ -67,7 +67,8 @@ constexpr std::size_t first_read_size = 8192;
 /// Over-limit connections being answered at once; beyond it they are closed unanswered, so a
 /// connection flood cannot pile up refusals.
 constexpr std::size_t max_refusing = 256;
-/// How long a refused connection gets to send its request and read the 503.
+/// How long a refused connection (over the limit, or a request that cannot be framed) gets to
+/// read its answer before the socket closes.
 constexpr std::chrono::seconds refuse_timeout{1};
 /// After the grace period and closing the sessions left, how long to let them unwind.
 constexpr std::chrono::milliseconds unwind_time{200};
@@ -189,20 +190,23 @@ beast::error_code write_now(tls_stream&, http::response_serializer<http::string_
     return {};
 }
 
-/// Parses what `buffer` already holds. A request usually arrives whole in one read, and parsing
-/// it here saves Beast's async read a trip through the scheduler (it posts its completion when
-/// no I/O was needed) and a timer reset. Returns need_more as success: the caller reads on.
-beast::error_code parse_buffered(http::request_parser<http::string_body>& parser,
-                                 beast::flat_buffer& buffer) {
-    beast::error_code ec;
-    while (buffer.size() > 0 && !parser.is_done()) {
-        const auto used = parser.put(buffer.data(), ec);
-        buffer.consume(used);
-        if (ec == http::error::need_more) return {};
-        if (ec || used == 0) break;
+/// A lingering close (RFC 9112 section 9.6) after a connection's last answer: stop sending,
+/// then read (and drop) what the client still sends until it closes, for refuse_timeout at
+/// most, so that closing with its bytes unread does not reset the connection before the client
+/// has read the answer.
+net::awaitable<void> close_lingering(beast::tcp_stream& stream) {
+    stream.expires_after(refuse_timeout);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 1024> sink;
+    for (;;) {
+        auto [read_error, n] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
+        if (read_error) break;
     }
-    return ec;
 }
+
+/// A TLS connection ends with close_notify instead (run_session's async_shutdown).
+net::awaitable<void> close_lingering(tls_stream&) { co_return; }
 
 template <class Stream>
 net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<Stream>> conn) {
@@ -243,43 +247,44 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
         }
         first = false;
 
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-        parser.body_limit(options.body_limit);
-        auto read_error = parse_buffered(parser, buffer);
-        if (!read_error && !parser.is_header_done()) {
+        // A request usually arrives whole in one read: parsing what the buffer holds first
+        // saves Beast's async read a trip through the scheduler (it posts its completion when
+        // no I/O was needed) and a timer reset.
+        request_reader reader{options.header_limit, options.body_limit};
+        auto read_error = reader.parse_header(buffer);
+        if (!read_error && !reader.header_done()) {
             // The whole header within header_timeout of its first byte, then the body within
             // body_timeout: a client dribbling bytes cannot hold the connection.
             transport.expires_after(options.header_timeout);
             auto [header_error, header_bytes] =
-                co_await http::async_read_header(stream, buffer, parser, use_tuple);
+                co_await http::async_read_header(stream, buffer, reader.parser(), use_tuple);
             read_error = header_error;
         }
-        if (!read_error && !parser.is_done()) {
-            transport.expires_after(options.body_timeout);
-            auto [body_error, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
-            read_error = body_error;
+        // Nothing of a request whose framing is in doubt runs, and the connection closes after
+        // the answer: bytes after a framing error could be read as a smuggled second request.
+        std::optional<response> refusal;
+        if (!read_error) refusal = reader.refusal();
+        if (!read_error && !refusal && !reader.done()) {
+            read_error = reader.parse_body(buffer);
+            if (!read_error && !reader.done()) {
+                transport.expires_after(options.body_timeout);
+                auto [body_error, body_bytes] =
+                    co_await http::async_read(stream, buffer, reader.parser(), use_tuple);
+                read_error = body_error;
+            }
         }
-        if (read_error == http::error::body_limit) {
-            transport.expires_after(options.body_timeout);
-            co_await http::async_write(
-                stream,
-                reject(core::errc::invalid_request,
-                       "Request body is too large: the limit is " +
-                           std::to_string(options.body_limit) + " bytes."),
-                use_tuple);
+        if (read_error) refusal = reader.answer_to(read_error, unparsed_text(buffer));
+        if (read_error || refusal) {
+            if (refusal) {
+                transport.expires_after(options.body_timeout);
+                auto [write_error, written] =
+                    co_await http::async_write(stream, reject(std::move(*refusal)), use_tuple);
+                if (!write_error) co_await close_lingering(stream);
+            }
             break;
         }
-        if (read_error == http::error::header_limit) {
-            transport.expires_after(options.body_timeout);
-            co_await http::async_write(
-                stream, reject(core::errc::headers_too_large, "Headers are too large."),
-                use_tuple);
-            break;
-        }
-        if (read_error) break;  // closed, timed out, or malformed: nothing useful to answer
 
-        auto beast_request = parser.release();
+        auto beast_request = reader.release();
         if (options.websocket && is_websocket_upgrade(beast_request)) {
             // The socket is the WebSocket's from here on; it closes the connection itself.
             if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -344,19 +349,10 @@ net::awaitable<void> refuse_connection(state_ptr self, beast::tcp_stream stream)
     stream.expires_after(refuse_timeout);
     auto [write_error, written] = co_await http::async_write(
         stream,
-        reject(core::errc::unavailable, "The server has too many open connections; retry later."),
+        reject(error_response(core::error(
+            core::errc::unavailable, "The server has too many open connections; retry later."))),
         use_tuple);
-    if (!write_error) {
-        // A lingering close: read (and drop) what the client sends until it closes, so that
-        // closing with its request unread does not reset the connection before it reads the 503.
-        beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        std::array<char, 1024> sink;
-        for (;;) {
-            auto [read_error, n] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
-            if (read_error) break;
-        }
-    }
+    if (!write_error) co_await close_lingering(stream);
     self->refusing.fetch_sub(1);
 }
 
