@@ -20,6 +20,8 @@ packages=(
     # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
     # tests' certificates
     python3-pytest python3-requests python3-zaqarclient openssl
+    # Zaqar 15 itself: the signed-URL tests check signatures against its create_signed_url
+    python3-zaqar
     # e2e tests of the WebSocket transport: websocket-client (python-zaqarclient's websocket
     # library), the asyncio websockets client, and msgpack for binary frames
     python3-websocket python3-websockets python3-msgpack
