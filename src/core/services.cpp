@@ -21,13 +21,23 @@ boost::json::object parse_stored_metadata(const std::string& text) {
     return std::move(value.as_object());
 }
 
+/// The metadata as stored, bounded by max_queue_metadata like the body that set it: a PATCH
+/// body is small, but the metadata it leaves behind would otherwise grow with every PATCH.
+std::string stored_metadata_json(const boost::json::object& metadata, const limits& limits,
+                                 errc code) {
+    auto text = boost::json::serialize(metadata);
+    validate_queue_metadata_size(static_cast<std::int64_t>(text.size()), limits, code);
+    return text;
+}
+
 }  // namespace
 
 // --- queues -------------------------------------------------------------------------------
 
 net::awaitable<bool> queue_service::create(queue_address queue, boost::json::object metadata) {
     validate_queue_metadata(metadata, limits_);
-    const bool created = co_await driver_.create_queue(queue, boost::json::serialize(metadata));
+    auto stored = stored_metadata_json(metadata, limits_, errc::invalid_request);
+    const bool created = co_await driver_.create_queue(queue, std::move(stored));
     cache_.invalidate(queue);
     co_return created;
 }
@@ -60,7 +70,8 @@ net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
         // Zaqar titles every PATCH validation failure "Invalid request body" (queues.py).
         throw error(errc::invalid_body, std::string(e.description()));
     }
-    co_await driver_.set_queue_metadata(queue, boost::json::serialize(patched));
+    auto stored = stored_metadata_json(patched, limits_, errc::invalid_body);
+    co_await driver_.set_queue_metadata(queue, std::move(stored));
     cache_.invalidate(queue);
     co_return metadata_with_defaults(std::move(patched), limits_, owner);
 }
