@@ -220,9 +220,12 @@ net::awaitable<void> claim_service::update(queue_address queue, claim_id id,
                                            std::optional<std::int64_t> ttl,
                                            std::optional<std::int64_t> grace) {
     const auto new_ttl = ttl.value_or(limits_.default_claim_ttl);
-    validate_claim_ttl(new_ttl, limits_);  // Zaqar does not range-check grace on PATCH
-    co_await driver_.update_claim(std::move(queue), std::move(id), new_ttl,
-                                  grace.value_or(limits_.default_claim_grace));
+    const auto new_grace = grace.value_or(limits_.default_claim_grace);
+    validate_claim_ttl(new_ttl, limits_);
+    // Zaqar does not range-check grace on PATCH; an unchecked one could push message expiry
+    // past what a time_point holds, or below the claim's own end.
+    validate_claim_grace(new_grace, limits_);
+    co_await driver_.update_claim(std::move(queue), std::move(id), new_ttl, new_grace);
 }
 
 net::awaitable<void> claim_service::remove(queue_address queue, claim_id id) {
