@@ -1,9 +1,9 @@
 // Marconi.
 #include "core/services.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "common/json_depth.hpp"
 #include "core/error.hpp"
 #include "core/json_patch.hpp"
 #include "core/validation.hpp"
@@ -14,7 +14,7 @@ namespace {
 
 boost::json::object parse_stored_metadata(const std::string& text) {
     boost::system::error_code ec;
-    auto value = boost::json::parse(text, ec);
+    auto value = parse_own_json(text, ec);
     if (ec || !value.is_object()) {
         throw error(errc::internal, "Stored queue metadata is corrupt.");
     }
