@@ -1,9 +1,9 @@
 // Marconi.
 #include "core/services.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "common/json_depth.hpp"
 #include "core/error.hpp"
 #include "core/json_patch.hpp"
 #include "core/validation.hpp"
@@ -14,11 +14,20 @@ namespace {
 
 boost::json::object parse_stored_metadata(const std::string& text) {
     boost::system::error_code ec;
-    auto value = boost::json::parse(text, ec);
+    auto value = parse_own_json(text, ec);
     if (ec || !value.is_object()) {
         throw error(errc::internal, "Stored queue metadata is corrupt.");
     }
     return std::move(value.as_object());
+}
+
+/// The metadata as stored, bounded by max_queue_metadata like the body that set it: a PATCH
+/// body is small, but the metadata it leaves behind would otherwise grow with every PATCH.
+std::string stored_metadata_json(const boost::json::object& metadata, const limits& limits,
+                                 errc code) {
+    auto text = boost::json::serialize(metadata);
+    validate_queue_metadata_size(static_cast<std::int64_t>(text.size()), limits, code);
+    return text;
 }
 
 }  // namespace
@@ -27,7 +36,8 @@ boost::json::object parse_stored_metadata(const std::string& text) {
 
 net::awaitable<bool> queue_service::create(queue_address queue, boost::json::object metadata) {
     validate_queue_metadata(metadata, limits_);
-    const bool created = co_await driver_.create_queue(queue, boost::json::serialize(metadata));
+    auto stored = stored_metadata_json(metadata, limits_, errc::invalid_request);
+    const bool created = co_await driver_.create_queue(queue, std::move(stored));
     cache_.invalidate(queue);
     co_return created;
 }
@@ -60,7 +70,8 @@ net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
         // Zaqar titles every PATCH validation failure "Invalid request body" (queues.py).
         throw error(errc::invalid_body, std::string(e.description()));
     }
-    co_await driver_.set_queue_metadata(queue, boost::json::serialize(patched));
+    auto stored = stored_metadata_json(patched, limits_, errc::invalid_body);
+    co_await driver_.set_queue_metadata(queue, std::move(stored));
     cache_.invalidate(queue);
     co_return metadata_with_defaults(std::move(patched), limits_, owner);
 }
@@ -209,9 +220,12 @@ net::awaitable<void> claim_service::update(queue_address queue, claim_id id,
                                            std::optional<std::int64_t> ttl,
                                            std::optional<std::int64_t> grace) {
     const auto new_ttl = ttl.value_or(limits_.default_claim_ttl);
-    validate_claim_ttl(new_ttl, limits_);  // Zaqar does not range-check grace on PATCH
-    co_await driver_.update_claim(std::move(queue), std::move(id), new_ttl,
-                                  grace.value_or(limits_.default_claim_grace));
+    const auto new_grace = grace.value_or(limits_.default_claim_grace);
+    validate_claim_ttl(new_ttl, limits_);
+    // Zaqar does not range-check grace on PATCH; an unchecked one could push message expiry
+    // past what a time_point holds, or below the claim's own end.
+    validate_claim_grace(new_grace, limits_);
+    co_await driver_.update_claim(std::move(queue), std::move(id), new_ttl, new_grace);
 }
 
 net::awaitable<void> claim_service::remove(queue_address queue, claim_id id) {

@@ -84,7 +84,12 @@ TEST_F(subscription_service_test, create_applies_defaults_and_creates_the_queue)
 }
 
 TEST_F(subscription_service_test, a_rejected_create_leaves_no_queue) {
-    EXPECT_EQ(error_of([&] { create(R"({"subscriber":"ftp://a"})"); }), errc::invalid_request);
+    for (const char* body :
+         {R"({"subscriber":"ftp://a"})", R"({"subscriber":null})", R"({"subscriber":"http://"})",
+          R"({"subscriber":"http://[::1"})",
+          R"({"subscriber":"http://a","options":{"post_headers":{"Host":"b"}}})"}) {
+        EXPECT_EQ(error_of([&] { create(body); }), errc::invalid_request) << body;
+    }
     EXPECT_FALSE(run(driver_->get_queue(source_)));
 }
 

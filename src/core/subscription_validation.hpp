@@ -22,18 +22,23 @@ struct subscription_fields {
 };
 
 /// A PATCH body (subscription_patching): not empty ("No subscription to create."), an object,
-/// a subscriber whose URI scheme is in `subscriber_types`, options an object (then
-/// validate_subscription_options), ttl an integer of at least min_subscription_ttl that keeps
-/// now + ttl within Python's datetime range. Unknown keys are ignored, as in Zaqar.
+/// a subscriber whose URI scheme is in `subscriber_types` and (ours) that could be delivered
+/// to: an http(s) URL with a host and a valid port, a mailto with an address; options an
+/// object (then validate_subscription_options), ttl an integer of at least
+/// min_subscription_ttl that keeps now + ttl within Python's datetime range. Unknown keys are
+/// ignored, as in Zaqar.
 subscription_fields validate_subscription_patch(const boost::json::value& body,
                                                 const limits& limits, time_point now);
 
-/// A POST body (subscription_posting): `subscriber` is required, then the PATCH rules.
+/// A POST body (subscription_posting): `subscriber` is required and not null, then the PATCH
+/// rules. The result always has a subscriber.
 subscription_fields validate_subscription_post(const boost::json::value& body,
                                                const limits& limits, time_point now);
 
 /// The one place subscription `options` are checked beyond being an object: `_retry_policy`
-/// as Zaqar checks it (core/retry_policy.hpp), and our `_dead_letter_queue` (a queue name).
+/// as Zaqar checks it (core/retry_policy.hpp), and ours: `_dead_letter_queue` (a queue name)
+/// and `post_headers` names (header tokens, not Host, Content-Length, Transfer-Encoding or
+/// Connection, which the webhook sender writes).
 void validate_subscription_options(const boost::json::object& options);
 
 /// A confirm body: `confirmed` must be a JSON boolean. Returns it.

@@ -77,6 +77,68 @@ TEST(subscription_validation, subscriber_scheme_must_be_configured) {
               "The subscriber type of subscription must be supported in the list ['mailto'].");
 }
 
+TEST(subscription_validation, post_refuses_a_null_subscriber) {
+    EXPECT_EQ(post_problem(R"({"subscriber":null})"), scheme_message);
+    EXPECT_EQ(post_problem(R"({"subscriber":null,"ttl":600})"), scheme_message);
+    // On PATCH null means "not given", like a null ttl or options.
+    EXPECT_EQ(patch_problem(R"({"subscriber":null,"ttl":600})"), "");
+}
+
+TEST(subscription_validation, subscriber_must_be_deliverable) {
+    const auto problem_of = [](std::string_view subscriber) {
+        return post_problem(R"({"subscriber":)" + json::serialize(json::string(subscriber)) +
+                            "}");
+    };
+    const std::string invalid = "The subscriber of subscription must be a valid URI.";
+    const std::string no_host = "The subscriber of subscription must name a host.";
+    EXPECT_EQ(problem_of("http://[::1"), invalid);
+    EXPECT_EQ(problem_of("http://a b.example/"), invalid);
+    EXPECT_EQ(problem_of("http://a.example/x y"), invalid);
+    EXPECT_EQ(problem_of(std::string("http://a.example/") + '\0' + "x"), invalid);
+    EXPECT_EQ(problem_of("mailto:a@b.c?subject=two words"), invalid);
+    EXPECT_EQ(problem_of("http://"), no_host);
+    EXPECT_EQ(problem_of("https:///path"), no_host);
+    EXPECT_EQ(problem_of("trust+http://"), no_host);
+    EXPECT_EQ(problem_of("http:a.example"), no_host);
+    EXPECT_EQ(problem_of("http://a.example:99999/"),
+              "The subscriber of subscription must have a port between 1 and 65535.");
+    EXPECT_EQ(problem_of("http://a.example:/"),
+              "The subscriber of subscription must have a port between 1 and 65535.");
+    EXPECT_EQ(problem_of("mailto:"), "The subscriber of subscription must name a mailbox.");
+    for (const char* ok : {"http://[::1]:8080/hook", "https://a.example/p?q=1#f",
+                           "http://user@a.example", "HTTP://A.EXAMPLE", "http://127.0.0.1:1/",
+                           "mailto:a@b.c?subject=two%20words"}) {
+        EXPECT_EQ(problem_of(ok), "") << ok;
+    }
+    EXPECT_EQ(patch_problem(R"({"subscriber":"http://"})"), no_host);
+}
+
+TEST(subscription_validation, post_headers_may_not_set_the_senders_headers) {
+    const auto headers_problem = [](std::string_view headers) {
+        return post_problem(std::string(R"({"subscriber":"http://a","options":{"post_headers":)") +
+                            std::string(headers) + "}}");
+    };
+    EXPECT_EQ(headers_problem(R"({"Host":"evil.example"})"),
+              "Options post_headers may not set the Host header: the notifier sets it.");
+    EXPECT_EQ(headers_problem(R"({"hOsT":"evil.example"})"),
+              "Options post_headers may not set the hOsT header: the notifier sets it.");
+    EXPECT_EQ(headers_problem(R"({"Content-Length":"0"})"),
+              "Options post_headers may not set the Content-Length header: the notifier sets it.");
+    EXPECT_EQ(headers_problem(R"({"transfer-encoding":"chunked"})"),
+              "Options post_headers may not set the transfer-encoding header: the notifier sets "
+              "it.");
+    EXPECT_EQ(headers_problem(R"({"Host\r":"x"})"),
+              R"(Options post_headers has an invalid header name: "Host\r")");
+    EXPECT_EQ(headers_problem(R"({"X A":"x"})"),
+              R"(Options post_headers has an invalid header name: "X A")");
+    EXPECT_EQ(headers_problem(R"({"":"x"})"),
+              R"(Options post_headers has an invalid header name: "")");
+    EXPECT_EQ(headers_problem(R"({"X-Token":"abc","Content-Type":"text/plain","X-Hosts":"1"})"),
+              "");
+    EXPECT_EQ(patch_problem(R"({"options":{"post_headers":{"HOST":"x"}}})"),
+              "Options post_headers may not set the HOST header: the notifier sets it.");
+}
+
 TEST(subscription_validation, options_retry_policy_and_dead_letter_queue) {
     // Zaqar checks _retry_policy in options before the ttl.
     EXPECT_EQ(post_problem(R"({"subscriber":"http://a","ttl":1,

@@ -75,7 +75,7 @@ void validate_message_post_size(std::int64_t body_size, const boost::json::objec
 
 /// Claim `ttl` in [min_claim_ttl, max_claim_ttl] (claim POST and PATCH).
 void validate_claim_ttl(std::int64_t ttl, const limits& limits);
-/// Claim `grace` in [min_claim_grace, max_claim_grace] (claim POST only; PATCH does not check).
+/// Claim `grace` in [min_claim_grace, max_claim_grace] (claim POST, and ours on PATCH).
 void validate_claim_grace(std::int64_t grace, const limits& limits);
 /// Claim `?limit=` in [1, max_messages_per_claim_or_pop].
 void validate_claim_limit(std::int64_t limit, const limits& limits);

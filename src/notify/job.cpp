@@ -1,9 +1,10 @@
 // Marconi.
 #include "notify/job.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <string_view>
+
+#include "common/json_depth.hpp"
 
 namespace marconi::notify {
 
@@ -49,7 +50,7 @@ std::string encode(const job& j) {
     o["subscription_id"] = j.subscription.value();
     o["subscriber"] = j.subscriber;
     if (j.message) o["message_id"] = j.message->value();
-    o["payload"] = json::parse(j.payload_json);
+    o["payload"] = parse_own_json(j.payload_json);
     o["ttl"] = j.ttl;
     if (j.delay) o["delay"] = *j.delay;
     o["attempts"] = j.attempts;
@@ -59,7 +60,7 @@ std::string encode(const job& j) {
 
 std::optional<job> decode(const std::string& text) {
     boost::system::error_code ec;
-    auto value = json::parse(text, ec);
+    auto value = parse_own_json(text, ec);
     if (ec || !value.is_object()) return std::nullopt;
     const auto& o = value.get_object();
     const auto* kind = string_at(o, "kind");

@@ -1,11 +1,12 @@
 // Marconi. After zaqar/notification/tasks/webhook.py (WebhookTask.execute) and mailto.py.
 #include "notify/payload.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <algorithm>
 #include <cctype>
+
+#include "common/json_depth.hpp"
 
 namespace marconi::notify {
 
@@ -35,7 +36,7 @@ std::string lower(std::string_view text) {
 std::string notification_json(const job& j) {
     if (j.kind == job_kind::confirmation) return j.payload_json;
     json::object doc;
-    doc["body"] = json::parse(j.payload_json);
+    doc["body"] = parse_own_json(j.payload_json);
     doc["ttl"] = j.ttl;
     if (j.delay) doc["delay"] = *j.delay;
     doc["queue_name"] = j.source.value();

@@ -1,6 +1,7 @@
 // Marconi. Queue-listing filters.
 #include "storage/queue_filter.hpp"
 
+#include "common/json_depth.hpp"
 #include "storage/errors.hpp"
 
 #include <boost/json/parse.hpp>
@@ -45,7 +46,7 @@ bool queue_filter::matches(const core::queue_record& queue) const {
     }
     if (metadata_equals_.empty()) return true;
     boost::system::error_code ec;
-    const auto metadata = boost::json::parse(queue.metadata_json, ec);
+    const auto metadata = parse_own_json(queue.metadata_json, ec);
     if (ec || !metadata.is_object()) return false;
     for (const auto& [key, wanted] : metadata_equals_) {
         const auto* stored = metadata.get_object().if_contains(key);

@@ -522,3 +522,26 @@ def test_pre_signed_frames_reach_message_actions_without_authenticate(auth_serve
         assert status(other_queue) == 403
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_frames_nest_as_deep_as_http_bodies(sock, binary):
+    name = unique()
+    body = {"deep": True}
+    for _ in range(99):  # with the frame around it, 104 levels: over Boost.JSON's default 32
+        body = [body]
+    r = sock.send("message_post", {"queue_name": name, "messages": [{"body": body}]}, binary)
+    assert status(r) == 201, r
+    r = sock.send("message_list", {"queue_name": name, "echo": True}, binary)
+    assert status(r) == 200 and [m["body"] for m in r["body"]["messages"]] == [body]
+
+
+def test_frames_refuse_integers_beyond_64_bits(sock):
+    name = unique()
+    frame = json.dumps(sock.frame("message_post", {"queue_name": name,
+                                                   "messages": [{"body": 1}]}))
+    r = sock.send_raw(frame.replace('"body": 1', '"body": 18446744073709551616'), binary=False)
+    assert status(r) == 400
+    assert r["body"]["error"] == "JSON contains integer that is too large."
+    r = sock.send("queue_get", {"queue_name": name})
+    assert status(r) == 404

@@ -1,11 +1,9 @@
 // Marconi.
 #include "api/codec/bodies.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cmath>
-
+#include "api/codec/json_reader.hpp"
 #include "core/error.hpp"
 
 namespace marconi::api {
@@ -17,46 +15,24 @@ using core::error;
 namespace {
 
 /// `doc[name]` when present; must be an integer (bool is not), else Zaqar's type message.
+/// read_client_json already refused integers outside int64.
 std::optional<std::int64_t> optional_int(const json::object& doc, std::string_view name) {
     const auto* value = doc.if_contains(name);
     if (!value) return std::nullopt;
     if (value->is_int64()) return value->get_int64();
-    if (value->is_uint64()) {
-        throw error(errc::invalid_body, "JSON contains integer that is too large.");
-    }
     throw error(errc::invalid_body,
                 "The value of the \"" + std::string(name) + "\" field must be a int.");
-}
-
-/// Boost.JSON reads a number beyond double range (1e400) as infinity, which has no JSON
-/// spelling: storing it would make every later read of that value unparsable.
-bool all_numbers_finite(const json::value& value) {
-    switch (value.kind()) {
-        case json::kind::double_: return std::isfinite(value.get_double());
-        case json::kind::array:
-            for (const auto& item : value.get_array()) {
-                if (!all_numbers_finite(item)) return false;
-            }
-            return true;
-        case json::kind::object:
-            for (const auto& field : value.get_object()) {
-                if (!all_numbers_finite(field.value())) return false;
-            }
-            return true;
-        default: return true;
-    }
 }
 
 }  // namespace
 
 json::value parse_json(std::string_view body) {
     if (body.empty()) throw error(errc::invalid_body, "Request body can not be empty");
-    boost::system::error_code ec;
-    json::value value = json::parse(body, ec);  // depth is bounded (32) by the parser
-    if (ec || !all_numbers_finite(value)) {
-        throw error(errc::invalid_body, "Request body could not be parsed.");
+    auto reading = read_client_json(body);
+    if (reading.problem != json_problem::none) {
+        throw error(errc::invalid_body, describe(reading.problem));
     }
-    return value;
+    return std::move(reading.value);
 }
 
 json::object parse_json_object(std::string_view body) {

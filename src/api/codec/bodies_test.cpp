@@ -58,6 +58,24 @@ TEST(parse_json, rejects_numbers_beyond_double_range) {
     EXPECT_NO_THROW(parse_json(R"({"x":1.7e308})"));
 }
 
+TEST(parse_json, names_the_depth_limit_and_refuses_integers_beyond_64_bits) {
+    const auto nested = [](std::size_t depth) {
+        return std::string(depth, '[') + std::string(depth, ']');
+    };
+    EXPECT_NO_THROW(parse_json(nested(100)));
+    const auto too_deep = error_of([&] { parse_json(nested(129)); });
+    EXPECT_EQ(too_deep.code(), core::errc::invalid_body);
+    EXPECT_EQ(too_deep.description(),
+              "Request body could not be parsed: arrays and objects may nest at most 128 levels "
+              "deep.");
+    const auto too_large = error_of([] { parse_json(R"({"ttl":18446744073709551616})"); });
+    EXPECT_EQ(too_large.code(), core::errc::invalid_body);
+    EXPECT_EQ(too_large.description(), "JSON contains integer that is too large.");
+    EXPECT_EQ(error_of([] { parse_claim_body(R"({"ttl":9223372036854775808})", false); })
+                  .description(),
+              "JSON contains integer that is too large.");
+}
+
 TEST(parse_claim_body, allows_an_empty_body_only_when_optional) {
     auto empty = parse_claim_body("", true);
     EXPECT_FALSE(empty.ttl);

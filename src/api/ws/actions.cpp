@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/codec/error_mapping.hpp"
+#include "common/json_depth.hpp"
 #include "core/error.hpp"
 #include "core/validation.hpp"
 
@@ -433,7 +434,7 @@ reply to_reply(const frame& f, const api::response& out) {
     json::value parsed;
     if (!out.body.empty()) {
         boost::system::error_code ec;
-        parsed = json::parse(out.body, ec);
+        parsed = parse_own_json(out.body, ec);
         if (ec) parsed = json::string(out.body);
     }
     const auto status = out.status;

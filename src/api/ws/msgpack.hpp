@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_depth.hpp"
+
 namespace marconi::api::ws {
 
 /// A frame that is not one well-formed MessagePack value that JSON can hold.
@@ -19,7 +21,8 @@ public:
 /// Decodes exactly one value filling all of `packed`. Strings (str or bin) must be UTF-8 and
 /// map keys strings; extension types and nesting deeper than `max_depth` are refused.
 /// Throws msgpack_error saying what is wrong.
-boost::json::value msgpack_to_json(std::string_view packed, int max_depth = 64);
+boost::json::value msgpack_to_json(std::string_view packed,
+                                   int max_depth = static_cast<int>(max_json_depth) + 1);
 
 /// The smallest encoding of each item, as Python's msgpack.packb: integers in the fewest
 /// bytes, every double as float64, strings as str.

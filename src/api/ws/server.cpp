@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/codec/json_reader.hpp"
 #include "api/ws/actions.hpp"
 #include "api/ws/msgpack.hpp"
 #include "api/ws/notification_endpoint.hpp"
@@ -195,12 +196,16 @@ std::variant<json::object, reply> decode_frame(const std::string& data, bool bin
                                                 "ValueError: ") + e.what());
         }
     } else {
-        boost::system::error_code ec;
-        payload = json::parse(data, ec);
-        if (ec) {
-            return error_reply(400, "Can't decode text (JSON) request. JSONDecodeError: " +
-                                        ec.message());
+        // One level more than a request body: the frame's own object around its "body".
+        auto reading = api::read_client_json(data, max_json_depth + 1);
+        if (reading.problem == api::json_problem::integer_too_large) {
+            return error_reply(400, api::describe(reading.problem));
         }
+        if (reading.problem != api::json_problem::none) {
+            return error_reply(400, "Can't decode text (JSON) request. JSONDecodeError: " +
+                                        reading.error.message());
+        }
+        payload = std::move(reading.value);
     }
     if (!payload.is_object()) {
         return error_reply(400, "Unexpected body type. Expected dict or dict like.");
@@ -382,7 +387,7 @@ void deliver(const state_ptr& self, std::string id, std::string body) {
     net::post(target->executor, [target, body = std::move(body)]() mutable {
         if (target->notify_in_binary) {
             boost::system::error_code ec;
-            const auto parsed = json::parse(body, ec);
+            const auto parsed = parse_own_json(body, ec);
             if (!ec) {
                 target->send(json_to_msgpack(parsed), true);
                 return;

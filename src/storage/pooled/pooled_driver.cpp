@@ -1,9 +1,9 @@
 // Marconi. Routing each call to the queue's pool.
 #include "storage/pooled/pooled_driver.hpp"
 
+#include "common/json_depth.hpp"
 #include "core/error.hpp"
 
-#include <boost/json/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,7 +18,7 @@ constexpr std::size_t catalog_cache_capacity = 65536;
 /// `_flavor` of a queue's metadata, if it names one.
 std::optional<std::string> flavor_of(const std::string& metadata_json) {
     boost::system::error_code ec;
-    auto metadata = boost::json::parse(metadata_json, ec);
+    auto metadata = parse_own_json(metadata_json, ec);
     if (ec || !metadata.is_object()) return std::nullopt;
     const auto* flavor = metadata.get_object().if_contains("_flavor");
     if (!flavor || !flavor->is_string() || flavor->get_string().empty()) return std::nullopt;

@@ -95,6 +95,18 @@ std::optional<long long> python_int(std::string_view text) {
     return n;
 }
 
+/// Python's int() of a JSON bool or number, when it fits a long long (nullopt otherwise, and
+/// for other kinds): 1e300 would not fit, and casting it would be undefined.
+std::optional<long long> python_int_of(const json::value& v) {
+    if (v.is_bool()) return v.get_bool() ? 1 : 0;
+    if (v.is_int64()) return v.get_int64();
+    if (!v.is_double()) return std::nullopt;
+    const double whole = std::trunc(v.get_double());
+    constexpr double bound = 9.2e18;  // just under 2^63
+    if (!(std::abs(whole) < bound)) return std::nullopt;
+    return static_cast<long long>(whole);
+}
+
 [[noreturn]] void refuse_integer(long long n) {
     refuse("`expires` should be date format, for example 2016-01-01T00:00:00, not integer "
            "value: " + std::to_string(n));
@@ -107,12 +119,7 @@ std::string expires_of(const json::object& doc, time_point now) {
     const auto* text = given->if_string();
     if (!text) {
         // Zaqar tries int() first; a non-zero number is refused with that message.
-        if (given->is_number() || given->is_bool()) {
-            const auto n = given->is_bool() ? (given->get_bool() ? 1LL : 0LL)
-                                            : static_cast<long long>(
-                                                  std::trunc(given->to_number<double>()));
-            if (n != 0) refuse_integer(n);
-        }
+        if (const auto n = python_int_of(*given); n && *n != 0) refuse_integer(*n);
         refuse("`expires` should be a date string, for example 2016-01-01T00:00:00");
     }
     if (const auto n = python_int(*text); n && *n != 0) refuse_integer(*n);
