@@ -38,8 +38,8 @@
 namespace marconi::notify {
 
 /// The loop runs on its own strand; deliveries run on the io executor, at most
-/// options.max_workers at once (fair_scheduler decides which). wake() and wake_at() may be called from any thread. Lives
-/// until the io_context has stopped.
+/// options.max_workers at once (fair_scheduler decides which). wake() and wake_at() may be
+/// called from any thread. Lives until the io_context has stopped.
 class dispatcher {
 public:
     dispatcher(net::any_io_executor executor, storage::data_driver& driver,
