@@ -87,6 +87,8 @@ void announce(const char* what, const net::ip::tcp::endpoint& endpoint) {
 notify::options notify_options_from(const config::config& cfg) {
     notify::options options;
     options.max_workers = static_cast<std::size_t>(cfg.delivery.max_notifier_workers);
+    options.max_workers_per_project =
+        static_cast<std::size_t>(cfg.delivery.max_notifier_workers_per_project);
     options.require_confirmation = cfg.notification.require_confirmation;
     options.dead_letter_queue = cfg.delivery.dead_letter_queue;
     options.timeout = std::chrono::seconds{cfg.delivery.delivery_timeout_seconds};

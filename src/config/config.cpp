@@ -368,6 +368,8 @@ const std::vector<option>& options() {
                 &websocket_config::notification_port, 0, 65535),
         integer("notification", "max_notifier_workers", &config::delivery,
                 &notification_config::max_notifier_workers, 1, 10000),
+        integer("notification", "max_notifier_workers_per_project", &config::delivery,
+                &notification_config::max_notifier_workers_per_project, 1, 10000),
         text("notification", "smtp_command", &config::delivery,
              &notification_config::smtp_command),
         optional_text("notification", "dead_letter_queue", &config::delivery,

@@ -105,6 +105,10 @@ struct websocket_config {
 struct notification_config {
     /// Deliveries in flight at once per server (webhook requests, sendmail runs).
     int max_notifier_workers = 10;
+    /// Of those, at most this many for one project, so that subscribers of one tenant that
+    /// hang or answer slowly cannot take every worker from the others (capped at
+    /// max_notifier_workers; equal to it: no per-project limit).
+    int max_notifier_workers_per_project = 5;
     /// mailto: the mail is piped to this command (split on spaces), as Zaqar's third_part mode.
     std::string smtp_command = "/usr/sbin/sendmail -t -oi";
     /// Queue, in the subscription's project, receiving a record of each notification whose

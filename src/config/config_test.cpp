@@ -181,7 +181,8 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allowed_origin = []\n"));
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 72);
+    EXPECT_THAT(text, HasSubstr("notification.max_notifier_workers_per_project = 5\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 73);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {

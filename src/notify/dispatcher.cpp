@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <ctime>
 
 #include "core/retry_policy.hpp"
@@ -22,6 +23,12 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::int64_t claim_batch = 20;
+/// A job handed back is claimable again after this long, so a blocked tenant's jobs pass
+/// through the store about once a second, not as fast as it can write.
+constexpr std::int64_t hand_back_delay_seconds = 1;
+/// How long a job may wait in a full buffer where nothing can start, before it is handed
+/// back to make room: long enough for a busy, healthy subscriber to drain its jobs.
+constexpr std::chrono::milliseconds stuck_hold{200};
 const core::client_id notifier_client{"marconi-notifier"};
 
 json::object parse_options(const std::string& text) {
@@ -55,7 +62,8 @@ dispatcher::dispatcher(net::any_io_executor executor, storage::data_driver& driv
       mail_(options.smtp_command, options.timeout, 2),
       executor_(executor),
       strand_(net::make_strand(executor)),
-      timer_(strand_) {}
+      timer_(strand_),
+      scheduler_(options.max_workers, options.max_workers_per_project) {}
 
 void dispatcher::start() { net::co_spawn(strand_, run(), net::detached); }
 
@@ -73,51 +81,121 @@ void dispatcher::wake_at(steady::time_point when) {
     });
 }
 
-void dispatcher::finished() {
-    --in_flight_;
+std::size_t dispatcher::capacity() const { return 4 * options_.max_workers; }
+
+void dispatcher::finished(fair_scheduler::ticket t, bool subscriber_failed) {
+    scheduler_.finish(t, !subscriber_failed);
     woken_ = true;  // a free worker: take the next job at once
     timer_.cancel();
 }
 
+void dispatcher::returned() {
+    --returning_;
+    woken_ = true;
+    timer_.cancel();
+}
+
+void dispatcher::start_ready() {
+    while (const auto t = scheduler_.start()) {
+        auto node = waiting_.extract(*t);
+        auto& h = node.mapped();
+        net::co_spawn(executor_, deliver(std::move(h.message.id), h.claim, std::move(h.decoded)),
+                      [this, t = *t](std::exception_ptr, bool subscriber_failed) {
+                          net::post(strand_, [this, t, subscriber_failed] {
+                              finished(t, subscriber_failed);
+                          });
+                      });
+    }
+}
+
+void dispatcher::hand_back_older_than(steady::duration hold) {
+    const auto now = steady::now();
+    // waiting_ is in claim order: the oldest are first.
+    while (!waiting_.empty() && waiting_.begin()->second.claimed + hold <= now) {
+        auto node = waiting_.extract(waiting_.begin());
+        scheduler_.remove(node.key());
+        ++returning_;
+        net::co_spawn(executor_, defer(std::move(node.mapped().message), node.mapped().claim),
+                      [this](std::exception_ptr) { net::post(strand_, [this] { returned(); }); });
+    }
+}
+
+net::awaitable<bool> dispatcher::claim_more(core::claim_options request) {
+    std::optional<core::claim> claim;
+    try {
+        auto outbox = outbox_address();
+        claim = co_await driver_.create_claim(std::move(outbox), request, std::nullopt);
+    } catch (const std::exception& e) {
+        spdlog::warn("notifications: cannot claim pending jobs: {}", e.what());
+    }
+    if (!claim) co_return false;
+    const auto now = steady::now();
+    for (auto& m : claim->messages) {
+        auto decoded = decode(m.body_json);
+        if (!decoded) {
+            spdlog::error("notifications: dropping unreadable job {}", m.id.value());
+            co_await remove(m.id, claim->id);
+            continue;
+        }
+        const auto t = next_ticket_++;
+        scheduler_.add(t, decoded->project.value(), decoded->subscriber);
+        waiting_.emplace(t, held_job{std::move(m), claim->id, std::move(*decoded), now});
+    }
+    co_return std::int64_t(claim->messages.size()) == request.limit;
+}
+
 net::awaitable<void> dispatcher::run() {
-    // The claim must outlast one attempt, plus the writes around it.
+    // The claim must outlast the wait for a worker (at most one attempt's timeout, then the
+    // job is handed back) and one attempt, plus the writes around them.
     const auto attempt_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(options_.timeout).count();
     const core::claim_options lease{2 * attempt_seconds + 5, 60, claim_batch};
-    const auto outbox = outbox_address();
     for (;;) {
+        hand_back_older_than(options_.timeout);
+        start_ready();
         bool more = false;
-        if (in_flight_ < options_.max_workers) {
+        if (held() < capacity()) {
             auto request = lease;
-            request.limit = std::min<std::int64_t>(claim_batch,
-                                                   std::int64_t(options_.max_workers - in_flight_));
-            std::optional<core::claim> claim;
-            try {
-                claim = co_await driver_.create_claim(outbox, request, std::nullopt);
-            } catch (const std::exception& e) {
-                spdlog::warn("notifications: cannot claim pending jobs: {}", e.what());
-            }
-            if (claim) {
-                more = std::int64_t(claim->messages.size()) == request.limit;
-                for (auto& m : claim->messages) {
-                    ++in_flight_;
-                    net::co_spawn(executor_, deliver(std::move(m), claim->id),
-                                  [this](std::exception_ptr) {
-                                      net::post(strand_, [this] { finished(); });
-                                  });
-                }
-            }
+            request.limit = std::min<std::int64_t>(claim_batch, capacity() - held());
+            more = co_await claim_more(request);
+            start_ready();
         }
-        if (more && in_flight_ < options_.max_workers) continue;
+        // Full of jobs none of which may start, with workers free: what lies behind them in
+        // the outbox (other tenants' jobs) must get its turn.
+        const bool stuck = held() >= capacity() && !waiting_.empty() &&
+                           scheduler_.in_flight() < options_.max_workers;
+        if (stuck) hand_back_older_than(stuck_hold);
+        if (more && held() < capacity()) continue;
         const auto now = steady::now();
         while (!due_.empty() && due_.top() <= now) due_.pop();
         auto deadline = now + options_.poll_interval;
         if (!due_.empty() && due_.top() < deadline) deadline = due_.top();
+        if (!waiting_.empty()) {
+            const auto hold = stuck ? steady::duration(stuck_hold) : options_.timeout;
+            deadline = std::min(deadline, waiting_.begin()->second.claimed + hold);
+        }
         if (!woken_) {
             timer_.expires_at(deadline);
             co_await timer_.async_wait(net::as_tuple(net::use_awaitable));
         }
         woken_ = false;
+    }
+}
+
+net::awaitable<void> dispatcher::defer(core::message job_message, core::claim_id claim) {
+    try {
+        // As for a retry: the copy is stored before the claimed job is removed.
+        std::vector<core::new_message> again{core::new_message{
+            std::move(job_message.body_json), options_.job_ttl, hand_back_delay_seconds}};
+        auto outbox = outbox_address();
+        co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(again));
+        co_await remove(job_message.id, claim);
+        wake_at(steady::now() + std::chrono::seconds(hand_back_delay_seconds) +
+                std::chrono::milliseconds(50));
+    } catch (const std::exception& e) {
+        // The claim runs out and the job is claimed again later.
+        spdlog::warn("notifications: cannot hand back job {}: {}", job_message.id.value(),
+                     e.what());
     }
 }
 
@@ -131,29 +209,24 @@ net::awaitable<void> dispatcher::remove(const core::message_id& id, const core::
     }
 }
 
-net::awaitable<void> dispatcher::deliver(core::message job_message, core::claim_id claim) {
+net::awaitable<bool> dispatcher::deliver(core::message_id id, core::claim_id claim, job j) {
+    bool subscriber_failed = false;
     try {
-        auto decoded = decode(job_message.body_json);
-        if (!decoded) {
-            spdlog::error("notifications: dropping unreadable job {}", job_message.id.value());
-            co_await remove(job_message.id, claim);
-            co_return;
-        }
-        auto j = std::move(*decoded);
         const auto source = j.source_address();
         // Delivery follows the subscription as it is now: deleted or expired ones get nothing.
         auto subscription = co_await subscriptions_.get_subscription(source, j.subscription);
         if (!subscription || (j.kind == job_kind::notification &&
                               options_.require_confirmation && !subscription->confirmed)) {
-            co_await remove(job_message.id, claim);
-            co_return;
+            co_await remove(id, claim);
+            co_return false;
         }
         const auto sub_options = parse_options(subscription->options_json);
         auto result = co_await attempt(j, *subscription, sub_options);
         if (result.delivered) {
-            co_await remove(job_message.id, claim);
-            co_return;
+            co_await remove(id, claim);
+            co_return false;
         }
+        subscriber_failed = true;
         ++j.attempts;
         j.last_error = result.error;
         const auto queue = co_await queues_.cached(source);
@@ -161,8 +234,8 @@ net::awaitable<void> dispatcher::deliver(core::message job_message, core::claim_
         const auto delay = core::retry_delay(policy, j.attempts - 1);
         if (!delay) {
             co_await dead_letter(j, *subscription, sub_options);
-            co_await remove(job_message.id, claim);
-            co_return;
+            co_await remove(id, claim);
+            co_return true;
         }
         spdlog::debug("notifications: {} failed ({}), retry {} in {} s", subscription->subscriber,
                       j.last_error, j.attempts, *delay);
@@ -171,13 +244,14 @@ net::awaitable<void> dispatcher::deliver(core::message job_message, core::claim_
         std::vector<core::new_message> next{core::new_message{encode(j), options_.job_ttl, *delay}};
         auto outbox = outbox_address();
         co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(next));
-        co_await remove(job_message.id, claim);
+        co_await remove(id, claim);
         // A little after the job turns visible, so this wake-up does not find it still delayed.
         wake_at(steady::now() + std::chrono::seconds(*delay) + std::chrono::milliseconds(50));
     } catch (const std::exception& e) {
         // Storage trouble: the claim runs out and the job is tried again later.
-        spdlog::warn("notifications: job {} left for later: {}", job_message.id.value(), e.what());
+        spdlog::warn("notifications: job {} left for later: {}", id.value(), e.what());
     }
+    co_return subscriber_failed;
 }
 
 net::awaitable<attempt_result> dispatcher::attempt(const job& j,

@@ -4,6 +4,13 @@
 // from the retry policy, so waiting costs neither a worker nor a held claim, and a restart
 // continues the schedule where it stopped. A job whose retries are used up becomes a record in
 // the dead-letter queue. Several servers sharing a store share the outbox safely.
+//
+// Fairness (fair_scheduler): claimed jobs wait here for a worker, at most one attempt per
+// subscriber and max_workers_per_project per project in flight. A claimed job waits at most
+// one attempt's timeout (so its attempt ends well within the claim); one that cannot start by
+// then, or that fills the buffer while nothing in it may start, is handed back: posted again
+// at the tail of the outbox with a short delay, then removed. So the outbox's head always
+// moves, and jobs of other tenants behind a hanging tenant's are claimed and started.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,6 +19,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <map>
 #include <queue>
 #include <vector>
 
@@ -19,6 +27,7 @@
 #include "core/model.hpp"
 #include "core/services.hpp"
 #include "notify/delivery.hpp"
+#include "notify/fair_scheduler.hpp"
 #include "notify/job.hpp"
 #include "notify/mail_sender.hpp"
 #include "notify/options.hpp"
@@ -29,8 +38,8 @@
 namespace marconi::notify {
 
 /// The loop runs on its own strand; deliveries run on the io executor, at most
-/// options.max_workers at once. wake() and wake_at() may be called from any thread. Lives
-/// until the io_context has stopped.
+/// options.max_workers at once (fair_scheduler decides which). wake() and wake_at() may be
+/// called from any thread. Lives until the io_context has stopped.
 class dispatcher {
 public:
     dispatcher(net::any_io_executor executor, storage::data_driver& driver,
@@ -45,16 +54,36 @@ public:
 private:
     using steady = std::chrono::steady_clock;
 
+    /// A claimed job not yet started.
+    struct held_job {
+        core::message message;
+        core::claim_id claim;
+        job decoded;
+        steady::time_point claimed;
+    };
+
     /// Returns only if the io_context stops. Must run on strand_, like everything it touches.
     net::awaitable<void> run();
-    net::awaitable<void> deliver(core::message job_message, core::claim_id claim);
+    /// Claims up to request.limit jobs for the scheduler; true if it got that many (so more
+    /// may be pending).
+    net::awaitable<bool> claim_more(core::claim_options request);
+    void start_ready();  // on strand_
+    /// Hands back to the outbox every waiting job claimed at least `hold` ago.
+    void hand_back_older_than(steady::duration hold);  // on strand_
+    /// Claimed jobs this server holds at most: waiting, in flight or being handed back.
+    std::size_t capacity() const;
+    std::size_t held() const { return scheduler_.waiting() + scheduler_.in_flight() + returning_; }
+    /// True when the subscriber failed (no answer, an error status): it counts against it.
+    net::awaitable<bool> deliver(core::message_id id, core::claim_id claim, job j);
+    net::awaitable<void> defer(core::message job_message, core::claim_id claim);
     net::awaitable<attempt_result> attempt(const job& j, const core::subscription& subscription,
                                            const boost::json::object& options);
     net::awaitable<void> dead_letter(const job& j, const core::subscription& subscription,
                                      const boost::json::object& options);
     net::awaitable<void> remove(const core::message_id& id, const core::claim_id& claim);
     void wake_at(steady::time_point when);
-    void finished();  // on strand_
+    void finished(fair_scheduler::ticket t, bool subscriber_failed);  // on strand_
+    void returned();                                                  // on strand_
 
     storage::data_driver& driver_;
     storage::subscription_store& subscriptions_;
@@ -68,7 +97,10 @@ private:
     // Touched only on strand_:
     net::steady_timer timer_;
     bool woken_ = false;
-    std::size_t in_flight_ = 0;
+    fair_scheduler scheduler_;
+    fair_scheduler::ticket next_ticket_ = 1;
+    std::map<fair_scheduler::ticket, held_job> waiting_;  ///< oldest claim first
+    std::size_t returning_ = 0;  ///< jobs being handed back to the outbox
     std::priority_queue<steady::time_point, std::vector<steady::time_point>, std::greater<>>
         due_;  ///< when re-queued jobs of this server become deliverable
 };

@@ -16,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
+#include <algorithm>
 #include <condition_variable>
 #include <thread>
 
@@ -81,6 +82,56 @@ net::awaitable<void> serve(receiver& r) {
     }
 }
 
+/// A loopback webhook endpoint that reads each request and never answers; counts the
+/// requests it holds open at once (until the dispatcher's timeout closes them).
+struct hanging_endpoint {
+    explicit hanging_endpoint(net::io_context& io)
+        : acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {}
+
+    tcp::acceptor acceptor;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t open = 0;
+    std::size_t max_open = 0;
+
+    std::string url(int n) const {
+        return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/" +
+               std::to_string(n);
+    }
+    bool wait_for_open(std::size_t count) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(10), [&] { return open >= count; });
+    }
+};
+
+net::awaitable<void> hold(hanging_endpoint& h, tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    bhttp::request<bhttp::string_body> request;
+    auto [read_ec, n] = co_await bhttp::async_read(stream, buffer, request, use_tuple);
+    if (read_ec) co_return;
+    {
+        std::lock_guard lock(h.mutex);
+        h.max_open = std::max(h.max_open, ++h.open);
+    }
+    h.changed.notify_all();
+    char byte;
+    co_await stream.async_read_some(net::buffer(&byte, 1), use_tuple);  // until it hangs up
+    {
+        std::lock_guard lock(h.mutex);
+        --h.open;
+    }
+    h.changed.notify_all();
+}
+
+net::awaitable<void> serve_hanging(hanging_endpoint& h) {
+    for (;;) {
+        auto [accept_ec, socket] = co_await h.acceptor.async_accept(use_tuple);
+        if (accept_ec) co_return;
+        net::co_spawn(h.acceptor.get_executor(), hold(h, std::move(socket)), net::detached);
+    }
+}
+
 class dispatcher_test : public testing::Test {
 protected:
     dispatcher_test()
@@ -91,6 +142,7 @@ protected:
           notifier_(*driver_, services_.subscriptions, dispatcher_, clock_, options_) {
         services_.messages.set_post_observer(&notifier_);
         net::co_spawn(io_, serve(receiver_), net::detached);
+        net::co_spawn(io_, serve_hanging(hanging_), net::detached);
         dispatcher_.start();
         thread_ = std::jthread([this] { io_.run(); });
     }
@@ -107,6 +159,8 @@ protected:
     }
     const notify::options& options() {
         options_.timeout = std::chrono::seconds(2);
+        options_.max_workers = 4;  // few, so that few subscribers can hang them all
+        options_.max_workers_per_project = 2;
         options_.dead_letter_queue = "failures";
         return options_;
     }
@@ -120,8 +174,10 @@ protected:
         return subscribe_to(queue_, options_json);
     }
     core::subscription_id subscribe_to(const core::queue_address& source,
-                                       const std::string& options_json) {
-        core::new_subscription s{receiver_.url(), 3600, options_json, true};
+                                       const std::string& options_json,
+                                       std::string subscriber = {}) {
+        if (subscriber.empty()) subscriber = receiver_.url();
+        core::new_subscription s{std::move(subscriber), 3600, options_json, true};
         return run(driver_->subscriptions().create_subscription(source, s)).id;
     }
     std::vector<core::message_id> post(std::string body) {
@@ -141,6 +197,7 @@ protected:
     core::services services_;
     notify::options options_;
     receiver receiver_{io_};
+    hanging_endpoint hanging_{io_};
     dispatcher dispatcher_;
     notifier notifier_;
     std::jthread thread_;
@@ -203,6 +260,28 @@ TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
     EXPECT_EQ(outbox_total(), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_EQ(receiver_.count(), 5u);  // nothing after giving up
+}
+
+// 12 hanging subscribers x 2 messages: more jobs than the dispatcher holds (4 x 4 workers),
+// all ahead of project b's in the outbox. b's is claimed (a's are handed back to make room)
+// and delivered while a's hang, and a never holds more than its 2 of the 4 workers.
+TEST_F(dispatcher_test, hanging_subscribers_of_one_project_hold_only_its_share) {
+    const core::queue_address a{core::project_id{"a"}, core::queue_name{"q"}};
+    const core::queue_address b{core::project_id{"b"}, core::queue_name{"q"}};
+    for (int i = 0; i < 12; ++i) subscribe_to(a, "{}", hanging_.url(i));
+    notifier_.subscriptions_changed(a);
+    post_to(a, R"("one")");
+    post_to(a, R"("two")");
+    ASSERT_TRUE(hanging_.wait_for_open(2));
+    subscribe_to(b, "{}");
+    notifier_.subscriptions_changed(b);
+    const auto ids = post_to(b, R"("b's")");
+    const auto bodies = receiver_.wait_for(1);
+    ASSERT_EQ(bodies.size(), 1u);
+    EXPECT_EQ(json::parse(bodies[0]).at("message_id"), json::value(ids[0].value()));
+    std::lock_guard lock(hanging_.mutex);
+    EXPECT_GT(hanging_.open, 0u);  // b's arrived while a's still hung
+    EXPECT_EQ(hanging_.max_open, 2u);
 }
 
 }  // namespace

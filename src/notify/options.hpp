@@ -9,6 +9,8 @@ namespace marconi::notify {
 
 struct options {
     std::size_t max_workers = 10;  ///< deliveries in flight per server (max_notifier_workers)
+    /// Of those, at most this many for one project (capped at max_workers).
+    std::size_t max_workers_per_project = 5;
     bool require_confirmation = false;  ///< unconfirmed subscriptions get no notifications
     /// Queue (in the subscription's project) that receives a record of each delivery that
     /// exhausted its retries, unless the subscription names its own (`_dead_letter_queue`

@@ -105,6 +105,64 @@ def receivers():
         r.stop()
 
 
+class HangingServer:
+    """A loopback webhook endpoint that reads each request and never answers; counts the
+    requests it holds open at once (until Marconi gives up and closes the connection)."""
+
+    def __init__(self):
+        self._listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port = self._listener.getsockname()[1]
+        self.open = 0
+        self.max_open = 0
+        self.total = 0
+        self._lock = threading.Condition()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._hold, args=(conn,), daemon=True).start()
+
+    def _hold(self, conn):
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            with self._lock:
+                self.open += 1
+                self.total += 1
+                self.max_open = max(self.max_open, self.open)
+                self._lock.notify_all()
+            try:
+                while conn.recv(65536):
+                    pass
+            except OSError:
+                pass
+            with self._lock:
+                self.open -= 1
+                self._lock.notify_all()
+
+    def wait_until(self, condition, what, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not condition():
+                left = deadline - time.monotonic()
+                assert left > 0, f"{what}: open={self.open} total={self.total}"
+                self._lock.wait(left)
+
+    def stop(self):
+        self._listener.close()
+
+
 def subscribe(api, queue, subscriber, options=None, ttl=3600):
     r = api.post(f"/v2/queues/{queue}/subscriptions",
                  json={"subscriber": subscriber, "ttl": ttl, "options": options or {}})
@@ -400,3 +458,36 @@ def test_two_heads_share_the_outbox_and_survive_one_dying(tmp_path, receivers, m
         for head in heads:
             if head.alive():
                 head.stop()
+
+
+def test_hanging_subscribers_of_one_project_hold_only_their_share(make_server, receivers):
+    share = 4
+    server = make_server(notification_max_notifier_workers=10,
+                         notification_max_notifier_workers_per_project=share,
+                         notification_delivery_timeout_seconds=5)
+    tenant_a, tenant_b = Api(server), Api(server)
+    assert tenant_a.project_id != tenant_b.project_id
+    hang = HangingServer()
+    try:
+        queue_a = unique()
+        for i in range(30):
+            subscribe(tenant_a, queue_a, hang.url(f"/hang/{i}"))
+        for n in range(3):
+            post(tenant_a, queue_a, {"n": n})  # 90 jobs, all ahead of b's in the outbox
+        hang.wait_until(lambda: hang.open >= share, "a's first attempts")
+
+        hook = receivers()
+        queue_b = unique()
+        subscribe(tenant_b, queue_b, hook.url())
+        [mid] = post(tenant_b, queue_b, "b is not kept waiting")
+        [body] = hook.bodies(1)
+        assert body["message_id"] == mid
+        with hang._lock:
+            assert hang.open > 0  # b was served while a's subscribers still hung
+            assert hang.max_open <= share
+
+        # a's attempts time out and it starts others: still never more than its share.
+        hang.wait_until(lambda: hang.total >= 2 * share, "a's next attempts")
+        assert hang.max_open <= share
+    finally:
+        hang.stop()
