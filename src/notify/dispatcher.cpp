@@ -6,12 +6,12 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <ctime>
 
+#include "common/json_depth.hpp"
 #include "core/retry_policy.hpp"
 #include "core/validation.hpp"
 #include "notify/payload.hpp"
@@ -33,7 +33,7 @@ const core::client_id notifier_client{"marconi-notifier"};
 
 json::object parse_options(const std::string& text) {
     boost::system::error_code ec;
-    auto value = json::parse(text, ec);
+    auto value = parse_own_json(text, ec);
     if (ec || !value.is_object()) return {};
     return std::move(value.as_object());
 }
@@ -288,7 +288,7 @@ net::awaitable<void> dispatcher::dead_letter(const job& j, const core::subscript
     record["subscriber"] = subscription.subscriber;
     record[j.topic ? "topic_name" : "queue_name"] = j.source.value();
     if (j.message) record["message_id"] = j.message->value();
-    record["notification"] = json::parse(notification_json(j));
+    record["notification"] = parse_own_json(notification_json(j));
     record["attempts"] = j.attempts;
     record["last_error"] = j.last_error;
     record["failed_at"] = iso_time(clock_.now());
