@@ -77,14 +77,24 @@ struct socket_subscription {
 struct server::state {
     state(net::io_context& io, const api::router& router, const auth::authenticator& authenticator,
           server_options options)
-        : io(io), router(router), authenticator(authenticator), options(std::move(options)) {}
+        : io(io),
+          router(router),
+          authenticator(authenticator),
+          options(std::move(options)),
+          key(notification_key::random()) {}
 
     net::io_context& io;
     const api::router& router;
     const auth::authenticator& authenticator;
     const server_options options;
+    const notification_key key;  ///< tags the subscriber URL of each socket
     std::unique_ptr<notification_endpoint> notifications;
     std::string notification_url;  ///< set by start(), then read-only
+
+    /// Where a notification for socket `id` is posted: the endpoint, the id and its tag.
+    std::string subscriber_url(const std::string& id) const {
+        return notification_url + id + "/" + key.tag_of(id);
+    }
 
     std::mutex mutex;
     std::unordered_map<std::string, std::shared_ptr<peer>> peers;  // guarded by mutex
@@ -281,7 +291,7 @@ net::awaitable<json::object> handle_frame(socket_context& ctx, const std::string
         co_return envelope(payload, error_reply(403, "Not authenticated."));
     }
 
-    const auto subscriber = self.notification_url + ctx.self->id;
+    const auto subscriber = self.subscriber_url(ctx.self->id);
     auto mapping = to_request(f, subscriber);
     if (mapping.refusal) co_return envelope(payload, *mapping.refusal);
     use_token(*mapping.request, ctx.auth);
@@ -406,7 +416,7 @@ void server::start() {
     std::weak_ptr<state> weak = state_;
     state_->notifications = std::make_unique<notification_endpoint>(
         state_->io, state_->options.notification_bind, state_->options.notification_port,
-        state_->options.frame_limit, [weak](std::string id, std::string body) {
+        state_->options.frame_limit, state_->key, [weak](std::string id, std::string body) {
             if (auto self = weak.lock()) deliver(self, std::move(id), std::move(body));
         });
     state_->notifications->start();
