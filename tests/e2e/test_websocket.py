@@ -250,6 +250,38 @@ def test_authenticate_on_apikeys(auth_server):
         s.close()
 
 
+PROJECT_MISMATCH = "The X-Project-ID header does not match the project of the credentials."
+
+
+def test_authenticate_for_another_project_is_refused(auth_server):
+    """A key of acme with X-Project-ID globex: the authenticate reply is the refusal HTTP
+    gives for those headers, and the socket stays unauthenticated."""
+    srv = auth_server([OWNER])
+    http = Api(srv, project_id="globex", token=OWNER.key).get("/v2/queues")
+    assert http.status_code == 403
+    assert http.json() == {"title": "Not authorized", "description": PROJECT_MISMATCH}
+    s = Socket(srv, project="globex")
+    try:
+        r = s.send("authenticate", headers={"X-Project-ID": "globex", "X-Auth-Token": OWNER.key})
+        assert status(r) == 403
+        assert r["body"] == {"error": PROJECT_MISMATCH, "exception": "Not authorized"}
+        assert r["request"]["action"] == "authenticate"
+        for project in ("globex", "acme"):
+            r = s.send("queue_list", headers=s.headers(**{"X-Project-ID": project}))
+            assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+        # A refused authenticate also ends what an earlier one established.
+        r = s.send("authenticate", headers={"X-Project-ID": "acme", "X-Auth-Token": OWNER.key})
+        assert status(r) == 200
+        s.project = "acme"
+        assert status(s.send("queue_list")) == 200
+        r = s.send("authenticate", headers={"X-Project-ID": "globex", "X-Auth-Token": OWNER.key})
+        assert status(r) == 403
+        r = s.send("queue_list")
+        assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+    finally:
+        s.close()
+
+
 def test_upgrade_on_any_path_and_plain_http_still_served(server):
     s = Socket(server, path="/v2/queues")
     try:

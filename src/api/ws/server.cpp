@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/codec/error_mapping.hpp"
 #include "api/ws/actions.hpp"
 #include "api/ws/msgpack.hpp"
 #include "api/ws/notification_endpoint.hpp"
@@ -224,11 +225,13 @@ std::string header_text(const json::object& headers, std::string_view name) {
 }
 
 /// Zaqar's protocol._authenticate: the strategy checks the token; the socket remembers it.
+/// A refusal leaves the socket unauthenticated, whatever an earlier authenticate established.
 net::awaitable<reply> authenticate(const server::state& self, session_auth& auth,
                                    const frame& f) {
     if (self.authenticator.name() == "noauth") {
         co_return reply{200, json::object{{"message", "Authentified."}}};
     }
+    auth = session_auth{};
     auth::request_credentials creds;
     creds.token = header_text(f.headers, "X-Auth-Token");
     auto who = co_await self.authenticator.authenticate(std::move(creds));
@@ -236,9 +239,15 @@ net::awaitable<reply> authenticate(const server::state& self, session_auth& auth
         const unsigned status = who.error() == auth::errc::unavailable ? 503 : 401;
         co_return error_reply(status, "Authentication failed.");
     }
+    const auto project = header_text(f.headers, "X-Project-ID");
+    if (who->project_id && !project.empty() && project != *who->project_id) {
+        // The error an HTTP request with these headers gets, rather than a session whose
+        // every later frame is refused.
+        co_return to_reply(f, error_response(project_mismatch_error()));
+    }
     auth.authenticated = true;
     auth.token = header_text(f.headers, "X-Auth-Token");
-    auth.project = who->project_id.value_or(header_text(f.headers, "X-Project-ID"));
+    auth.project = who->project_id.value_or(project);
     co_return reply{200, json::object{{"message", "Authentified."}}};
 }
 
