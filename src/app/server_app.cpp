@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <spdlog/spdlog.h>
 #include <thread>
+#include <vector>
 
 #include "api/http/listener.hpp"
 #include "api/http/router.hpp"
@@ -24,6 +25,7 @@
 #include "notify/dispatcher.hpp"
 #include "notify/notifier.hpp"
 #include "storage/make_driver.hpp"
+#include "storage/pool_uri_guard.hpp"
 
 namespace marconi::app {
 
@@ -139,8 +141,21 @@ int serve(const config::config& cfg) {
             options.uri = uri;
             return storage::make_driver(options, clock);
         };
+        std::shared_ptr<const storage::pool_uri_guard> guard;
+        try {
+            guard = std::make_shared<const storage::pool_uri_guard>(cfg.storage, cfg.pooling);
+        } catch (const std::exception& e) {
+            spdlog::critical("{}", e.what());
+            return 2;
+        }
+        for (const auto& dir : guard->allowed_directories()) {
+            spdlog::info("pooling: SQLite pools may keep their files in {}", dir.string());
+        }
+        auto check_uri = [guard](const std::string& uri, const std::vector<std::string>& others) {
+            guard->check(uri, others);
+        };
         auto* pooled = stores.pooled;
-        pools = std::make_unique<core::pool_service>(*stores.control, open_store,
+        pools = std::make_unique<core::pool_service>(*stores.control, open_store, check_uri,
                                                      [pooled] { pooled->forget_pools(); });
         services.pools = pools.get();
         spdlog::info("pooling on: placement {}",

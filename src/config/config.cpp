@@ -277,6 +277,7 @@ const std::vector<option>& options() {
         choice("pooling", "placement", &config::pooling, &pooling_options::placement,
                {{"weighted", storage::pooled::placement_mode::weighted},
                 {"hash", storage::pooled::placement_mode::hash}}),
+        text_list("pooling", "allowed_paths", &config::pooling, &pooling_options::allowed_paths),
 
         integer("transport", "default_message_ttl", &config::transport,
                 &limits::default_message_ttl, core::min_message_ttl),

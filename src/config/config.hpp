@@ -135,7 +135,7 @@ struct log_config {
 struct config {
     server_config server;
     storage::driver_options storage;  ///< [storage] uri, sync (full|normal|off), read_threads
-    storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement
+    storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement, allowed_paths
     core::limits transport;           ///< [transport], Zaqar's names and defaults
     core::notification_options notification;  ///< [notification]
     auth_config auth;

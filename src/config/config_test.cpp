@@ -182,7 +182,8 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("cors.allow_methods = [\"GET\", \"PUT\", \"POST\", \"DELETE\", "
                                 "\"PATCH\", \"HEAD\"]\n"));
     EXPECT_THAT(text, HasSubstr("notification.max_notifier_workers_per_project = 5\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 73);
+    EXPECT_THAT(text, HasSubstr("pooling.allowed_paths = []\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 74);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {
@@ -269,6 +270,17 @@ max_age = 0
     EXPECT_EQ(cfg.cors.max_age, 0);
     EXPECT_EQ(cfg.cors.allow_headers, (std::vector<std::string>{"X-Auth-Token", "Client-ID"}));
     EXPECT_TRUE(cfg.cors.expose_headers.empty());
+}
+
+TEST(config, pool_directories_from_file_and_environment) {
+    EXPECT_TRUE(load("").pooling.allowed_paths.empty());  // the default store's directory
+    const temp_toml file(R"([pooling]
+allowed_paths = ["/srv/pools", "/mnt/pools"]
+)");
+    EXPECT_EQ(load(file.path()).pooling.allowed_paths,
+              (std::vector<std::string>{"/srv/pools", "/mnt/pools"}));
+    const scoped_env paths("MARCONI_POOLING_ALLOWED_PATHS", "/data/a, /data/b");
+    EXPECT_EQ(load("").pooling.allowed_paths, (std::vector<std::string>{"/data/a", "/data/b"}));
 }
 
 TEST(config, auth_and_cors_problems_are_reported) {

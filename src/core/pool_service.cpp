@@ -38,8 +38,11 @@ void validate_pool_or_flavor_name(std::string_view name, std::string_view what) 
 }
 
 pool_service::pool_service(storage::control_store& control, store_opener open,
-                           std::function<void()> changed)
-    : control_(control), open_(std::move(open)), changed_(std::move(changed)) {}
+                           uri_check check_uri, std::function<void()> changed)
+    : control_(control),
+      open_(std::move(open)),
+      check_uri_(std::move(check_uri)),
+      changed_(std::move(changed)) {}
 
 std::vector<std::string> pool_service::capabilities_of(const std::string& uri) {
     {
@@ -56,6 +59,15 @@ std::vector<std::string> pool_service::capabilities_of(const std::string& uri) {
     std::lock_guard lock(mutex_);
     capabilities_[uri] = caps;
     return caps;
+}
+
+net::awaitable<void> pool_service::check_uri(const std::string& uri, const std::string& name) {
+    std::vector<std::string> others;
+    const auto pools = co_await storage::all_pools(control_);
+    for (const auto& pool : pools) {
+        if (pool.name != name) others.push_back(pool.uri);
+    }
+    check_uri_(uri, others);
 }
 
 net::awaitable<std::vector<std::string>> pool_service::test_connect(std::string uri) {
@@ -93,6 +105,7 @@ net::awaitable<void> pool_service::create_pool(std::string name, pool_input inpu
     if (co_await control_.get_pool(name)) {
         throw error{errc::conflict, "Pool " + name + " already exists"};
     }
+    co_await check_uri(pool.uri, name);
     const auto caps = co_await test_connect(pool.uri);
     if (pool.flavor) {
         const auto peers = co_await storage::all_pools(control_);
@@ -128,6 +141,7 @@ net::awaitable<pool_record> pool_service::update_pool(std::string name, pool_inp
     auto pool = co_await control_.get_pool(name);
     if (!pool) pool_not_found(name);
     if (patch.uri && *patch.uri != pool->uri) {
+        co_await check_uri(*patch.uri, name);
         co_await test_connect(*patch.uri);
         pool->uri = *patch.uri;
     }

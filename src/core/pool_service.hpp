@@ -42,17 +42,24 @@ public:
     /// Opens a message store from a URI (make_driver): to test-connect a pool and read its
     /// capabilities.
     using store_opener = std::function<std::unique_ptr<storage::data_driver>(const std::string&)>;
+    /// Refuses (throws core::error) a URI that may not hold a pool, given the URIs of the other
+    /// registered pools: storage's pool_uri_guard, which knows what a URI names on disk.
+    using uri_check =
+        std::function<void(const std::string& uri, const std::vector<std::string>& other_pools)>;
 
     /// `changed` runs after every change, so the server's pooled driver stops trusting its
     /// cached pool list.
-    pool_service(storage::control_store& control, store_opener open, std::function<void()> changed);
+    pool_service(storage::control_store& control, store_opener open, uri_check check_uri,
+                 std::function<void()> changed);
 
-    /// Throws conflict when it exists, invalid_request when its URI cannot be reached or its
-    /// capabilities differ from its flavor's other pools.
+    /// Throws conflict when it exists, invalid_body when `check_uri` refuses its URI,
+    /// invalid_request when its URI cannot be reached or its capabilities differ from its
+    /// flavor's other pools.
     net::awaitable<void> create_pool(std::string name, pool_input input);
     net::awaitable<pool_record> get_pool(std::string name);
     net::awaitable<std::vector<pool_record>> list_pools(std::optional<std::string> marker,
                                                         std::int64_t limit);
+    /// A new URI is checked and test-connected as in create_pool.
     net::awaitable<pool_record> update_pool(std::string name, pool_input patch);
     /// Throws forbidden while a flavor uses the pool or queues live in it.
     net::awaitable<void> delete_pool(std::string name);
@@ -71,6 +78,9 @@ public:
     net::awaitable<void> delete_flavor(project_id project, std::string name);
 
 private:
+    /// Runs check_uri_ on `uri` against every registered pool but `name`. Before test_connect,
+    /// which would create the file.
+    net::awaitable<void> check_uri(const std::string& uri, const std::string& name);
     /// Opens the URI's store and pings it; its capabilities, or invalid_request.
     net::awaitable<std::vector<std::string>> test_connect(std::string uri);
     std::vector<std::string> capabilities_of(const std::string& uri);
@@ -82,6 +92,7 @@ private:
 
     storage::control_store& control_;
     store_opener open_;
+    uri_check check_uri_;
     std::function<void()> changed_;
     std::mutex mutex_;
     std::map<std::string, std::vector<std::string>> capabilities_;  // by URI; guarded by mutex_

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "storage/control_store.hpp"
@@ -32,6 +33,9 @@ struct pooling_options {
     std::string control_uri = "sqlite:///./marconi-data/control.db";
     /// weighted: Zaqar's weighted random choice; hash: consistent hashing on (project, queue).
     pooled::placement_mode placement = pooled::placement_mode::weighted;
+    /// Directories where SQLite pools (PUT /v2/pools) may keep their files, symlinks followed;
+    /// empty: only the directory of the default store's file (`storage.uri`).
+    std::vector<std::string> allowed_paths;
 };
 
 /// Everything storage the server runs on. With pooling, `driver` is the pooled driver over the

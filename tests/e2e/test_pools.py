@@ -1,12 +1,13 @@
 """Pooling: the admin API for pools and flavors, queue placement, and routing through the
 catalog, against real servers (admin mode and pooling on) with SQLite and Redis pools."""
 
+import os
 import sqlite3
 import uuid
 
 import pytest
 
-from conftest import Api, ServerProcess, redis_base_uri
+from conftest import STORAGE, Api, ServerProcess, redis_base_uri
 
 ADMIN = {"X-Roles": "admin"}
 
@@ -19,6 +20,10 @@ def pooled_server(make_server, tmp_path):
         settings.setdefault("server_admin_mode", "true")
         settings.setdefault("pooling_enabled", "true")
         settings.setdefault("pooling_control_uri", f"sqlite:///{tmp_path / 'control.db'}")
+        if STORAGE != "sqlite":
+            # SQLite pools may only live beside the default store's file; a Redis default
+            # store has none, so the test names its own directory.
+            settings.setdefault("pooling_allowed_paths", tmp_path)
         return make_server(**settings)
 
     return start
@@ -101,6 +106,85 @@ def test_a_pool_that_cannot_be_reached_is_refused(admin):
     assert r.status_code == 400, r.text
     assert "cannot connect to redis://127.0.0.1:1" in r.json()["description"]
     assert admin.get("/v2/pools/dead").status_code == 404
+
+
+def refused_pool_uri(uri, why):
+    return {"title": "Invalid request body",
+            "description": f"The pool URI {uri} cannot be used: {why}"}
+
+
+def pool_uri_cases(tmp_path, admin):
+    """(uri, why it is refused, the file that must not appear) for each kind of bad URI."""
+    allowed = os.path.realpath(tmp_path)
+    outside = f"it is outside the directories allowed for pools ({allowed})."
+    elsewhere = tmp_path.parent / f"elsewhere-{uuid.uuid4().hex[:8]}"
+    elsewhere.mkdir()
+    (tmp_path / "escape").symlink_to(elsewhere, target_is_directory=True)
+    (tmp_path / "dir.db").mkdir()
+    store = "its file belongs to the default or the control store."
+    cases = [
+        (f"sqlite:///{elsewhere / 'x.db'}", outside, elsewhere / "x.db"),
+        (f"sqlite:///{tmp_path}/../{elsewhere.name}/y.db", outside, elsewhere / "y.db"),
+        (f"sqlite:///{tmp_path / 'escape' / 'z.db'}", outside, elsewhere / "z.db"),
+        ("sqlite://:memory:",
+         "an in-memory store is private to one process and lost at restart.", None),
+        (f"sqlite:///{tmp_path / 'dir.db'}", f"{allowed}/dir.db is not a regular file.", None),
+        (f"sqlite:///{tmp_path / 'control.db'}", store, None),
+        (f"sqlite:///{tmp_path / 'control.db-wal'}", store, None),
+    ]
+    if STORAGE == "sqlite":
+        cases.append((f"sqlite:///{admin.server.db_path}", store, None))
+    return cases
+
+
+def test_sqlite_pools_stay_in_allowed_directories_off_other_stores_files(admin, tmp_path):
+    for uri, why, absent in pool_uri_cases(tmp_path, admin):
+        r = admin.put("/v2/pools/bad", json={"uri": uri, "weight": 1})
+        assert r.status_code == 400, (uri, r.text)
+        assert r.json() == refused_pool_uri(uri, why)
+        assert admin.get("/v2/pools/bad").status_code == 404
+        if absent is not None:
+            assert not absent.exists(), f"{uri} created {absent}"
+    add_pool(admin, tmp_path, "alpha")
+    taken = "its file belongs to another pool."
+    for uri in (sqlite_pool(tmp_path, "alpha"), f"sqlite:///{tmp_path}/./alpha.db"):
+        r = admin.put("/v2/pools/beta", json={"uri": uri, "weight": 1})
+        assert r.status_code == 400 and r.json() == refused_pool_uri(uri, taken), r.text
+    assert [p["name"] for p in admin.get("/v2/pools").json()["pools"]] == ["alpha"]
+
+
+def test_patching_a_pool_uri_is_checked_too(admin, tmp_path):
+    add_pool(admin, tmp_path, "alpha")
+    add_pool(admin, tmp_path, "beta")
+    control = f"sqlite:///{tmp_path / 'control.db'}"
+    r = admin.patch("/v2/pools/alpha", json={"uri": control})
+    assert r.status_code == 400
+    assert r.json() == refused_pool_uri(
+        control, "its file belongs to the default or the control store.")
+    r = admin.patch("/v2/pools/alpha", json={"uri": sqlite_pool(tmp_path, "beta")})
+    assert r.status_code == 400
+    assert r.json() == refused_pool_uri(sqlite_pool(tmp_path, "beta"),
+                                        "its file belongs to another pool.")
+    assert admin.get("/v2/pools/alpha").json()["uri"] == sqlite_pool(tmp_path, "alpha")
+    moved = sqlite_pool(tmp_path, "alpha2")
+    r = admin.patch("/v2/pools/alpha", json={"uri": moved})
+    assert r.status_code == 200 and r.json()["uri"] == moved, r.text
+
+
+def test_allowed_paths_names_where_sqlite_pools_may_live(pooled_server, tmp_path):
+    pools_dir = tmp_path / "pools"
+    pools_dir.mkdir()
+    srv = pooled_server(pooling_allowed_paths=pools_dir)
+    with Api(srv) as admin:
+        admin.headers.update(ADMIN)
+        inside = f"sqlite:///{pools_dir / 'p.db'}"
+        assert admin.put("/v2/pools/p", json={"uri": inside, "weight": 1}).status_code == 201
+        beside = sqlite_pool(tmp_path, "q")
+        r = admin.put("/v2/pools/q", json={"uri": beside, "weight": 1})
+        assert r.status_code == 400
+        assert r.json() == refused_pool_uri(
+            beside, f"it is outside the directories allowed for pools "
+                    f"({os.path.realpath(pools_dir)}).")
 
 
 def test_list_pools_pages_in_name_order(admin, tmp_path):

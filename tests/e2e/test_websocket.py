@@ -250,6 +250,38 @@ def test_authenticate_on_apikeys(auth_server):
         s.close()
 
 
+PROJECT_MISMATCH = "The X-Project-ID header does not match the project of the credentials."
+
+
+def test_authenticate_for_another_project_is_refused(auth_server):
+    """A key of acme with X-Project-ID globex: the authenticate reply is the refusal HTTP
+    gives for those headers, and the socket stays unauthenticated."""
+    srv = auth_server([OWNER])
+    http = Api(srv, project_id="globex", token=OWNER.key).get("/v2/queues")
+    assert http.status_code == 403
+    assert http.json() == {"title": "Not authorized", "description": PROJECT_MISMATCH}
+    s = Socket(srv, project="globex")
+    try:
+        r = s.send("authenticate", headers={"X-Project-ID": "globex", "X-Auth-Token": OWNER.key})
+        assert status(r) == 403
+        assert r["body"] == {"error": PROJECT_MISMATCH, "exception": "Not authorized"}
+        assert r["request"]["action"] == "authenticate"
+        for project in ("globex", "acme"):
+            r = s.send("queue_list", headers=s.headers(**{"X-Project-ID": project}))
+            assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+        # A refused authenticate also ends what an earlier one established.
+        r = s.send("authenticate", headers={"X-Project-ID": "acme", "X-Auth-Token": OWNER.key})
+        assert status(r) == 200
+        s.project = "acme"
+        assert status(s.send("queue_list")) == 200
+        r = s.send("authenticate", headers={"X-Project-ID": "globex", "X-Auth-Token": OWNER.key})
+        assert status(r) == 403
+        r = s.send("queue_list")
+        assert status(r) == 403 and r["body"] == {"error": "Not authentified."}
+    finally:
+        s.close()
+
+
 def test_upgrade_on_any_path_and_plain_http_still_served(server):
     s = Socket(server, path="/v2/queues")
     try:
@@ -353,9 +385,9 @@ def test_notification_endpoint_refuses_what_zaqar_refuses(server):
     assert found, "the server logs its notification endpoint"
     base = f"http://{found.group(1)}:{found.group(2)}"
     assert requests.get(base + "/x", timeout=REQUEST_TIMEOUT).status_code == 405
-    # An id with no socket: accepted and dropped, as Zaqar does.
+    # Zaqar's bare /<id> lacks the tag this server's URLs carry: as if there were no endpoint.
     assert requests.post(base + "/" + str(uuid.uuid4()), json={"a": 1},
-                         timeout=REQUEST_TIMEOUT).status_code == 200
+                         timeout=REQUEST_TIMEOUT).status_code == 404
     raw = socket.create_connection((found.group(1), int(found.group(2))), timeout=TIMEOUT)
     raw.sendall(b"POST /abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert raw.recv(4096).startswith(b"HTTP/1.1 400")
@@ -445,6 +477,10 @@ def test_subscription_actions_answer_as_zaqar(sock):
     assert status(r) == 404
 
 
+# A socket's subscriber URL: this head's notification endpoint, the socket id and its tag.
+SUBSCRIBER_URL = re.compile(r"(http://127\.0\.0\.1:\d+)/([0-9a-f-]{36})/([0-9a-f]{64})")
+
+
 def socket_subscription(sock, name, binary=False):
     """Subscribes the socket itself to `name`; returns (subscription id, subscriber URL)."""
     r = sock.send("subscription_create", {"queue_name": name, "ttl": 3600}, binary)
@@ -459,7 +495,7 @@ def test_socket_subscription_forwards_what_its_endpoint_receives(server, binary)
     s = Socket(server)
     name = unique()
     sid, subscriber = socket_subscription(s, name, binary)
-    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/[0-9a-f-]{36}", subscriber), subscriber
+    assert SUBSCRIBER_URL.fullmatch(subscriber), subscriber
     r = requests.post(subscriber, data=json.dumps({"hello": [1, "x"]}), timeout=REQUEST_TIMEOUT)
     assert r.status_code == 200
     assert s.receive(binary) == {"hello": [1, "x"]}
@@ -489,6 +525,30 @@ def test_a_post_is_pushed_to_the_subscribed_socket(server, binary):
         assert pushed["Message_Type"] == "Notification"
         assert pushed["body"] == {"event": "pushed"}
         assert pushed["queue_name"] == name and pushed["message_id"] == message_id
+    finally:
+        s.close()
+
+
+def test_forged_notifications_never_reach_the_socket(server):
+    s = Socket(server)
+    try:
+        name = unique()
+        _, subscriber = socket_subscription(s, name)
+        endpoint, socket_id, tag = SUBSCRIBER_URL.fullmatch(subscriber).groups()
+        other_socket = str(uuid.uuid4())
+        forged_urls = [f"{endpoint}/{socket_id}", f"{endpoint}/{socket_id}/",
+                       f"{endpoint}/{socket_id}/{'0' * 64}", f"{endpoint}/{socket_id}/{tag[:-1]}",
+                       f"{endpoint}/{socket_id}/{tag}0", f"{endpoint}/{other_socket}/{tag}"]
+        for url in forged_urls:
+            r = requests.post(url, data=json.dumps({"forged": url}), timeout=REQUEST_TIMEOUT)
+            assert r.status_code == 404, url
+        # The endpoint hands a body to the socket before it answers, so had a forged one got
+        # through it would be queued ahead of this real notification.
+        r = http_for(server, s).post(f"/v2/queues/{name}/messages",
+                                     json={"messages": [{"body": "real", "ttl": 300}]})
+        assert r.status_code == 201, r.text
+        pushed = s.receive()
+        assert pushed["Message_Type"] == "Notification" and pushed["body"] == "real"
     finally:
         s.close()
 

@@ -65,10 +65,7 @@ auth::request_credentials credentials_of(const request& req) {
 std::optional<std::string_view> project_of(const request& req, const auth::identity& who) {
     const auto header = req.header("X-Project-ID");
     if (!who.project_id) return header;
-    if (header && *header != *who.project_id) {
-        throw error(errc::forbidden,
-                    "The X-Project-ID header does not match the project of the credentials.");
-    }
+    if (header && *header != *who.project_id) throw project_mismatch_error();
     return std::string_view(*who.project_id);
 }
 
@@ -114,6 +111,11 @@ void check_headers(const request& req, request_context& ctx, const core::limits&
 }
 
 }  // namespace
+
+core::error project_mismatch_error() {
+    return core::error(core::errc::forbidden,
+                       "The X-Project-ID header does not match the project of the credentials.");
+}
 
 access_control access_control::trusting() {
     static const auth::noauth_authenticator noauth;

@@ -12,6 +12,7 @@
 #include "api/http/handler.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/policy.hpp"
+#include "core/error.hpp"
 
 namespace marconi::api {
 
@@ -28,6 +29,10 @@ struct access_control {
     /// noauth, Zaqar's default policy, no allowed CORS origin: `marconi serve` with no config.
     static access_control trusting();
 };
+
+/// The refusal of a request whose X-Project-ID is not the project its credentials are bound
+/// to (403). The WebSocket `authenticate` refuses such a socket with the same error.
+core::error project_mismatch_error();
 
 /// Immutable after construction; shared by all sessions on all threads.
 class router {

@@ -11,6 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <string_view>
+
 namespace marconi::api::ws {
 
 namespace beast = boost::beast;
@@ -27,11 +30,12 @@ constexpr std::chrono::seconds request_timeout{10};
 
 struct notification_endpoint::state {
     state(net::io_context& io, std::string bind, std::uint16_t port, std::size_t body_limit,
-          deliver_fn deliver)
+          notification_key key, deliver_fn deliver)
         : io(io),
           bind(std::move(bind)),
           port(port),
           body_limit(body_limit),
+          key(std::move(key)),
           deliver(std::move(deliver)),
           acceptor(net::make_strand(io)) {}
 
@@ -39,6 +43,7 @@ struct notification_endpoint::state {
     const std::string bind;
     const std::uint16_t port;
     const std::size_t body_limit;
+    const notification_key key;
     const deliver_fn deliver;
     tcp::acceptor acceptor;
 };
@@ -47,15 +52,28 @@ namespace {
 
 using state_ptr = std::shared_ptr<notification_endpoint::state>;
 
+/// The socket id of a `/<socket id>/<tag>` target whose tag is right; nullopt otherwise.
+std::optional<std::string_view> tagged_socket_id(const notification_key& key,
+                                                 std::string_view target) {
+    if (!target.starts_with('/')) return std::nullopt;
+    target.remove_prefix(1);
+    const auto slash = target.find('/');
+    if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+    const auto id = target.substr(0, slash);
+    if (!key.verify(id, target.substr(slash + 1))) return std::nullopt;
+    return id;
+}
+
 http::status answer_for(const notification_endpoint::state& self,
                         http::request_parser<http::string_body>& parser) {
     auto& req = parser.get();
     if (req.method() != http::verb::post) return http::status::method_not_allowed;
     // Zaqar reads exactly Content-Length bytes; without one it cannot tell where the body ends.
     if (!parser.content_length()) return http::status::bad_request;
-    const auto target = req.target();
-    if (target.size() < 2 || target.front() != '/') return http::status::bad_request;
-    self.deliver(std::string(target.substr(1)), std::move(req.body()));
+    // A forged or guessed URL is answered as if no such endpoint existed.
+    const auto id = tagged_socket_id(self.key, req.target());
+    if (!id) return http::status::not_found;
+    self.deliver(std::string(*id), std::move(req.body()));
     return http::status::ok;
 }
 
@@ -100,8 +118,9 @@ net::awaitable<void> accept_loop(state_ptr self) {
 
 notification_endpoint::notification_endpoint(net::io_context& io, std::string bind,
                                              std::uint16_t port, std::size_t body_limit,
-                                             deliver_fn deliver)
-    : state_(std::make_shared<state>(io, std::move(bind), port, body_limit, std::move(deliver))) {}
+                                             notification_key key, deliver_fn deliver)
+    : state_(std::make_shared<state>(io, std::move(bind), port, body_limit, std::move(key),
+                                     std::move(deliver))) {}
 
 notification_endpoint::~notification_endpoint() { stop(); }
 

@@ -1,7 +1,9 @@
 // Marconi. Zaqar's NotificationProtocol: an internal HTTP endpoint where a webhook notifier
-// posts a notification for a WebSocket subscriber, `POST /<connection id>` with a
-// Content-Length; the body goes to that socket. Anything else is refused; an id with no open
-// socket is answered 200 and dropped, as Zaqar does.
+// posts a notification for a WebSocket subscriber, `POST /<connection id>/<tag>` with a
+// Content-Length; the body goes to that socket. The tag (notification_key) proves the URL is
+// one this server handed out: without it (Zaqar's bare `/<connection id>`) or with a wrong
+// one the answer is 404 and nothing reaches a socket. Anything else is refused; a tagged id
+// with no open socket is answered 200 and dropped, as Zaqar does.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -10,6 +12,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "api/ws/notification_key.hpp"
 
 namespace marconi::api::ws {
 
@@ -20,8 +24,9 @@ public:
     /// Called on a connection's strand with the socket id and the body posted for it.
     using deliver_fn = std::function<void(std::string id, std::string body)>;
 
+    /// `key` must be the one the subscriber URLs were tagged with.
     notification_endpoint(net::io_context& io, std::string bind, std::uint16_t port,
-                          std::size_t body_limit, deliver_fn deliver);
+                          std::size_t body_limit, notification_key key, deliver_fn deliver);
     ~notification_endpoint();
 
     /// Binds and starts accepting; throws std::system_error when the address is unusable.

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/codec/error_mapping.hpp"
 #include "api/codec/json_reader.hpp"
 #include "api/ws/actions.hpp"
 #include "api/ws/msgpack.hpp"
@@ -78,14 +79,24 @@ struct socket_subscription {
 struct server::state {
     state(net::io_context& io, const api::router& router, const auth::authenticator& authenticator,
           server_options options)
-        : io(io), router(router), authenticator(authenticator), options(std::move(options)) {}
+        : io(io),
+          router(router),
+          authenticator(authenticator),
+          options(std::move(options)),
+          key(notification_key::random()) {}
 
     net::io_context& io;
     const api::router& router;
     const auth::authenticator& authenticator;
     const server_options options;
+    const notification_key key;  ///< tags the subscriber URL of each socket
     std::unique_ptr<notification_endpoint> notifications;
     std::string notification_url;  ///< set by start(), then read-only
+
+    /// Where a notification for socket `id` is posted: the endpoint, the id and its tag.
+    std::string subscriber_url(const std::string& id) const {
+        return notification_url + id + "/" + key.tag_of(id);
+    }
 
     std::mutex mutex;
     std::unordered_map<std::string, std::shared_ptr<peer>> peers;  // guarded by mutex
@@ -219,11 +230,13 @@ std::string header_text(const json::object& headers, std::string_view name) {
 }
 
 /// Zaqar's protocol._authenticate: the strategy checks the token; the socket remembers it.
+/// A refusal leaves the socket unauthenticated, whatever an earlier authenticate established.
 net::awaitable<reply> authenticate(const server::state& self, session_auth& auth,
                                    const frame& f) {
     if (self.authenticator.name() == "noauth") {
         co_return reply{200, json::object{{"message", "Authentified."}}};
     }
+    auth = session_auth{};
     auth::request_credentials creds;
     creds.token = header_text(f.headers, "X-Auth-Token");
     auto who = co_await self.authenticator.authenticate(std::move(creds));
@@ -231,9 +244,15 @@ net::awaitable<reply> authenticate(const server::state& self, session_auth& auth
         const unsigned status = who.error() == auth::errc::unavailable ? 503 : 401;
         co_return error_reply(status, "Authentication failed.");
     }
+    const auto project = header_text(f.headers, "X-Project-ID");
+    if (who->project_id && !project.empty() && project != *who->project_id) {
+        // The error an HTTP request with these headers gets, rather than a session whose
+        // every later frame is refused.
+        co_return to_reply(f, error_response(project_mismatch_error()));
+    }
     auth.authenticated = true;
     auth.token = header_text(f.headers, "X-Auth-Token");
-    auth.project = who->project_id.value_or(header_text(f.headers, "X-Project-ID"));
+    auth.project = who->project_id.value_or(project);
     co_return reply{200, json::object{{"message", "Authentified."}}};
 }
 
@@ -286,7 +305,7 @@ net::awaitable<json::object> handle_frame(socket_context& ctx, const std::string
         co_return envelope(payload, error_reply(403, "Not authenticated."));
     }
 
-    const auto subscriber = self.notification_url + ctx.self->id;
+    const auto subscriber = self.subscriber_url(ctx.self->id);
     auto mapping = to_request(f, subscriber);
     if (mapping.refusal) co_return envelope(payload, *mapping.refusal);
     use_token(*mapping.request, ctx.auth);
@@ -411,7 +430,7 @@ void server::start() {
     std::weak_ptr<state> weak = state_;
     state_->notifications = std::make_unique<notification_endpoint>(
         state_->io, state_->options.notification_bind, state_->options.notification_port,
-        state_->options.frame_limit, [weak](std::string id, std::string body) {
+        state_->options.frame_limit, state_->key, [weak](std::string id, std::string body) {
             if (auto self = weak.lock()) deliver(self, std::move(id), std::move(body));
         });
     state_->notifications->start();

@@ -29,14 +29,16 @@ struct server_options {
 /// Shared by every listener; must outlive them. serve() runs on the connection's executor.
 class server final : public upgrade_handler {
 public:
-    /// `router` and `authenticator` (the router's own) must outlive the server.
+    /// `router` and `authenticator` (the router's own) must outlive the server. Draws the
+    /// notification endpoint's key; throws std::runtime_error when OpenSSL cannot.
     server(net::io_context& io, const router& router, const auth::authenticator& authenticator,
            server_options options);
     ~server() override;
 
     /// Opens the notification endpoint; throws std::system_error when its address is unusable.
     void start();
-    /// `http://<notification_bind>:<port>/`: a socket's subscriber URL is this plus its id.
+    /// `http://<notification_bind>:<port>/`: a socket's subscriber URL is this plus its id, a
+    /// slash and the id's tag (notification_key).
     std::string notification_url() const;
     /// Sends every open socket a close frame (1001, going away) and closes the notification
     /// endpoint. The sockets' sessions then end, and the listeners' drain sees them go.
