@@ -256,8 +256,8 @@ int http_request_one_input(const std::uint8_t* data, std::size_t size) {
         }
         if (ec || refusal) break;  // the connection closes: nothing after it runs
 
-        check_same_framing(sent, sent.size() - buffer.size(), reader.parser().get());
         auto request = reader.release();
+        check_same_framing(sent, sent.size() - buffer.size(), request);
         request.target(substitute_ids(request.target(), message_id, claim_id));
         const std::string context = std::string(request.method_string()) + " " +
                                     std::string(request.target());
