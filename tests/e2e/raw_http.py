@@ -6,6 +6,7 @@ import json
 import socket
 import time
 import uuid
+import weakref
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -64,10 +65,15 @@ def _recv(sock):
         return b""
 
 
+# Bytes read past the end of a response (the start of the next one, when the server answered
+# pipelined requests in one write), per socket, for the next read_response.
+_unread = weakref.WeakKeyDictionary()
+
+
 def read_response(sock):
     """One response (Content-Length framed). None if the connection ended before its first
     byte; raises Truncated if it ended part way through."""
-    data = b""
+    data = _unread.pop(sock, b"")
     while b"\r\n\r\n" not in data:
         chunk = _recv(sock)
         if not chunk:
@@ -89,13 +95,15 @@ def read_response(sock):
             raise Truncated(data)
         data += chunk
         body += chunk
-    assert len(body) == length, f"more bytes than Content-Length: {data!r}"
-    return Response(status, headers, body)
+    if len(body) > length:
+        _unread[sock] = body[length:]
+    return Response(status, headers, body[:length])
 
 
 def seconds_until_closed(sock, limit):
     """Seconds until the peer closes the connection (EOF or reset), or None if it is still
     open after `limit` seconds. Fails if the peer sends anything."""
+    assert not _unread.get(sock), f"expected the connection to close, got {_unread[sock][:200]!r}"
     start = time.monotonic()
     sock.settimeout(limit)
     try:
