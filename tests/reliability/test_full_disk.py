@@ -36,7 +36,8 @@ DISK_SIZE = "4m"
 BATCH = 5                  # messages per post
 PAD_BYTES = 1500           # random text per message body: a batch spans a few SQLite pages
 MAX_FILL_POSTS = 2000      # a 4 MiB disk holds far fewer batches than this
-FULL_PHASE_ROUNDS = 10     # rounds of mixed requests while the disk is full
+FULL_PHASE_ROUNDS = 10     # at least this many rounds of mixed requests while the disk is full
+FULL_PHASE_SECONDS = 2.5   # and for at least this long: a few 1 s GC sweeps run meanwhile
 RECOVERY_DEADLINE = 30.0   # seconds for writes to work again once space is back
 DISK_FULL_TEXT = "The store is out of disk space; retry later."
 
@@ -148,7 +149,10 @@ def check_store(client, queue, ledger):
 
 def mixed_requests_while_full(client, queue, ledger, some_id):
     """Reads get 200; writes 201/204 (room the store found) or the disk-full 503."""
-    for _ in range(FULL_PHASE_ROUNDS):
+    until = time.monotonic() + FULL_PHASE_SECONDS
+    rounds = 0
+    while rounds < FULL_PHASE_ROUNDS or time.monotonic() < until:
+        rounds += 1
         post_batch(client, queue, ledger)
         for path in (f"/v2/queues/{queue}/messages?echo=true&limit=5",
                      f"/v2/queues/{queue}/messages/{some_id}",
