@@ -6,7 +6,8 @@
 #   make asan   clang ASan+UBSan build in $(ASAN_BUILD_DIR): ctest and e2e with leak checks
 #   make fuzz   libFuzzer build in $(FUZZ_BUILD_DIR): each target for FUZZ_SECONDS (fuzz/README.md)
 #   make fuzz-long  the same for 600 s per target
-#   make reliability  crash safety under SIGKILL and a 30 s soak (tests/reliability); part of make test
+#   make reliability  crash safety under SIGKILL, a full disk (needs root: mounts a tmpfs) and a
+#               30 s soak (tests/reliability); part of make test
 #   make soak   the soak alone for SOAK_SECONDS (default 600): RSS and open fds must stay flat
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo

@@ -13,9 +13,15 @@ namespace marconi::storage::sqlite {
 namespace {
 
 [[noreturn]] void throw_unavailable(sqlite3* db, std::string_view context) {
-    // The SQLite detail goes to the log only; the client sees a generic retryable failure.
-    spdlog::error("sqlite: {} (code {}) in: {}", sqlite3_errmsg(db), sqlite3_extended_errcode(db),
-                  context);
+    // The SQLite detail goes to the log only; the client sees a safe retryable failure.
+    const int code = sqlite3_extended_errcode(db);
+    if ((code & 0xff) == SQLITE_FULL) {
+        // ENOSPC: nothing of the transaction is kept, and writes work again once space returns.
+        spdlog::error("sqlite: out of disk space, writes refused until space is freed: {} in: {}",
+                      sqlite3_errmsg(db), context);
+        throw core::error{core::errc::unavailable, "The store is out of disk space; retry later."};
+    }
+    spdlog::error("sqlite: {} (code {}) in: {}", sqlite3_errmsg(db), code, context);
     throw core::error{core::errc::unavailable, "The storage backend is unavailable; retry later."};
 }
 

@@ -71,11 +71,10 @@ void group_commit_writer::run_batch(std::vector<std::unique_ptr<job>>& batch) {
     static constexpr const char* release_sql = "RELEASE job";
     static constexpr const char* rollback_to_sql = "ROLLBACK TO job";
 
-    auto fail_all = [&batch] {
-        auto unavailable = std::make_exception_ptr(core::error{
-            core::errc::unavailable, "The storage backend is unavailable; retry later."});
+    // Every job not failed yet gets the batch's failure (e.g. the disk-full error of COMMIT).
+    auto fail_all = [&batch](const std::exception_ptr& failure) {
         for (auto& work : batch) {
-            if (!work->failed()) work->fail(unavailable);
+            if (!work->failed()) work->fail(failure);
         }
     };
 
@@ -96,6 +95,7 @@ void group_commit_writer::run_batch(std::vector<std::unique_ptr<job>>& batch) {
         ++commits_;
     } catch (...) {
         // BEGIN, a savepoint statement or COMMIT failed: nothing of this batch is kept.
+        const auto failure = std::current_exception();
         spdlog::error("sqlite writer: batch of {} jobs failed to commit", batch.size());
         try {
             // SQLite may already have rolled back by itself (e.g. COMMIT hit an I/O error).
@@ -103,7 +103,7 @@ void group_commit_writer::run_batch(std::vector<std::unique_ptr<job>>& batch) {
         } catch (const core::error&) {
             // Logged by the connection; the next BEGIN reports a connection that stays broken.
         }
-        fail_all();
+        fail_all(failure);
     }
     jobs_ += static_cast<std::int64_t>(batch.size());
     complete_all(batch);
