@@ -133,7 +133,8 @@ int serve(const config::config& cfg) {
     auto& driver = stores.driver;
     core::services services{*driver, cfg.transport, clock,
                             std::chrono::seconds{cfg.storage.metadata_cache_seconds},
-                            cfg.notification};
+                            cfg.notification,
+                            core::quota_options{cfg.quotas, cfg.project_quotas}};
     std::unique_ptr<core::pool_service> pools;
     if (stores.control) {
         auto open_store = [&cfg, &clock](const std::string& uri) {

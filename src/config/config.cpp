@@ -237,8 +237,16 @@ std::string redact_uri_password(std::string_view uri) {
     return std::string(uri.substr(0, colon + 1)) + "***" + std::string(uri.substr(at));
 }
 
+/// Bounds of the rate quotas: a token bucket counts microseconds between tokens.
+constexpr std::int64_t max_rate = 1'000'000;
+constexpr std::int64_t max_burst = 1'000'000'000;
+
+/// The key of [quotas] that holds the per-project overrides, read after the environment.
+constexpr std::string_view project_quotas_key = "project";
+
 const std::vector<option>& options() {
     using core::limits;
+    using core::quota_limits;
     using storage::driver_options;
     using storage::sync_mode;
     using storage::pooling_options;
@@ -381,6 +389,21 @@ const std::vector<option>& options() {
         optional_text("signed_url", "secret_key", &config::signed_url,
                       &signed_url_config::secret_key, redact_secret),
 
+        integer("quotas", "max_queues_per_project", &config::quotas,
+                &quota_limits::max_queues_per_project, 0),
+        integer("quotas", "max_messages_per_queue", &config::quotas,
+                &quota_limits::max_messages_per_queue, 0),
+        integer("quotas", "max_subscriptions_per_queue", &config::quotas,
+                &quota_limits::max_subscriptions_per_queue, 0),
+        integer("quotas", "posts_per_second", &config::quotas, &quota_limits::posts_per_second,
+                0, max_rate),
+        integer("quotas", "posts_burst", &config::quotas, &quota_limits::posts_burst, 0,
+                max_burst),
+        integer("quotas", "claims_per_second", &config::quotas, &quota_limits::claims_per_second,
+                0, max_rate),
+        integer("quotas", "claims_burst", &config::quotas, &quota_limits::claims_burst, 0,
+                max_burst),
+
         choice<log_config, std::string>("log", "level", &config::log, &log_config::level,
                                         {{"trace", "trace"},
                                          {"debug", "debug"},
@@ -450,6 +473,7 @@ std::string where(const std::string& path, const toml::node& node) {
 void apply_section(config& cfg, const std::string& path, std::string_view section,
                    const toml::table& table, std::vector<std::string>& problems) {
     for (const auto& [key, node] : table) {
+        if (section == "quotas" && key.str() == project_quotas_key) continue;
         const option* opt = find_option(section, key.str());
         if (!opt) {
             problems.push_back(where(path, node) + ": unknown key " + std::string(section) + "." +
@@ -460,16 +484,21 @@ void apply_section(config& cfg, const std::string& path, std::string_view sectio
     }
 }
 
-void apply_file(config& cfg, const std::string& path, std::vector<std::string>& problems) {
-    toml::table root;
+/// The parsed file, or nullopt (with the syntax error in `problems`).
+std::optional<toml::table> parse_file(const std::string& path,
+                                      std::vector<std::string>& problems) {
     try {
-        root = toml::parse_file(path);
+        return toml::parse_file(path);
     } catch (const toml::parse_error& e) {
         const auto& begin = e.source().begin;
         problems.push_back(path + ":" + to_string(begin.line) + ":" + to_string(begin.column) +
                            ": " + std::string(e.description()));
-        return;
+        return std::nullopt;
     }
+}
+
+void apply_file(config& cfg, const std::string& path, const toml::table& root,
+                std::vector<std::string>& problems) {
     for (const auto& [section, node] : root) {
         const auto name = std::string(section.str());
         if (!known_section(name)) {
@@ -481,6 +510,48 @@ void apply_file(config& cfg, const std::string& path, std::vector<std::string>& 
                                type_name(node));
         }
     }
+}
+
+/// One [[quotas.project]] entry: its id and any [quotas] keys, over `cfg.quotas`.
+void apply_project_quota(config& cfg, const std::string& path, const toml::table& entry,
+                         std::vector<std::string>& problems) {
+    const auto* id = entry.get_as<std::string>("id");
+    if (!id || id->get().empty()) {
+        problems.push_back(where(path, entry) + ": quotas.project needs a non-empty id string");
+        return;
+    }
+    const auto name = "quotas.project \"" + id->get() + "\"";
+    config scratch;  // the [quotas] options write into a config; only its quotas are kept
+    scratch.quotas = cfg.quotas;
+    for (const auto& [key, node] : entry) {
+        if (key.str() == "id") continue;
+        const option* opt = find_option("quotas", key.str());
+        if (!opt) {
+            problems.push_back(where(path, node) + ": " + name + ": unknown key " +
+                               std::string(key.str()));
+        } else if (auto problem = opt->set(scratch, &node); !problem.empty()) {
+            problems.push_back(where(path, node) + ": " + name + ": " +
+                               std::string(key.str()) + ": " + problem);
+        }
+    }
+    if (!cfg.project_quotas.emplace(id->get(), scratch.quotas).second) {
+        problems.push_back(where(path, entry) + ": " + name + " is given twice");
+    }
+}
+
+// After the environment, so that a key an entry leaves out takes the effective [quotas] value.
+void apply_project_quotas(config& cfg, const std::string& path, const toml::table& root,
+                          std::vector<std::string>& problems) {
+    const auto* quotas = root.get_as<toml::table>("quotas");
+    const auto* node = quotas ? quotas->get(project_quotas_key) : nullptr;
+    if (!node) return;
+    const auto* entries = node->as_array();
+    if (!entries || !entries->is_array_of_tables()) {
+        problems.push_back(where(path, *node) +
+                           ": quotas.project must be an array of tables ([[quotas.project]])");
+        return;
+    }
+    for (const auto& entry : *entries) apply_project_quota(cfg, path, *entry.as_table(), problems);
 }
 
 std::string env_name(const option& opt) {
@@ -540,8 +611,11 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
 config load(const std::string& path) {
     config cfg;
     std::vector<std::string> problems;
-    if (!path.empty()) apply_file(cfg, path, problems);
+    std::optional<toml::table> root;
+    if (!path.empty()) root = parse_file(path, problems);
+    if (root) apply_file(cfg, path, *root, problems);
     apply_env(cfg, problems);
+    if (root) apply_project_quotas(cfg, path, *root, problems);
     check_pairs(cfg, problems);
     if (!problems.empty()) {
         std::string message;
@@ -554,6 +628,16 @@ config load(const std::string& path) {
 std::string describe(const config& cfg) {
     std::string out;
     for (const auto& opt : options()) out += name_of(opt) + " = " + opt.show(cfg) + "\n";
+    for (const auto& [id, limits] : cfg.project_quotas) {
+        config scratch;
+        scratch.quotas = limits;
+        std::string keys;
+        for (const auto& opt : options()) {
+            if (opt.section != "quotas") continue;
+            keys += (keys.empty() ? "" : ", ") + std::string(opt.key) + " = " + opt.show(scratch);
+        }
+        out += "quotas.project " + quoted(id) + " = {" + keys + "}\n";
+    }
     return out;
 }
 

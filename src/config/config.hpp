@@ -2,10 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/limits.hpp"
+#include "core/quotas.hpp"
 #include "storage/make_driver.hpp"
 
 namespace marconi::config {
@@ -144,6 +147,10 @@ struct config {
     websocket_config websocket;
     notification_config delivery;  ///< [notification], the rest of it
     signed_url_config signed_url;
+    /// [quotas]: every project's limits (0 = unlimited); see docs/quotas.md.
+    core::quota_limits quotas;
+    /// [[quotas.project]] entries by id: [quotas] with the keys the entry sets (file only).
+    std::map<std::string, core::quota_limits, std::less<>> project_quotas;
     log_config log;
 };
 

@@ -183,7 +183,8 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
                                 "\"PATCH\", \"HEAD\"]\n"));
     EXPECT_THAT(text, HasSubstr("notification.max_notifier_workers_per_project = 5\n"));
     EXPECT_THAT(text, HasSubstr("pooling.allowed_paths = []\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 74);
+    EXPECT_THAT(text, HasSubstr("quotas.posts_per_second = 0\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 81);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {
@@ -373,6 +374,72 @@ TEST(config, tls_needs_both_files) {
     const auto cfg = load("");
     EXPECT_EQ(cfg.server.tls_cert_file, "/etc/marconi/cert.pem");
     EXPECT_EQ(cfg.server.tls_key_file, "/etc/marconi/key.pem");
+}
+
+TEST(config, quotas_default_to_unlimited) {
+    const auto cfg = load("");
+    EXPECT_EQ(cfg.quotas.max_queues_per_project, 0);
+    EXPECT_EQ(cfg.quotas.posts_per_second, 0);
+    EXPECT_TRUE(cfg.project_quotas.empty());
+}
+
+TEST(config, project_quotas_override_the_effective_defaults) {
+    const temp_toml file(R"(
+[quotas]
+max_queues_per_project = 10
+posts_per_second = 5
+
+[[quotas.project]]
+id = "big"
+posts_per_second = 50
+posts_burst = 100
+
+[[quotas.project]]
+id = "frozen"
+max_queues_per_project = 1
+)");
+    const scoped_env env("MARCONI_QUOTAS_MAX_MESSAGES_PER_QUEUE", "1000");
+    const auto cfg = load(file.path());
+    EXPECT_EQ(cfg.quotas.max_queues_per_project, 10);
+    ASSERT_EQ(cfg.project_quotas.size(), 2u);
+    const auto& big = cfg.project_quotas.at("big");
+    EXPECT_EQ(big.posts_per_second, 50);
+    EXPECT_EQ(big.posts_burst, 100);
+    EXPECT_EQ(big.max_queues_per_project, 10);    // from [quotas]
+    EXPECT_EQ(big.max_messages_per_queue, 1000);  // from the environment
+    EXPECT_EQ(cfg.project_quotas.at("frozen").max_queues_per_project, 1);
+    EXPECT_EQ(cfg.project_quotas.at("frozen").posts_per_second, 5);
+    EXPECT_THAT(describe(cfg), HasSubstr("quotas.project \"big\" = {max_queues_per_project = 10"));
+}
+
+TEST(config, quota_problems_are_all_reported) {
+    const temp_toml file(R"(
+[quotas]
+posts_per_second = -1
+
+[[quotas.project]]
+posts_per_second = 1
+
+[[quotas.project]]
+id = "a"
+claims_burst = "many"
+bogus = 1
+
+[[quotas.project]]
+id = "a"
+)");
+    const auto error = load_error(file.path());
+    EXPECT_THAT(error, HasSubstr(":3:20: quotas.posts_per_second: must be between 0 and"));
+    EXPECT_THAT(error, HasSubstr("quotas.project needs a non-empty id string"));
+    EXPECT_THAT(error, HasSubstr("quotas.project \"a\": claims_burst: expected an integer"));
+    EXPECT_THAT(error, HasSubstr("quotas.project \"a\": unknown key bogus"));
+    EXPECT_THAT(error, HasSubstr("quotas.project \"a\" is given twice"));
+}
+
+TEST(config, project_quotas_must_be_an_array_of_tables) {
+    const temp_toml file("[quotas]\nproject = 3\n");
+    EXPECT_THAT(load_error(file.path()),
+                HasSubstr("quotas.project must be an array of tables ([[quotas.project]])"));
 }
 
 TEST(config, example_file_loads_and_sets_the_defaults) {

@@ -1,6 +1,7 @@
 // Marconi. The closed set of domain failures; api::to_http is the one place mapping them to HTTP.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -30,6 +31,8 @@ enum class errc {
     forbidden,            ///< authenticated, but the policy (or the project) does not allow it
     route_not_found,      ///< no route for the path
     method_not_allowed,   ///< path known, method not
+    quota_exceeded,       ///< a count quota (queues, messages, subscriptions) is used up
+    rate_limited,         ///< a project's post or claim rate is used up for now
     unavailable,          ///< storage failure; the client should retry (503)
     internal,             ///< a bug (500)
 };
@@ -47,6 +50,18 @@ public:
 
 private:
     errc code_;
+};
+
+/// A refusal the client may retry later: api::error_response sends `Retry-After`.
+class throttled_error : public error {
+public:
+    throttled_error(errc code, std::string description, std::int64_t retry_after_seconds)
+        : error(code, std::move(description)), retry_after_seconds_(retry_after_seconds) {}
+
+    std::int64_t retry_after_seconds() const noexcept { return retry_after_seconds_; }
+
+private:
+    std::int64_t retry_after_seconds_;
 };
 
 }  // namespace marconi::core

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/strong.hpp"
 
@@ -27,6 +28,12 @@ struct queue_address {
 /// and, unlike Zaqar (spec section 4), a queue and a topic of the same name share nothing.
 inline queue_address topic_address(const project_id& project, queue_name topic) {
     return queue_address{project_id{project.value() + "\x1ftopics"}, std::move(topic)};
+}
+
+/// The client's project behind a stored address's project: P for a topic's `P\x1ftopics`.
+inline std::string_view tenant_of(const project_id& stored) {
+    const std::string_view project = stored.value();
+    return project.substr(0, project.find('\x1f'));
 }
 
 }  // namespace marconi::core

@@ -37,9 +37,23 @@ std::string stored_metadata_json(const boost::json::object& metadata, const limi
 net::awaitable<bool> queue_service::create(queue_address queue, boost::json::object metadata) {
     validate_queue_metadata(metadata, limits_);
     auto stored = stored_metadata_json(metadata, limits_, errc::invalid_request);
+    co_await check_queue_quota(queue);
     const bool created = co_await driver_.create_queue(queue, std::move(stored));
     cache_.invalidate(queue);
     co_return created;
+}
+
+net::awaitable<void> queue_service::check_queue_quota(const queue_address& queue) {
+    if (quotas_.limit(counted::queues, queue.project) == 0) co_return;
+    // Re-creating an existing queue adds nothing, so it is never refused.
+    if (co_await driver_.get_queue(queue)) co_return;
+    // Checked before the write: creates racing on other threads or servers may each pass,
+    // overshooting the limit by at most the number racing.
+    const project_id owner{std::string(tenant_of(queue.project))};
+    const auto topics = topic_address(owner, queue.name).project;
+    const auto queues = co_await driver_.count_queues(owner);
+    const auto topics_used = co_await driver_.count_queues(topics);
+    quotas_.check_room(counted::queues, owner, queue.name.value(), queues + topics_used, 1);
 }
 
 net::awaitable<queue_record> queue_service::existing(queue_address queue, metadata_owner owner) {
@@ -120,6 +134,7 @@ net::awaitable<std::vector<message_id>> message_service::post(queue_address queu
                                                               client_id client,
                                                               std::vector<message_input> batch,
                                                               std::size_t body_bytes) {
+    quotas_.admit_post(queue.project);
     const auto info = co_await queues_.cached(queue);
     validate_message_post_size(static_cast<std::int64_t>(body_bytes), info->metadata, limits_);
     validate_message_count(batch.size());
@@ -139,6 +154,13 @@ net::awaitable<std::vector<message_id>> message_service::post(queue_address queu
                                    ? std::optional(delay)
                                    : std::nullopt);
         resolved.push_back(new_message{std::move(input.body_json), ttl, delay});
+    }
+    const auto batch_size = static_cast<std::int64_t>(resolved.size());
+    if (quotas_.limit(counted::messages, queue.project) > 0) {
+        // Racing posts may each pass this check (see check_queue_quota).
+        const auto stats = co_await driver_.get_queue_stats(queue);
+        quotas_.check_room(counted::messages, queue.project, queue.name.value(), stats.total,
+                           batch_size);
     }
     bool report = false;
     if (observer_) report = co_await observer_->watches(queue);
@@ -205,6 +227,7 @@ net::awaitable<std::optional<claim>> claim_service::create(queue_address queue,
                                                            std::optional<std::int64_t> ttl,
                                                            std::optional<std::int64_t> grace,
                                                            std::optional<std::int64_t> limit) {
+    quotas_.admit_claim(queue.project);
     const claim_options options{ttl.value_or(limits_.default_claim_ttl),
                                 grace.value_or(limits_.default_claim_grace), limit.value_or(10)};
     validate_claim_creation(options.ttl, options.grace, limit, limits_);

@@ -15,6 +15,7 @@
 #include "core/model.hpp"
 #include "core/post_observer.hpp"
 #include "core/queue_settings.hpp"
+#include "core/quotas.hpp"
 #include "core/storage_probe.hpp"
 #include "core/subscription_service.hpp"
 #include "storage/driver.hpp"
@@ -35,12 +36,14 @@ class queue_service {
 public:
     /// `cache_max_age` bounds how long a metadata change made by another server (sharing the
     /// store) can go unseen here; zero turns the cache off.
-    queue_service(storage::data_driver& driver, const limits& limits, const clock& clock,
-                  std::chrono::milliseconds cache_max_age)
-        : driver_(driver), limits_(limits), cache_(clock, cache_max_age, cache_capacity) {}
+    queue_service(storage::data_driver& driver, const limits& limits, quota_guard& quotas,
+                  const clock& clock, std::chrono::milliseconds cache_max_age)
+        : driver_(driver), limits_(limits), quotas_(quotas),
+          cache_(clock, cache_max_age, cache_capacity) {}
 
     /// Creates the queue with validated metadata; false when it already existed (metadata
-    /// then stays as it was, as in Zaqar).
+    /// then stays as it was, as in Zaqar). A new queue beyond max_queues_per_project throws
+    /// throttled_error.
     net::awaitable<bool> create(queue_address queue, boost::json::object metadata);
     /// Stored metadata plus the owner's reserved defaults. Throws queue_not_found, or
     /// topic_not_found for a topic (its address from core::topic_address).
@@ -69,18 +72,25 @@ private:
 
     static constexpr std::size_t cache_capacity = 16384;
 
+    /// Throws throttled_error when the project already has its quota of queues and topics.
+    net::awaitable<void> check_queue_quota(const queue_address& queue);
+
     storage::data_driver& driver_;
     const limits& limits_;
+    quota_guard& quotas_;
     metadata_cache cache_;
 };
 
 class message_service {
 public:
-    message_service(storage::data_driver& driver, queue_service& queues, const limits& limits)
-        : driver_(driver), queues_(queues), limits_(limits) {}
+    message_service(storage::data_driver& driver, queue_service& queues, const limits& limits,
+                    quota_guard& quotas)
+        : driver_(driver), queues_(queues), limits_(limits), quotas_(quotas) {}
 
     /// Validates the batch against the queue's settings (size, ttl, delay), resolves defaults
-    /// and stores it durably. `body_bytes` is the size of the request body.
+    /// and stores it durably. `body_bytes` is the size of the request body. Over the
+    /// project's post rate or the queue's message quota it throws throttled_error and stores
+    /// nothing of the batch.
     net::awaitable<std::vector<message_id>> post(queue_address queue, client_id client,
                                                  std::vector<message_input> batch,
                                                  std::size_t body_bytes);
@@ -101,15 +111,18 @@ private:
     storage::data_driver& driver_;
     queue_service& queues_;
     const limits& limits_;
+    quota_guard& quotas_;
     post_observer* observer_ = nullptr;
 };
 
 class claim_service {
 public:
-    claim_service(storage::data_driver& driver, queue_service& queues, const limits& limits)
-        : driver_(driver), queues_(queues), limits_(limits) {}
+    claim_service(storage::data_driver& driver, queue_service& queues, const limits& limits,
+                  quota_guard& quotas)
+        : driver_(driver), queues_(queues), limits_(limits), quotas_(quotas) {}
 
     /// Claims with validated options, omitted ones defaulted; nullopt when nothing is claimable.
+    /// Over the project's claim rate it throws throttled_error.
     net::awaitable<std::optional<claim>> create(queue_address queue,
                                                 std::optional<std::int64_t> ttl,
                                                 std::optional<std::int64_t> grace,
@@ -124,6 +137,7 @@ private:
     storage::data_driver& driver_;
     queue_service& queues_;
     const limits& limits_;
+    quota_guard& quotas_;
 };
 
 /// Everything a request handler may call. Built once by the composition root.
@@ -132,17 +146,19 @@ struct services {
 
     services(storage::data_driver& driver, const limits& limits, const clock& clock,
              std::chrono::milliseconds metadata_cache_age = default_metadata_cache_age,
-             notification_options notification = {})
+             notification_options notification = {}, quota_options quota_settings = {})
         : driver(driver),
           limits(limits),
-          queues(driver, limits, clock, metadata_cache_age),
-          messages(driver, queues, limits),
-          claims(driver, queues, limits),
-          subscriptions(driver, queues, limits, clock, notification),
+          quotas(std::move(quota_settings), clock),
+          queues(driver, limits, quotas, clock, metadata_cache_age),
+          messages(driver, queues, limits, quotas),
+          claims(driver, queues, limits, quotas),
+          subscriptions(driver, queues, limits, quotas, clock, notification),
           probe(driver) {}
 
     storage::data_driver& driver;
     const core::limits& limits;
+    quota_guard quotas;  ///< before the services that keep a reference to it
     queue_service queues;
     message_service messages;
     claim_service claims;

@@ -21,6 +21,7 @@ constexpr std::int64_t fan_out_page = 100;
 net::awaitable<subscription_created> subscription_service::create(queue_address source,
                                                                   boost::json::value body) {
     auto fields = validate_subscription_post(body, limits_, clock_.now());
+    co_await check_subscription_quota(source, *fields.subscriber);
     // Zaqar creates the source before validating; here a rejected request leaves nothing.
     co_await queues_.create(source, boost::json::object{});
     new_subscription subscription;
@@ -46,6 +47,20 @@ net::awaitable<subscription_created> subscription_service::create(queue_address 
         }
     }
     co_return created;
+}
+
+net::awaitable<void> subscription_service::check_subscription_quota(
+    const queue_address& source, const std::string& subscriber) {
+    const auto max = quotas_.limit(counted::subscriptions, source.project);
+    if (max == 0) co_return;
+    // One page of `max` is enough to know whether the source is full. Racing creates may
+    // each pass (see queue_service::check_queue_quota).
+    const auto page = co_await store().list_subscriptions(source, std::nullopt, max);
+    for (const auto& s : page) {
+        if (s.subscriber == subscriber) co_return;  // answered as an existing one, adds none
+    }
+    quotas_.check_room(counted::subscriptions, source.project, source.name.value(),
+                       static_cast<std::int64_t>(page.size()), 1);
 }
 
 net::awaitable<std::vector<subscription>> subscription_service::list(

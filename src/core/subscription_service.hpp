@@ -11,6 +11,7 @@
 
 #include "common/clock.hpp"
 #include "core/limits.hpp"
+#include "core/quotas.hpp"
 #include "core/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
 #include "storage/driver.hpp"
@@ -26,15 +27,16 @@ class queue_service;
 class subscription_service {
 public:
     subscription_service(storage::data_driver& driver, queue_service& queues,
-                         const limits& limits, const clock& clock,
+                         const limits& limits, quota_guard& quotas, const clock& clock,
                          notification_options notification)
-        : driver_(driver), queues_(queues), limits_(limits), clock_(clock),
+        : driver_(driver), queues_(queues), limits_(limits), quotas_(quotas), clock_(clock),
           notification_(notification) {}
 
     /// POST: validates the body, creates the source queue if missing, stores the subscription
     /// (unconfirmed when require_confirmation is on). A live one with the same subscriber
     /// gives error{conflict} when confirmed, and is returned (created == false) when not, so
-    /// the caller answers 201 with its id as Zaqar does.
+    /// the caller answers 201 with its id as Zaqar does. A new subscriber beyond
+    /// max_subscriptions_per_queue throws throttled_error.
     net::awaitable<subscription_created> create(queue_address source, boost::json::value body);
     /// A page in creation order after `marker`; `limit` defaults to 10, bounded by
     /// max_subscriptions_per_page.
@@ -69,10 +71,15 @@ public:
 
 private:
     storage::subscription_store& store() { return driver_.subscriptions(); }
+    /// Throws throttled_error when `source` has its quota of subscriptions and `subscriber`
+    /// is not one of them.
+    net::awaitable<void> check_subscription_quota(const queue_address& source,
+                                                  const std::string& subscriber);
 
     storage::data_driver& driver_;
     queue_service& queues_;
     const limits& limits_;
+    quota_guard& quotas_;
     const clock& clock_;
     const notification_options notification_;
     subscription_observer* observer_ = nullptr;

@@ -93,10 +93,12 @@ def marconi_bin():
 class ServerProcess:
     """One `marconi serve` process on a given SQLite file."""
 
-    def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None, scheme="http"):
+    def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None, scheme="http",
+                 config_path=None):
         self.workdir = pathlib.Path(workdir)
         self.db_path = pathlib.Path(db_path)
         self.admin_mode = admin_mode
+        self.config_path = config_path
         self.scheme = scheme
         # One key prefix per server object, so its data survives its restarts as a file would;
         # heads of one deployment pass the same prefix.
@@ -125,6 +127,8 @@ class ServerProcess:
                 "--storage-uri", self.storage_uri]
         if self.admin_mode:
             args.append("--admin-mode")
+        if self.config_path:
+            args += ["--config", str(self.config_path)]
         with open(self._stderr_path, "wb") as err:
             self.proc = subprocess.Popen(args, cwd=self.workdir, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=err)
@@ -308,14 +312,20 @@ def make_server(tmp_path, monkeypatch):
     """Starts private servers (admin mode off) with settings given as MARCONI_* variables:
     make_server(server_idle_timeout_seconds=1) sets MARCONI_SERVER_IDLE_TIMEOUT_SECONDS=1 for
     the rest of the test, restarts included. Servers still running at the end are stopped.
-    With server_tls_cert_file (and _key_file) the server's url is https://."""
+    With server_tls_cert_file (and _key_file) the server's url is https://. config_toml is
+    the text of a --config file (for what has no variable, such as [[quotas.project]])."""
     started = []
 
-    def make(**settings):
+    def make(config_toml=None, **settings):
         for name, value in settings.items():
             monkeypatch.setenv(f"MARCONI_{name.upper()}", str(value))
         scheme = "https" if settings.get("server_tls_cert_file") else "http"
-        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db", scheme=scheme).start()
+        config_path = None
+        if config_toml is not None:
+            config_path = tmp_path / f"m{len(started)}.toml"
+            config_path.write_text(config_toml)
+        srv = ServerProcess(tmp_path, tmp_path / f"m{len(started)}.db", scheme=scheme,
+                            config_path=config_path).start()
         started.append(srv)
         return srv
 

@@ -34,6 +34,8 @@ http_error to_http(core::errc code) {
         case errc::forbidden: return {403, "Not authorized"};
         case errc::route_not_found: return {404, "Not found"};
         case errc::method_not_allowed: return {405, "Method not allowed"};
+        case errc::quota_exceeded: return {429, "Quota exceeded"};
+        case errc::rate_limited: return {429, "Rate limit exceeded"};
         case errc::unavailable: return {503, "Service temporarily unavailable"};
         case errc::internal: return {500, "Internal server error"};
     }
@@ -44,8 +46,12 @@ response error_response(const core::error& e) {
     const auto mapped = to_http(e.code());
     // Zaqar's header hooks carry their own titles ("Wrong UUID value", ...).
     const auto* titled = dynamic_cast<const core::titled_error*>(&e);
-    return error_response(mapped.status, titled ? titled->title() : mapped.title,
-                          e.description());
+    auto reply = error_response(mapped.status, titled ? titled->title() : mapped.title,
+                                e.description());
+    if (const auto* throttled = dynamic_cast<const core::throttled_error*>(&e)) {
+        reply.with_header("Retry-After", std::to_string(throttled->retry_after_seconds()));
+    }
+    return reply;
 }
 
 response error_response(unsigned status, std::string_view title, std::string_view description) {

@@ -18,7 +18,7 @@ struct http_error {
 http_error to_http(core::errc code);
 
 /// `{"title": ..., "description": ...}` with the mapped status; a core::titled_error keeps
-/// its own title.
+/// its own title, a core::throttled_error adds `Retry-After`.
 response error_response(const core::error& e);
 
 /// The same body for a failure that is not a domain error (the transport's own: 501, 505).

@@ -51,6 +51,8 @@ INSTANTIATE_TEST_SUITE_P(
                     mapping_case{errc::forbidden, 403, "Not authorized"},
                     mapping_case{errc::route_not_found, 404, "Not found"},
                     mapping_case{errc::method_not_allowed, 405, "Method not allowed"},
+                    mapping_case{errc::quota_exceeded, 429, "Quota exceeded"},
+                    mapping_case{errc::rate_limited, 429, "Rate limit exceeded"},
                     mapping_case{errc::unavailable, 503, "Service temporarily unavailable"},
                     mapping_case{errc::internal, 500, "Internal server error"}));
 
@@ -76,6 +78,15 @@ TEST(error_response, keeps_a_titled_errors_own_title) {
         core::titled_error(errc::missing_header, "Wrong UUID value", "Malformed hexadecimal UUID."));
     EXPECT_EQ(reply.status, 400u);
     EXPECT_EQ(boost::json::parse(reply.body).at("title"), "Wrong UUID value");
+}
+
+TEST(error_response, a_throttled_error_says_when_to_retry) {
+    const auto reply = error_response(
+        core::throttled_error(errc::rate_limited, "Project p may post 1 times a second.", 3));
+    EXPECT_EQ(reply.status, 429u);
+    ASSERT_EQ(reply.headers.size(), 1u);
+    EXPECT_EQ(reply.headers[0], (std::pair<std::string, std::string>{"Retry-After", "3"}));
+    EXPECT_EQ(boost::json::parse(reply.body).at("title"), "Rate limit exceeded");
 }
 
 }  // namespace
