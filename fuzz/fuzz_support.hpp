@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::fuzz {
 

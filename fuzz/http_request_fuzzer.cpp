@@ -46,7 +46,7 @@
 #include "core/services.hpp"
 #include "fuzz_support.hpp"
 #include "reference_framer.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::fuzz {
 

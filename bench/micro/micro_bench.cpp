@@ -26,7 +26,7 @@
 #include "api/http/router.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace {
 

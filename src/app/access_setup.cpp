@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "auth/api_keys.hpp"
-#include "auth/http/http_client.hpp"
+#include "net/http_client.hpp"
 #include "auth/keystone.hpp"
 #include "auth/noauth.hpp"
 
@@ -18,7 +18,7 @@ namespace {
 std::unique_ptr<auth::authenticator> make_keystone(const config::keystone_config& cfg,
                                                    const clock& clock,
                                                    boost::asio::any_io_executor executor) {
-    auto url = auth::http::parse_url(cfg.auth_url);
+    auto url = outbound::parse_url(cfg.auth_url);
     auth::keystone_options options;
     options.v3_path = auth::keystone_v3_path(url.path);
     options.username = cfg.username;
@@ -31,10 +31,10 @@ std::unique_ptr<auth::authenticator> make_keystone(const config::keystone_config
     // keystonemiddleware: -1 disables the cache; 0 asks every time here too.
     options.token_cache_time = std::chrono::seconds{std::max(0, cfg.token_cache_time)};
     options.timeout = std::chrono::seconds{cfg.http_connect_timeout};
-    auth::http::client_options client;
+    outbound::client_options client;
     client.timeout = options.timeout;
     client.cafile = cfg.cafile;
-    auto transport = std::make_unique<auth::http::client>(url, client);
+    auto transport = std::make_unique<outbound::client>(url, client);
     spdlog::info("auth: keystone at {}{} as user \"{}\" (project \"{}\"); tokens cached for {} s; "
                  "X-Auth-Token required",
                  url.origin(), options.v3_path, options.username, options.project_name,

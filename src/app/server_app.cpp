@@ -24,8 +24,8 @@
 #include "core/validation.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/notifier.hpp"
-#include "storage/make_driver.hpp"
-#include "storage/pool_uri_guard.hpp"
+#include "storage/factory/make_driver.hpp"
+#include "storage/factory/pool_uri_guard.hpp"
 
 namespace marconi::app {
 

@@ -90,9 +90,10 @@ json::value parse_json(std::string_view text) {
     return value;
 }
 
-http_request validation_request(const keystone_options& options, const std::string& service,
-                                const std::string& subject) {
-    http_request request;
+outbound::http_request validation_request(const keystone_options& options,
+                                          const std::string& service,
+                                          const std::string& subject) {
+    outbound::http_request request;
     request.method = "GET";
     // nocatalog: the service catalog is of no use here and is most of a token's size.
     request.target = options.v3_path + "/auth/tokens?nocatalog";
@@ -102,7 +103,7 @@ http_request validation_request(const keystone_options& options, const std::stri
     return request;
 }
 
-http_request login_request(const keystone_options& options) {
+outbound::http_request login_request(const keystone_options& options) {
     json::object user{{"name", options.username},
                       {"domain", json::object{{"name", options.user_domain_name}}},
                       {"password", options.password}};
@@ -112,7 +113,7 @@ http_request login_request(const keystone_options& options) {
                          {"domain", json::object{{"name", options.project_domain_name}}}};
     json::object auth{{"identity", std::move(identity_part)},
                       {"scope", json::object{{"project", std::move(project)}}}};
-    http_request request;
+    outbound::http_request request;
     request.method = "POST";
     request.target = options.v3_path + "/auth/tokens?nocatalog";
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
@@ -121,19 +122,6 @@ http_request login_request(const keystone_options& options) {
 }
 
 }  // namespace
-
-std::optional<std::string_view> http_response::header(std::string_view name) const {
-    for (const auto& [key, value] : headers) {
-        if (key.size() == name.size() &&
-            std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) ==
-                       std::tolower(static_cast<unsigned char>(b));
-            })) {
-            return std::string_view(value);
-        }
-    }
-    return std::nullopt;
-}
 
 std::string keystone_v3_path(std::string_view path) {
     while (!path.empty() && path.back() == '/') path.remove_suffix(1);
@@ -191,12 +179,12 @@ struct keystone_authenticator::state {
         time_point fresh_until;
     };
 
-    state(keystone_options o, std::unique_ptr<http_transport> t, const clock& c,
+    state(keystone_options o, std::unique_ptr<outbound::http_transport> t, const clock& c,
           net::any_io_executor e)
         : options(std::move(o)), transport(std::move(t)), clock(c), executor(std::move(e)) {}
 
     const keystone_options options;
-    const std::unique_ptr<http_transport> transport;
+    const std::unique_ptr<outbound::http_transport> transport;
     const marconi::clock& clock;
     const net::any_io_executor executor;
 
@@ -275,7 +263,7 @@ struct keystone_authenticator::state {
     }
 
     /// Interprets Keystone's 200 to GET /v3/auth/tokens.
-    validation accept(const http_response& reply) {
+    validation accept(const outbound::http_response& reply) {
         const auto body = parse_json(reply.body);
         const auto* token = token_object(body);
         const auto expires = token ? string_at(*token, "expires_at") : std::nullopt;
@@ -482,7 +470,7 @@ net::awaitable<void> keystone_authenticator::state::run_first_login(std::shared_
 }
 
 keystone_authenticator::keystone_authenticator(keystone_options options,
-                                               std::unique_ptr<http_transport> transport,
+                                               std::unique_ptr<outbound::http_transport> transport,
                                                const clock& clock,
                                                net::any_io_executor executor)
     : state_(std::make_shared<state>(std::move(options), std::move(transport), clock,

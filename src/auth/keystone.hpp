@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "auth/authenticator.hpp"
-#include "auth/http_transport.hpp"
+#include "net/http_transport.hpp"
 #include "common/clock.hpp"
 
 namespace marconi::auth {
@@ -70,7 +70,8 @@ public:
 
     /// Starts logging in the service user in the background, so the first request does not
     /// wait for it (a failure there is logged and retried on demand).
-    keystone_authenticator(keystone_options options, std::unique_ptr<http_transport> transport,
+    keystone_authenticator(keystone_options options,
+                           std::unique_ptr<outbound::http_transport> transport,
                            const clock& clock, net::any_io_executor executor);
     ~keystone_authenticator() override;
 

@@ -51,11 +51,12 @@ struct user_token {
 
 /// A scripted Keystone behind the http_transport interface. Single-threaded (the tests run one
 /// io thread).
-class fake_keystone final : public http_transport {
+class fake_keystone final : public outbound::http_transport {
 public:
     explicit fake_keystone(const manual_clock& clock) : clock_(clock) {}
 
-    net::awaitable<result<http_response>> send(http_request request) const override {
+    net::awaitable<result<outbound::http_response>> send(
+        outbound::http_request request) const override {
         requests.push_back(request);
         if (delay > 0ms) {
             net::steady_timer wait(co_await net::this_coro::executor);
@@ -70,7 +71,7 @@ public:
     int logins() const { return count("POST"); }
     int validations() const { return count("GET"); }
 
-    mutable std::vector<http_request> requests;
+    mutable std::vector<outbound::http_request> requests;
     std::map<std::string, user_token> tokens;  // user token -> what it stands for
     mutable std::set<std::string> service_tokens;  // the ones Keystone accepts now
     std::chrono::seconds service_life{3600};
@@ -86,15 +87,15 @@ private:
         return n;
     }
 
-    static std::string header(const http_request& r, std::string_view name) {
+    static std::string header(const outbound::http_request& r, std::string_view name) {
         for (const auto& [k, v] : r.headers) {
             if (k == name) return v;
         }
         return {};
     }
 
-    http_response answer(const http_request& request) const {
-        http_response reply;
+    outbound::http_response answer(const outbound::http_request& request) const {
+        outbound::http_response reply;
         if (request.target != "/v3/auth/tokens?nocatalog") {
             reply.status = 404;
             return reply;

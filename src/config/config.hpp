@@ -9,7 +9,7 @@
 
 #include "core/limits.hpp"
 #include "core/quotas.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/contract/options.hpp"
 
 namespace marconi::config {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/limits.hpp"
 #include "core/queue_settings.hpp"
 

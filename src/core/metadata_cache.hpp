@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "common/clock.hpp"
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 #include "core/queue_settings.hpp"
 
 namespace marconi::core {

@@ -1,7 +1,7 @@
 // Marconi. Pools and flavors.
 #include "core/pool_service.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
 
 #include <spdlog/spdlog.h>

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "core/pool_model.hpp"
-#include "storage/control_store.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/pool_model.hpp"
+#include "storage/contract/control_store.hpp"
+#include "storage/contract/driver.hpp"
 
 namespace marconi::core {
 

@@ -9,8 +9,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "core/error.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::core {
 namespace {

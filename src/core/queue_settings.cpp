@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/retry_policy.hpp"
 #include "core/validation.hpp"
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "core/limits.hpp"
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 
 namespace marconi::core {
 

@@ -1,7 +1,7 @@
 // Marconi.
 #include "core/quotas.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 

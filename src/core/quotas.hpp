@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "common/clock.hpp"
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 #include "core/rate_limiter.hpp"
 
 namespace marconi::core {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 namespace {

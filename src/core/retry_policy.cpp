@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::core {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 namespace {

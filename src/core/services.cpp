@@ -4,7 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/json_depth.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/json_patch.hpp"
 #include "core/validation.hpp"
 

@@ -12,13 +12,13 @@
 #include "core/limits.hpp"
 #include "core/metadata_cache.hpp"
 #include "core/pool_service.hpp"
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 #include "core/post_observer.hpp"
 #include "core/queue_settings.hpp"
 #include "core/quotas.hpp"
 #include "core/storage_probe.hpp"
 #include "core/subscription_service.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/driver.hpp"
 
 namespace marconi::core {
 

@@ -6,7 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 
-#include "storage/driver.hpp"
+#include "storage/contract/driver.hpp"
 
 namespace marconi::core {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/clock.hpp"
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::core {
 

@@ -3,11 +3,11 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/services.hpp"
 #include "core/subscription_validation.hpp"
 #include "core/validation.hpp"
-#include "storage/errors.hpp"
+#include "storage/contract/errors.hpp"
 
 namespace marconi::core {
 

@@ -12,9 +12,9 @@
 #include "common/clock.hpp"
 #include "core/limits.hpp"
 #include "core/quotas.hpp"
-#include "core/subscription_model.hpp"
+#include "storage/contract/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/driver.hpp"
 
 namespace marconi::core {
 

@@ -9,10 +9,10 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/services.hpp"
 #include "core/validation.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::core {
 namespace {

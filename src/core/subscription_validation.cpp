@@ -1,7 +1,7 @@
 // Marconi. Subscription request checks.
 #include "core/subscription_validation.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/retry_policy.hpp"
 #include "core/validation.hpp"
 

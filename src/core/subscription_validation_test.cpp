@@ -7,7 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/limits.hpp"
 
 namespace marconi::core {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::core {
 namespace {

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 #include "core/services.hpp"
 #include "notify/delivery.hpp"
 #include "notify/fair_scheduler.hpp"
@@ -32,8 +32,8 @@
 #include "notify/mail_sender.hpp"
 #include "notify/options.hpp"
 #include "notify/webhook_sender.hpp"
-#include "storage/driver.hpp"
-#include "storage/subscription_store.hpp"
+#include "storage/contract/driver.hpp"
+#include "storage/contract/subscription_store.hpp"
 
 namespace marconi::notify {
 

@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "notify/notifier.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::notify {
 namespace {

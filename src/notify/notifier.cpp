@@ -6,7 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
-#include "auth/signed_url.hpp"
+#include "net/signed_url.hpp"
 #include "notify/job.hpp"
 
 namespace marconi::notify {
@@ -103,12 +103,12 @@ net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
         co_return;
     }
     const auto owner = source_of(source);
-    auth::url_grant grant;
+    signing::url_grant grant;
     grant.paths = {"/v2/" + std::string(owner.topic ? "topics/" : "queues/") +
                    source.name.value() + "/subscriptions/" + id.value() + "/confirm"};
     grant.methods = {"PUT"};
     grant.project = owner.project.value();
-    grant.expires = auth::format_expires(std::chrono::floor<std::chrono::seconds>(expires));
+    grant.expires = signing::format_expires(std::chrono::floor<std::chrono::seconds>(expires));
     json::object payload;
     if (unsubscribed) {
         payload["Message_Type"] = "UnsubscribeConfirmation";
@@ -119,7 +119,7 @@ net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
         payload["Message_Type"] = "SubscriptionConfirmation";
         payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();
     }
-    payload["URL-Signature"] = auth::sign(options_.secret_key, grant);
+    payload["URL-Signature"] = signing::sign(options_.secret_key, grant);
     payload["URL-Methods"] = "PUT";
     payload["URL-Paths"] = grant.paths.front();
     payload["X-Project-ID"] = grant.project;

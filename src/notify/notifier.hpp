@@ -13,12 +13,12 @@
 
 #include "common/clock.hpp"
 #include "core/post_observer.hpp"
-#include "core/subscription_model.hpp"
+#include "storage/contract/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
 #include "core/subscription_service.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/options.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/driver.hpp"
 
 namespace marconi::notify {
 

@@ -3,24 +3,24 @@
 
 #include <boost/url/parse.hpp>
 
-#include "auth/http/http_client.hpp"
+#include "net/http_client.hpp"
 
 namespace marconi::notify {
 
 webhook_sender::~webhook_sender() = default;
 
-std::shared_ptr<const auth::http::client> webhook_sender::client_for(bool tls,
+std::shared_ptr<const outbound::client> webhook_sender::client_for(bool tls,
                                                                      const std::string& host,
                                                                      const std::string& port) {
-    auth::http::url origin{tls, host, port, ""};
+    outbound::url origin{tls, host, port, ""};
     auto key = origin.origin();
     std::lock_guard lock(mutex_);
     if (auto it = clients_.find(key); it != clients_.end()) return it->second;
     if (clients_.size() >= max_clients) clients_.clear();  // in-flight sends keep theirs alive
-    auth::http::client_options options;
+    outbound::client_options options;
     options.timeout = timeout_;
     options.body_limit = 64 * 1024;  // the reply's body is not used
-    auto client = std::make_shared<const auth::http::client>(std::move(origin), options);
+    auto client = std::make_shared<const outbound::client>(std::move(origin), options);
     clients_.emplace(std::move(key), client);
     return client;
 }
@@ -39,13 +39,13 @@ net::awaitable<attempt_result> webhook_sender::send(
     }
     const std::string port =
         parsed->has_port() ? std::string(parsed->port()) : (tls ? "443" : "80");
-    std::shared_ptr<const auth::http::client> client;
+    std::shared_ptr<const outbound::client> client;
     try {
         client = client_for(tls, host, port);
     } catch (const std::exception& e) {
         co_return attempt_result{false, e.what()};
     }
-    auth::http_request request;
+    outbound::http_request request;
     request.method = "POST";
     request.target = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
     if (parsed->has_query()) request.target += "?" + std::string(parsed->encoded_query());

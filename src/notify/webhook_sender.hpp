@@ -1,4 +1,4 @@
-// Marconi. Webhook delivery: one POST per notification through auth::http::client (Beast,
+// Marconi. Webhook delivery: one POST per notification through outbound::client (Beast,
 // http and https with the system CAs, peer and host name verified, one deadline for connect,
 // handshake, request and response). Zaqar's rule (spec 8.3): 200-499 delivered, anything else
 // (5xx, no answer) is a failure to retry.
@@ -15,7 +15,7 @@
 
 #include "notify/delivery.hpp"
 
-namespace marconi::auth::http {
+namespace marconi::outbound {
 class client;
 }
 
@@ -36,13 +36,13 @@ public:
                                         std::string body);
 
 private:
-    std::shared_ptr<const auth::http::client> client_for(bool tls, const std::string& host,
+    std::shared_ptr<const outbound::client> client_for(bool tls, const std::string& host,
                                                          const std::string& port);
 
     static constexpr std::size_t max_clients = 256;
     const std::chrono::milliseconds timeout_;
     std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<const auth::http::client>> clients_;  // by origin
+    std::map<std::string, std::shared_ptr<const outbound::client>> clients_;  // by origin
 };
 
 }  // namespace marconi::notify

@@ -3,11 +3,11 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "core/error.hpp"
-#include "core/model.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/contract/model.hpp"
 #include "driver_factories.hpp"
 #include "run_awaitable.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/driver.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "driver_factories.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::conformance {
 

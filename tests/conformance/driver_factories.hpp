@@ -4,7 +4,7 @@
 
 #include "common/clock.hpp"
 #include "run_awaitable.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 #include "storage/pooled/pooled_driver.hpp"
 
 #include <gtest/gtest.h>

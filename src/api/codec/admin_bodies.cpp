@@ -6,7 +6,7 @@
 #include <array>
 
 #include "api/codec/bodies.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

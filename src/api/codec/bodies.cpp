@@ -4,7 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/codec/json_reader.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "api/http/message.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

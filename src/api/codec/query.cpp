@@ -4,7 +4,7 @@
 #include <array>
 #include <charconv>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 
 namespace marconi::api {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "core/subscription_model.hpp"
+#include "storage/contract/subscription_model.hpp"
 
 namespace marconi::api {
 

@@ -4,7 +4,7 @@
 #include <boost/url/parse.hpp>
 #include <string>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

@@ -5,7 +5,7 @@
 
 #include "api/http/message.hpp"
 #include "common/clock.hpp"
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 #include "core/services.hpp"
 
 namespace marconi::api {

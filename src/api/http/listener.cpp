@@ -23,7 +23,7 @@
 #include "api/codec/error_mapping.hpp"
 #include "api/http/beast_adapter.hpp"
 #include "api/http/request_reader.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

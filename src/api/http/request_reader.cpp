@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "api/codec/error_mapping.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

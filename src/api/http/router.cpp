@@ -6,8 +6,8 @@
 
 #include "api/codec/error_mapping.hpp"
 #include "auth/noauth.hpp"
-#include "auth/signed_url.hpp"
-#include "core/error.hpp"
+#include "net/signed_url.hpp"
+#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::api {
@@ -224,12 +224,12 @@ std::optional<auth::identity> router::pre_signed_identity(const request& req) co
          {"URL-Signature", "URL-Expires", "URL-Methods", "URL-Paths", "X-Project-ID"}) {
         if (req.header_count(name) > 1) return std::nullopt;
     }
-    const auth::presented_signature presented{
+    const signing::presented_signature presented{
         req.header("URL-Signature").value_or(""), req.header("URL-Expires").value_or(""),
         req.header("URL-Methods").value_or(""), req.header("URL-Paths").value_or(""),
         req.header("X-Project-ID").value_or("")};
     if (presented.project.empty() ||
-        !auth::verify(access_.signed_url_key, presented, to_string(req.method), req.path,
+        !signing::verify(access_.signed_url_key, presented, to_string(req.method), req.path,
                       clock_.now())) {
         spdlog::debug("{} {}: 404: URL-Signature does not grant this request",
                       to_string(req.method), req.path);

@@ -12,7 +12,7 @@
 #include "api/http/handler.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/policy.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

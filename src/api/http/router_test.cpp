@@ -12,8 +12,8 @@
 #include <optional>
 
 #include "auth/noauth.hpp"
-#include "auth/signed_url.hpp"
-#include "storage/make_driver.hpp"
+#include "net/signed_url.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::api {
 namespace {
@@ -212,8 +212,9 @@ TEST_F(router_test, a_pre_signed_request_skips_authentication_but_not_the_rest) 
     ASSERT_EQ(send(r, method::put, "/v2/queues/q1", {client, {"X-Auth-Token", "member-key"}})
                   .status,
               201u);
-    const auth::url_grant grant{{"/v2/queues/q1/messages"}, {"GET"}, "p1", "2999-01-01T00:00:00"};
-    const auto signature = auth::sign("url-key", grant);
+    const signing::url_grant grant{
+        {"/v2/queues/q1/messages"}, {"GET"}, "p1", "2999-01-01T00:00:00"};
+    const auto signature = signing::sign("url-key", grant);
     std::vector<std::pair<std::string, std::string>> signed_headers{
         {"URL-Signature", signature},
         {"URL-Expires", grant.expires},
@@ -229,7 +230,7 @@ TEST_F(router_test, a_pre_signed_request_skips_authentication_but_not_the_rest) 
     with_bad_token.emplace_back("X-Auth-Token", "nope");
     EXPECT_EQ(send(r, method::get, "/v2/queues/q1/messages", with_bad_token).status, 200u);
     auto tampered = with_client;
-    tampered[0].second = auth::sign("other-key", grant);
+    tampered[0].second = signing::sign("other-key", grant);
     tampered.emplace_back("X-Auth-Token", "member-key");
     const auto refused = send(r, method::get, "/v2/queues/q1/messages", tampered);
     EXPECT_EQ(refused.status, 404u);

@@ -9,7 +9,7 @@
 
 #include "api/codec/error_mapping.hpp"
 #include "common/json_depth.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::api::ws {

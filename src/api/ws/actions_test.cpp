@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "api/http/router.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 namespace marconi::api::ws {
 namespace {

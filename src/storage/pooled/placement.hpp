@@ -1,8 +1,9 @@
 // Marconi. Where a new queue goes: Zaqar's weighted random choice, or consistent hashing.
 #pragma once
 
-#include "core/ids.hpp"
-#include "core/pool_model.hpp"
+#include "storage/contract/ids.hpp"
+#include "storage/contract/options.hpp"
+#include "storage/contract/pool_model.hpp"
 
 #include <optional>
 #include <random>
@@ -10,14 +11,6 @@
 #include <vector>
 
 namespace marconi::storage::pooled {
-
-enum class placement_mode {
-    /// Zaqar's catalog: a random pool, each chosen with probability weight / total weight.
-    weighted,
-    /// Weighted rendezvous hashing on (project, queue): every head picks the same pool without
-    /// asking anyone, and adding a pool moves only the share of new names that it takes.
-    hash,
-};
 
 /// The pools a new queue may go to: those serving `flavor` (those with no flavor when it is
 /// unset), weight above zero.

@@ -2,7 +2,7 @@
 #include "storage/pooled/pooled_driver.hpp"
 
 #include "common/json_depth.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <spdlog/spdlog.h>
 

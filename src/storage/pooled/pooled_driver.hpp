@@ -3,8 +3,8 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "storage/control_store.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/control_store.hpp"
+#include "storage/contract/driver.hpp"
 #include "storage/pooled/placement.hpp"
 
 #include <chrono>

@@ -1,7 +1,7 @@
 // Marconi. Redis command routing: standalone, or Redis Cluster with MOVED/ASK redirection.
 #include "storage/redis/client.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "storage/redis/hash_slot.hpp"
 
 #include <boost/asio/async_result.hpp>

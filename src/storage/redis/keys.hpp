@@ -3,7 +3,7 @@
 // with a prefix ("marconi" unless the URI says otherwise), so deployments can share a server.
 #pragma once
 
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 
 #include <array>
 #include <string>

@@ -6,7 +6,7 @@
 //   pool_queues   hash  pool name -> how many queues the catalog places there
 #include "storage/redis/redis_control_store.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "storage/redis/lua_script.hpp"
 
 #include <boost/json/parse.hpp>

@@ -3,7 +3,7 @@
 // the data is small (a catalog entry per queue) and heads cache what they read.
 #pragma once
 
-#include "storage/control_store.hpp"
+#include "storage/contract/control_store.hpp"
 #include "storage/redis/client.hpp"
 #include "storage/redis/lua_script.hpp"
 #include "storage/redis/redis_uri.hpp"

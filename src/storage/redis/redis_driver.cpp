@@ -2,8 +2,8 @@
 // index (which spans slots, so it is kept outside the scripts), and garbage collection.
 #include "storage/redis/redis_driver.hpp"
 
-#include "storage/errors.hpp"
-#include "storage/queue_filter.hpp"
+#include "storage/contract/errors.hpp"
+#include "storage/contract/queue_filter.hpp"
 #include "storage/redis/keys.hpp"
 #include "storage/redis/replica_wait.hpp"
 

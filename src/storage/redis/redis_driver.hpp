@@ -3,7 +3,7 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "storage/driver.hpp"
+#include "storage/contract/driver.hpp"
 #include "storage/redis/client.hpp"
 #include "storage/redis/keys.hpp"
 #include "storage/redis/redis_subscription_store.hpp"

@@ -1,7 +1,7 @@
 // Marconi. Subscriptions in the Redis message store: arguments in, replies out.
 #include "storage/redis/redis_subscription_store.hpp"
 
-#include "storage/errors.hpp"
+#include "storage/contract/errors.hpp"
 #include "storage/redis/replica_wait.hpp"
 #include "storage/redis/subscription_scripts.hpp"
 

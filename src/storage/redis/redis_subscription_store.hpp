@@ -4,7 +4,7 @@
 #include "common/clock.hpp"
 #include "storage/redis/keys.hpp"
 #include "storage/redis/lua_script.hpp"
-#include "storage/subscription_store.hpp"
+#include "storage/contract/subscription_store.hpp"
 
 namespace marconi::storage::redis {
 

@@ -1,7 +1,7 @@
 // Marconi. Waiting for replicas after a write.
 #include "storage/redis/replica_wait.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -1,7 +1,7 @@
 // Marconi. Conversion of hiredis replies and checked access to their parts.
 #include "storage/redis/reply.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>

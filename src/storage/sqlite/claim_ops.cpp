@@ -1,8 +1,8 @@
 // Marconi. SQLite claim operations.
 #include "storage/sqlite/claim_ops.hpp"
 
-#include "core/error.hpp"
-#include "storage/errors.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/contract/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 #include <vector>

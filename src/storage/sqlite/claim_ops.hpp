@@ -1,7 +1,7 @@
 // Marconi. Claim operations on an SQLite connection (synchronous; run inside a job).
 #pragma once
 
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/rows.hpp"
 

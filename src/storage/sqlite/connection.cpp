@@ -1,7 +1,7 @@
 // Marconi. SQLite connection and statement wrappers.
 #include "storage/sqlite/connection.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>

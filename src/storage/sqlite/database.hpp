@@ -2,7 +2,7 @@
 // readers. The message store and the control store each own one.
 #pragma once
 
-#include "storage/make_driver.hpp"
+#include "storage/contract/options.hpp"
 #include "storage/sqlite/group_commit_writer.hpp"
 #include "storage/sqlite/job.hpp"
 #include "storage/sqlite/reader_pool.hpp"

@@ -1,7 +1,7 @@
 // Marconi. The single SQLite writer and its group commit.
 #include "storage/sqlite/group_commit_writer.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <pthread.h>
 

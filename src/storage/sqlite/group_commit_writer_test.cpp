@@ -2,7 +2,7 @@
 // resuming callers on their own executor.
 #include "storage/sqlite/group_commit_writer.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

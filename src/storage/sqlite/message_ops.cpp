@@ -1,8 +1,8 @@
 // Marconi. SQLite message operations.
 #include "storage/sqlite/message_ops.hpp"
 
-#include "core/error.hpp"
-#include "storage/errors.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/contract/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 #include <algorithm>

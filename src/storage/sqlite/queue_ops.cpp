@@ -1,8 +1,8 @@
 // Marconi. SQLite queue operations.
 #include "storage/sqlite/queue_ops.hpp"
 
-#include "core/error.hpp"
-#include "storage/errors.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/contract/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 #include <boost/json/parse.hpp>

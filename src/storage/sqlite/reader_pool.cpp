@@ -3,7 +3,7 @@
 
 #include <pthread.h>
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <algorithm>
 

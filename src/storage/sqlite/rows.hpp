@@ -2,7 +2,7 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 #include "storage/sqlite/connection.hpp"
 
 #include <cstdint>

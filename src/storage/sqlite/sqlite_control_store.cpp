@@ -2,7 +2,7 @@
 // writer transaction).
 #include "storage/sqlite/sqlite_control_store.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "storage/sqlite/schema.hpp"
 
 #include <spdlog/spdlog.h>

@@ -1,7 +1,7 @@
 // Marconi. The control store on one SQLite file (one node): pools, flavors, the catalog.
 #pragma once
 
-#include "storage/control_store.hpp"
+#include "storage/contract/control_store.hpp"
 #include "storage/sqlite/database.hpp"
 
 #include <memory>

@@ -1,7 +1,7 @@
 // Marconi. The embedded SQLite message store: opening, threading, and dispatch to the ops.
 #include "storage/sqlite/sqlite_driver.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "storage/sqlite/claim_ops.hpp"
 #include "storage/sqlite/maintenance_ops.hpp"
 #include "storage/sqlite/message_ops.hpp"

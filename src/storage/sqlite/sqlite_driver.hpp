@@ -2,8 +2,8 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "storage/driver.hpp"
-#include "storage/make_driver.hpp"
+#include "storage/contract/driver.hpp"
+#include "storage/contract/options.hpp"
 #include "storage/sqlite/database.hpp"
 #include "storage/sqlite/sqlite_subscription_store.hpp"
 

@@ -3,7 +3,7 @@
 
 #include "common/clock.hpp"
 #include "storage/sqlite/database.hpp"
-#include "storage/subscription_store.hpp"
+#include "storage/contract/subscription_store.hpp"
 
 namespace marconi::storage::sqlite {
 

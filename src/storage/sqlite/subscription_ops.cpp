@@ -1,7 +1,7 @@
 // Marconi. SQLite subscription operations.
 #include "storage/sqlite/subscription_ops.hpp"
 
-#include "storage/errors.hpp"
+#include "storage/contract/errors.hpp"
 #include "storage/sqlite/keys.hpp"
 
 namespace marconi::storage::sqlite::subscription_ops {

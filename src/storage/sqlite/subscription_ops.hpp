@@ -1,8 +1,8 @@
 // Marconi. Subscription operations on an SQLite connection (synchronous; run inside a job).
 #pragma once
 
-#include "core/ids.hpp"
-#include "core/subscription_model.hpp"
+#include "storage/contract/ids.hpp"
+#include "storage/contract/subscription_model.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/rows.hpp"
 

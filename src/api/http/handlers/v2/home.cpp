@@ -5,7 +5,7 @@
 #include <random>
 
 #include "api/http/handlers/v2/handlers.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api::v2 {
 

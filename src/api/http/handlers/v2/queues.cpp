@@ -8,7 +8,7 @@
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::api::v2 {

@@ -10,8 +10,8 @@
 #include "api/codec/bodies.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
-#include "auth/signed_url.hpp"
-#include "core/error.hpp"
+#include "net/signed_url.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api::v2 {
 
@@ -115,7 +115,9 @@ std::optional<long long> python_int_of(const json::value& v) {
 std::string expires_of(const json::object& doc, time_point now) {
     const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
     const auto* given = doc.if_contains("expires");
-    if (!given || given->is_null()) return auth::format_expires(now_seconds + std::chrono::days{1});
+    if (!given || given->is_null()) {
+        return signing::format_expires(now_seconds + std::chrono::days{1});
+    }
     const auto* text = given->if_string();
     if (!text) {
         // Zaqar tries int() first; a non-zero number is refused with that message.
@@ -123,10 +125,10 @@ std::string expires_of(const json::object& doc, time_point now) {
         refuse("`expires` should be a date string, for example 2016-01-01T00:00:00");
     }
     if (const auto n = python_int(*text); n && *n != 0) refuse_integer(*n);
-    const auto expires = auth::parse_expires(*text);
+    const auto expires = signing::parse_expires(*text);
     if (!expires) refuse("Unable to parse date string '" + std::string(*text) + "'");
     if (*expires <= now) refuse("`expires` is lower than the current time");
-    return auth::format_expires(*expires);
+    return signing::format_expires(*expires);
 }
 
 }  // namespace
@@ -142,7 +144,7 @@ net::awaitable<response> post_queue_share(request_context& ctx, const request& r
     }
     if (!unknown.empty()) refuse("Unknown keys: " + python_set(unknown));
 
-    auth::url_grant grant;
+    signing::url_grant grant;
     grant.paths = full_paths(doc, queue_path(queue.name));
     if (ctx.signed_url_key.empty()) refuse("The `key` can't be None");
     grant.methods = methods_of(doc);
@@ -151,7 +153,7 @@ net::awaitable<response> post_queue_share(request_context& ctx, const request& r
     std::sort(grant.paths.begin(), grant.paths.end());
     std::sort(grant.methods.begin(), grant.methods.end());
 
-    const auto signature = auth::sign(ctx.signed_url_key, grant);
+    const auto signature = signing::sign(ctx.signed_url_key, grant);
     json::object body{{"paths", json::array(grant.paths.begin(), grant.paths.end())},
                       {"methods", json::array(grant.methods.begin(), grant.methods.end())},
                       {"project", grant.project},

@@ -1,5 +1,5 @@
 // Marconi.
-#include "auth/signed_url.hpp"
+#include "net/signed_url.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-namespace marconi::auth {
+namespace marconi::signing {
 
 namespace {
 
@@ -184,4 +184,4 @@ bool verify(std::string_view secret_key, const presented_signature& presented,
            CRYPTO_memcmp(presented.signature.data(), expected.data(), expected.size()) == 0;
 }
 
-}  // namespace marconi::auth
+}  // namespace marconi::signing

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::core {
 

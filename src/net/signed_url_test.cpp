@@ -1,9 +1,9 @@
 // Marconi. The signature must be byte-for-byte Zaqar's, or Zaqar-issued URLs stop working.
-#include "auth/signed_url.hpp"
+#include "net/signed_url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace marconi::auth {
+namespace marconi::signing {
 namespace {
 
 // Expected values were computed once by Zaqar 15's own code:
@@ -183,4 +183,4 @@ TEST(signed_url, a_dot_in_a_granted_path_is_not_a_wildcard) {
 }
 
 }  // namespace
-}  // namespace marconi::auth
+}  // namespace marconi::signing

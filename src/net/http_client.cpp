@@ -1,5 +1,5 @@
 // Marconi.
-#include "auth/http/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace marconi::auth::http {
+namespace marconi::outbound {
 
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -187,4 +187,4 @@ net::awaitable<result<http_response>> client::send(http_request request) const {
     co_return co_await exchange(stream, out, options_.body_limit);
 }
 
-}  // namespace marconi::auth::http
+}  // namespace marconi::outbound

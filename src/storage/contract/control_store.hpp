@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/model.hpp"
-#include "core/pool_model.hpp"
+#include "storage/contract/model.hpp"
+#include "storage/contract/pool_model.hpp"
 
 namespace marconi::storage {
 

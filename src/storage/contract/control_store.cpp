@@ -1,5 +1,5 @@
 // Marconi. What every control store offers on top of its contract.
-#include "storage/control_store.hpp"
+#include "storage/contract/control_store.hpp"
 
 namespace marconi::storage {
 

@@ -1,5 +1,6 @@
-// Marconi. An asynchronous HTTP/1.1 client (Beast) for calls to Keystone: one connection per
-// request, a deadline on every step, optional TLS with certificate and host name checks.
+// Marconi. An asynchronous HTTP/1.1 client (Beast) for Keystone calls and webhooks: one
+// connection per request, a deadline on every step, optional TLS with certificate and host
+// name checks.
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
@@ -8,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "auth/http_transport.hpp"
+#include "net/http_transport.hpp"
 
-namespace marconi::auth::http {
+namespace marconi::outbound {
 
 /// An http:// or https:// URL taken apart.
 struct url {
@@ -54,4 +55,4 @@ private:
     std::unique_ptr<net::ssl::context> tls_;  // https only
 };
 
-}  // namespace marconi::auth::http
+}  // namespace marconi::outbound

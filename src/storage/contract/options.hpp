@@ -1,16 +1,23 @@
-// Marconi. The one place that turns a storage URI into a driver.
+// Marconi. What a deployment chooses about its stores: the options the factory, the drivers and
+// config share ([storage] and [pooling]). Plain values, no behaviour.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "common/clock.hpp"
-#include "storage/control_store.hpp"
-#include "storage/driver.hpp"
-#include "storage/pooled/pooled_driver.hpp"
-
 namespace marconi::storage {
+
+namespace pooled {
+
+enum class placement_mode {
+    /// Zaqar's catalog: a random pool, each chosen with probability weight / total weight.
+    weighted,
+    /// Weighted rendezvous hashing on (project, queue): every head picks the same pool without
+    /// asking anyone, and adding a pool moves only the share of new names that it takes.
+    hash,
+};
+
+}  // namespace pooled
 
 enum class sync_mode { full, normal, off };
 
@@ -37,26 +44,5 @@ struct pooling_options {
     /// empty: only the directory of the default store's file (`storage.uri`).
     std::vector<std::string> allowed_paths;
 };
-
-/// Everything storage the server runs on. With pooling, `driver` is the pooled driver over the
-/// default store and the pools, and `control` and `pooled` are set.
-struct storage_stack {
-    std::unique_ptr<control_store> control;
-    std::unique_ptr<data_driver> driver;
-    pooled::pooled_driver* pooled = nullptr;
-};
-
-/// Opens the stores `storage` and `pooling` describe. Throws std::runtime_error like make_driver.
-storage_stack open_storage(const driver_options& storage, const pooling_options& pooling,
-                           const clock& clock);
-
-/// Opens the driver the URI's scheme names (`sqlite:///path`, `sqlite://:memory:`,
-/// `redis://host:port/db`, `redis+cluster://host:port,...`).
-/// Throws std::runtime_error with a clear message when the URI or the store is unusable.
-std::unique_ptr<data_driver> make_driver(const driver_options& options, const clock& clock);
-
-/// Opens the control store (pools, flavors, catalog) the URI names: `sqlite:///path` for one
-/// node, `redis://` or `redis+cluster://` for many. Throws std::runtime_error like make_driver.
-std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_mode sync);
 
 }  // namespace marconi::storage

@@ -1,7 +1,7 @@
 // Marconi. Tests of the confinement of pools' SQLite files.
-#include "storage/pool_uri_guard.hpp"
+#include "storage/factory/pool_uri_guard.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
 // Marconi. Queue-listing filters.
-#include "storage/queue_filter.hpp"
+#include "storage/contract/queue_filter.hpp"
 
 #include "common/json_depth.hpp"
-#include "storage/errors.hpp"
+#include "storage/contract/errors.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/subscription_model.hpp"
+#include "storage/contract/subscription_model.hpp"
 
 namespace marconi::storage {
 

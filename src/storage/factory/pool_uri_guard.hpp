@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/make_driver.hpp"
+#include "storage/contract/options.hpp"
 
 namespace marconi::storage {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace marconi::auth {
+namespace marconi::signing {
 
 /// What a signature grants: these methods on these paths of this project until `expires`.
 struct url_grant {
@@ -51,4 +51,4 @@ bool verify(std::string_view secret_key, const presented_signature& presented,
             std::string_view method, std::string_view path,
             std::chrono::system_clock::time_point now);
 
-}  // namespace marconi::auth
+}  // namespace marconi::signing

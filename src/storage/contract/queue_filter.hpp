@@ -2,7 +2,7 @@
 // push them into a query.
 #pragma once
 
-#include "core/model.hpp"
+#include "storage/contract/model.hpp"
 
 #include <boost/json/value.hpp>
 

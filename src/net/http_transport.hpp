@@ -1,6 +1,6 @@
 // Marconi. One HTTP exchange with a remote service (Keystone), as plain values, so that an
 // authenticator can call a server without depending on the transport that carries the call.
-// The Beast implementation lives in src/auth/http/; unit tests use a fake.
+// The Beast implementation is outbound::client (http_client.hpp); unit tests use a fake.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace marconi::auth {
+namespace marconi::outbound {
 
 namespace net = boost::asio;
 
@@ -47,4 +47,4 @@ public:
     virtual std::string origin() const = 0;
 };
 
-}  // namespace marconi::auth
+}  // namespace marconi::outbound

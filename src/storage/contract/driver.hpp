@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/model.hpp"
-#include "storage/subscription_store.hpp"
+#include "storage/contract/model.hpp"
+#include "storage/contract/subscription_store.hpp"
 
 namespace marconi::storage {
 

@@ -1,6 +1,6 @@
 // Marconi. The Keystone HTTP client against a scripted loopback server: what goes on the wire,
 // what comes back, and the failures that must become errors quickly (refused, silent, huge).
-#include "auth/http/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-namespace marconi::auth::http {
+namespace marconi::outbound {
 namespace {
 
 namespace beast = boost::beast;
@@ -169,4 +169,4 @@ TEST(http_client, a_reply_over_the_body_limit_is_an_error) {
 }
 
 }  // namespace
-}  // namespace marconi::auth::http
+}  // namespace marconi::outbound

@@ -1,8 +1,8 @@
 // Marconi. The domain errors drivers raise, worded once so every driver says the same thing.
 #pragma once
 
-#include "core/error.hpp"
-#include "core/ids.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::storage::errors {
 

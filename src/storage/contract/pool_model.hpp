@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "core/ids.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::core {
 

@@ -1,7 +1,7 @@
 // Marconi. Confinement of pools' SQLite files.
-#include "storage/pool_uri_guard.hpp"
+#include "storage/factory/pool_uri_guard.hpp"
 
-#include "core/error.hpp"
+#include "storage/contract/error.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 // Marconi. Storage URI -> driver; the only place that switches on driver names.
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 #include "storage/redis/redis_control_store.hpp"
 #include "storage/redis/redis_driver.hpp"

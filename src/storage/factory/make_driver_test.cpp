@@ -1,5 +1,5 @@
 // Marconi. Tests of storage URI parsing in make_driver.
-#include "storage/make_driver.hpp"
+#include "storage/factory/make_driver.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
