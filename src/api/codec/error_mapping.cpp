@@ -3,44 +3,78 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
+#include <iterator>
+#include <variant>
 
 #include "api/codec/utf8.hpp"
 #include "core/validation.hpp"
 
 namespace marconi::api {
 
-http_error to_http(core::errc code) {
-    using core::errc;
-    switch (code) {
-        case errc::invalid_request: return {400, "Invalid API request"};
-        case errc::invalid_body: return {400, "Invalid request body"};
-        case errc::invalid_parameter: return {400, "Invalid parameter"};
-        case errc::missing_header: return {400, "Missing header value"};
-        case errc::not_acceptable: return {406, "Media type not acceptable"};
-        case errc::unsupported_media: return {415, "Unsupported media type"};
-        case errc::queue_not_found:
-        case errc::message_not_found:
-        case errc::claim_not_found:
-        case errc::pool_not_found:
-        case errc::flavor_not_found:
-        case errc::subscription_not_found:
-        case errc::topic_not_found: return {404, "Not found"};
-        case errc::claim_invalid:
-        case errc::message_not_claimed: return {400, "Unable to delete"};
-        case errc::message_claimed: return {403, "Unable to delete"};
-        case errc::conflict: return {409, "Resource conflict"};
-        case errc::headers_too_large: return {431, "Request header fields too large"};
-        case errc::unauthenticated: return {401, "Unauthorized"};
-        case errc::forbidden: return {403, "Not authorized"};
-        case errc::route_not_found: return {404, "Not found"};
-        case errc::method_not_allowed: return {405, "Method not allowed"};
-        case errc::quota_exceeded: return {429, "Quota exceeded"};
-        case errc::rate_limited: return {429, "Rate limit exceeded"};
-        case errc::unavailable: return {503, "Service temporarily unavailable"};
-        case errc::internal: return {500, "Internal server error"};
+namespace {
+
+using core::errc;
+
+struct row {
+    std::variant<errc, transport_errc> code;
+    unsigned status;
+    std::string_view title;
+};
+
+// The one error -> status table: one row per code, domain and transport alike.
+constexpr row table[] = {
+    {errc::invalid_request, 400, "Invalid API request"},
+    {errc::invalid_body, 400, "Invalid request body"},
+    {errc::invalid_parameter, 400, "Invalid parameter"},
+    {errc::missing_header, 400, "Missing header value"},
+    {errc::queue_not_found, 404, "Not found"},
+    {errc::message_not_found, 404, "Not found"},
+    {errc::claim_not_found, 404, "Not found"},
+    {errc::pool_not_found, 404, "Not found"},
+    {errc::flavor_not_found, 404, "Not found"},
+    {errc::subscription_not_found, 404, "Not found"},
+    {errc::topic_not_found, 404, "Not found"},
+    {errc::claim_invalid, 400, "Unable to delete"},
+    {errc::message_not_claimed, 400, "Unable to delete"},
+    {errc::message_claimed, 403, "Unable to delete"},
+    {errc::conflict, 409, "Resource conflict"},
+    {errc::forbidden, 403, "Not authorized"},
+    {errc::quota_exceeded, 429, "Quota exceeded"},
+    {errc::rate_limited, 429, "Rate limit exceeded"},
+    {errc::unavailable, 503, "Service temporarily unavailable"},
+    {errc::internal, 500, "Internal server error"},
+    {transport_errc::not_acceptable, 406, "Media type not acceptable"},
+    {transport_errc::unsupported_media, 415, "Unsupported media type"},
+    {transport_errc::headers_too_large, 431, "Request header fields too large"},
+    {transport_errc::unauthenticated, 401, "Unauthorized"},
+    {transport_errc::route_not_found, 404, "Not found"},
+    {transport_errc::method_not_allowed, 405, "Method not allowed"},
+};
+// With every code found (error_mapping_test), as many rows as codes means one row each.
+static_assert(std::size(table) ==
+              static_cast<std::size_t>(errc::count) +
+                  static_cast<std::size_t>(transport_errc::count));
+
+template <class Code>
+std::optional<http_error> find_row(Code code) {
+    for (const auto& r : table) {
+        if (const auto* c = std::get_if<Code>(&r.code); c && *c == code) {
+            return http_error{r.status, r.title};
+        }
     }
-    return {500, "Internal server error"};
+    return std::nullopt;
 }
+
+constexpr http_error no_row{500, "Internal server error"};
+
+}  // namespace
+
+std::optional<http_error> find_http(core::errc code) { return find_row(code); }
+std::optional<http_error> find_http(transport_errc code) { return find_row(code); }
+
+http_error to_http(core::errc code) { return find_row(code).value_or(no_row); }
+http_error to_http(transport_errc code) { return find_row(code).value_or(no_row); }
 
 response error_response(const core::error& e) {
     const auto mapped = to_http(e.code());
@@ -52,6 +86,11 @@ response error_response(const core::error& e) {
         reply.with_header("Retry-After", std::to_string(throttled->retry_after_seconds()));
     }
     return reply;
+}
+
+response error_response(const transport_error& e) {
+    const auto mapped = to_http(e.code());
+    return error_response(mapped.status, mapped.title, e.description());
 }
 
 response error_response(unsigned status, std::string_view title, std::string_view description) {

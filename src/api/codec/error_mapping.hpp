@@ -1,9 +1,11 @@
 // Marconi. The one place that turns a domain error into an HTTP status and Zaqar error body.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "api/codec/transport_error.hpp"
 #include "api/http/message.hpp"
 #include "storage/contract/error.hpp"
 
@@ -14,12 +16,20 @@ struct http_error {
     std::string_view title;  ///< Zaqar's title for this failure
 };
 
-/// Status and title for every core::errc (pinned by error_mapping_test).
+/// Status and title of every core::errc and api::transport_errc: one table (error_mapping.cpp),
+/// pinned by error_mapping_test.
 http_error to_http(core::errc code);
+http_error to_http(transport_errc code);
+
+/// The code's row in that table; nullopt when it has none (error_mapping_test tries every
+/// enumerator, so a code added without a row fails it). to_http answers 500 for such a code.
+std::optional<http_error> find_http(core::errc code);
+std::optional<http_error> find_http(transport_errc code);
 
 /// `{"title": ..., "description": ...}` with the mapped status; a core::titled_error keeps
 /// its own title, a core::throttled_error adds `Retry-After`.
 response error_response(const core::error& e);
+response error_response(const transport_error& e);
 
 /// The same body for a failure that is not a domain error (the transport's own: 501, 505).
 response error_response(unsigned status, std::string_view title, std::string_view description);

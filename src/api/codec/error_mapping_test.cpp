@@ -17,7 +17,14 @@ struct mapping_case {
     std::string_view title;
 };
 
+struct transport_case {
+    transport_errc code;
+    unsigned status;
+    std::string_view title;
+};
+
 class error_mapping_test : public testing::TestWithParam<mapping_case> {};
+class transport_mapping_test : public testing::TestWithParam<transport_case> {};
 
 TEST_P(error_mapping_test, maps_code_to_status_and_title) {
     const auto& c = GetParam();
@@ -26,15 +33,32 @@ TEST_P(error_mapping_test, maps_code_to_status_and_title) {
     EXPECT_EQ(mapped.title, c.title);
 }
 
-// One row per enumerator: adding an errc without a row here is a review smell.
+TEST_P(transport_mapping_test, maps_code_to_status_and_title) {
+    const auto& c = GetParam();
+    const auto mapped = to_http(c.code);
+    EXPECT_EQ(mapped.status, c.status);
+    EXPECT_EQ(mapped.title, c.title);
+}
+
+// Fails when a code is added without a row in to_http's table: tries every enumerator.
+TEST(error_mapping, every_code_has_a_row) {
+    for (int i = 0; i < static_cast<int>(errc::count); ++i) {
+        EXPECT_TRUE(find_http(static_cast<errc>(i)).has_value())
+            << "core::errc " << i << " has no row";
+    }
+    for (int i = 0; i < static_cast<int>(transport_errc::count); ++i) {
+        EXPECT_TRUE(find_http(static_cast<transport_errc>(i)).has_value())
+            << "api::transport_errc " << i << " has no row";
+    }
+}
+
+// One row per enumerator, pinning each status and title.
 INSTANTIATE_TEST_SUITE_P(
     every_errc, error_mapping_test,
     testing::Values(mapping_case{errc::invalid_request, 400, "Invalid API request"},
                     mapping_case{errc::invalid_body, 400, "Invalid request body"},
                     mapping_case{errc::invalid_parameter, 400, "Invalid parameter"},
                     mapping_case{errc::missing_header, 400, "Missing header value"},
-                    mapping_case{errc::not_acceptable, 406, "Media type not acceptable"},
-                    mapping_case{errc::unsupported_media, 415, "Unsupported media type"},
                     mapping_case{errc::queue_not_found, 404, "Not found"},
                     mapping_case{errc::message_not_found, 404, "Not found"},
                     mapping_case{errc::claim_not_found, 404, "Not found"},
@@ -46,15 +70,30 @@ INSTANTIATE_TEST_SUITE_P(
                     mapping_case{errc::message_not_claimed, 400, "Unable to delete"},
                     mapping_case{errc::message_claimed, 403, "Unable to delete"},
                     mapping_case{errc::conflict, 409, "Resource conflict"},
-                    mapping_case{errc::headers_too_large, 431, "Request header fields too large"},
-                    mapping_case{errc::unauthenticated, 401, "Unauthorized"},
                     mapping_case{errc::forbidden, 403, "Not authorized"},
-                    mapping_case{errc::route_not_found, 404, "Not found"},
-                    mapping_case{errc::method_not_allowed, 405, "Method not allowed"},
                     mapping_case{errc::quota_exceeded, 429, "Quota exceeded"},
                     mapping_case{errc::rate_limited, 429, "Rate limit exceeded"},
                     mapping_case{errc::unavailable, 503, "Service temporarily unavailable"},
                     mapping_case{errc::internal, 500, "Internal server error"}));
+
+INSTANTIATE_TEST_SUITE_P(
+    every_transport_errc, transport_mapping_test,
+    testing::Values(
+        transport_case{transport_errc::not_acceptable, 406, "Media type not acceptable"},
+        transport_case{transport_errc::unsupported_media, 415, "Unsupported media type"},
+        transport_case{transport_errc::headers_too_large, 431, "Request header fields too large"},
+        transport_case{transport_errc::unauthenticated, 401, "Unauthorized"},
+        transport_case{transport_errc::route_not_found, 404, "Not found"},
+        transport_case{transport_errc::method_not_allowed, 405, "Method not allowed"}));
+
+TEST(error_response, renders_a_transport_error_like_a_domain_error) {
+    const auto reply =
+        error_response(transport_error(transport_errc::method_not_allowed, "Method not allowed."));
+    EXPECT_EQ(reply.status, 405u);
+    const auto body = boost::json::parse(reply.body);
+    EXPECT_EQ(body.at("title"), "Method not allowed");
+    EXPECT_EQ(body.at("description"), "Method not allowed.");
+}
 
 TEST(error_response, renders_zaqar_error_body) {
     const auto reply = error_response(core::error(errc::conflict, "Key is missing."));

@@ -187,8 +187,8 @@ std::optional<response> request_reader::answer_to(beast::error_code ec,
         case http::error::partial_message:  // closed in the middle of one
             return std::nullopt;
         case http::error::header_limit:
-            return error_response(core::error(core::errc::headers_too_large,
-                                              "Headers are too large."));
+            return error_response(
+                transport_error(transport_errc::headers_too_large, "Headers are too large."));
         case http::error::body_limit:
             return bad_request("Request body is too large: the limit is " +
                                std::to_string(body_limit_) + " bytes.");

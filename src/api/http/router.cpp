@@ -88,9 +88,9 @@ void check_headers(const request& req, request_context& ctx, const core::limits&
                              accept->find("*/*") != std::string_view::npos ||
                              accept->find("application/*") != std::string_view::npos;
         if (!json_ok) {
-            throw error(errc::not_acceptable,
-                        "Endpoint only serves `application/json`; specify client-side media "
-                        "type support with the \"Accept\" header.");
+            throw transport_error(transport_errc::not_acceptable,
+                                  "Endpoint only serves `application/json`; specify client-side "
+                                  "media type support with the \"Accept\" header.");
         }
     }
     // Two values for an identity header are ambiguous: picking one would let a client override
@@ -183,7 +183,8 @@ net::awaitable<response> router::handle(request& req) const {
     const bool open = found ? found->target->scope == scope::open : matched.open_path;
     if (open) {
         if (!found) {
-            auto reply = error_response(error(errc::method_not_allowed, "Method not allowed."));
+            auto reply = error_response(
+                transport_error(transport_errc::method_not_allowed, "Method not allowed."));
             reply.with_header("Allow", matched.allow);
             co_return reply;
         }
@@ -210,7 +211,8 @@ net::awaitable<response> router::handle(request& req) const {
         }
         spdlog::debug("{} {}: 401: {}", to_string(req.method), req.path, who.error().message());
         auto reply = error_response(
-            error(errc::unauthenticated, "The request you have made requires authentication."));
+            transport_error(transport_errc::unauthenticated,
+                            "The request you have made requires authentication."));
         if (const auto challenge = access_.authenticator.challenge(); !challenge.empty()) {
             reply.with_header("WWW-Authenticate", std::string(challenge));
         }
@@ -230,7 +232,7 @@ std::optional<auth::identity> router::pre_signed_identity(const request& req) co
         req.header("X-Project-ID").value_or("")};
     if (presented.project.empty() ||
         !signing::verify(access_.signed_url_key, presented, to_string(req.method), req.path,
-                      clock_.now())) {
+                         clock_.now())) {
         spdlog::debug("{} {}: 404: URL-Signature does not grant this request",
                       to_string(req.method), req.path);
         return std::nullopt;
@@ -245,9 +247,11 @@ net::awaitable<response> router::authorized(request& req, const match_result& ma
     const auto* found = matched.found;
     if (!found) {
         if (matched.allow.empty()) {
-            throw error(errc::route_not_found, "The requested resource could not be found.");
+            throw transport_error(transport_errc::route_not_found,
+                                  "The requested resource could not be found.");
         }
-        auto reply = error_response(error(errc::method_not_allowed, "Method not allowed."));
+        auto reply = error_response(
+            transport_error(transport_errc::method_not_allowed, "Method not allowed."));
         reply.with_header("Allow", matched.allow);
         co_return reply;
     }
@@ -270,6 +274,8 @@ net::awaitable<response> router::dispatch(request req) const {
         if (e.code() == errc::internal || e.code() == errc::unavailable) {
             spdlog::error("{} {}: {}", to_string(req.method), req.path, e.description());
         }
+        reply = error_response(e);
+    } catch (const transport_error& e) {
         reply = error_response(e);
     } catch (const std::exception& e) {
         spdlog::error("{} {}: unexpected failure: {}", to_string(req.method), req.path, e.what());

@@ -195,7 +195,7 @@ void copy_if_present(const json::object& from, json::object& to, std::string_vie
 /// matching HTTP route would give for a bad value.
 std::optional<reply> bad_segment(std::string_view name, std::string_view value) {
     if (!value.empty() && value.find('/') == std::string_view::npos) return std::nullopt;
-    core::errc code = core::errc::route_not_found;
+    std::optional<core::errc> code;  // nullopt: no route, as for an HTTP path with a bad segment
     if (name == "queue_name") {
         try {
             core::validate_queue_name(value);
@@ -209,7 +209,11 @@ std::optional<reply> bad_segment(std::string_view name, std::string_view value) 
     } else if (name == "subscription_id") {
         code = core::errc::subscription_not_found;
     }
-    return to_reply(frame{}, error_response(core::error(code, "Not found.")));
+    if (!code) {
+        return to_reply(frame{}, error_response(transport_error(transport_errc::route_not_found,
+                                                                "Not found.")));
+    }
+    return to_reply(frame{}, error_response(core::error(*code, "Not found.")));
 }
 
 std::string string_field(const json::object& body, std::string_view key) {

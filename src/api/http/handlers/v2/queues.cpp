@@ -7,6 +7,7 @@
 #include "api/codec/bodies.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
+#include "api/codec/transport_error.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
 #include "storage/contract/error.hpp"
 #include "core/validation.hpp"
@@ -123,9 +124,9 @@ json::value parse_metadata_patch(const request_context& ctx, const request& req)
     const auto content_type = req.header("Content-Type").value_or("");
     if (content_type != json_patch_media_type) {
         // Zaqar's text prints the Python dict of the Accept-Patch header it means.
-        throw core::error(core::errc::unsupported_media,
-                          "Accepted media type for PATCH: {'Accept-Patch': '" +
-                              std::string(json_patch_media_type) + "'}.");
+        throw transport_error(transport_errc::unsupported_media,
+                              "Accepted media type for PATCH: {'Accept-Patch': '" +
+                                  std::string(json_patch_media_type) + "'}.");
     }
     if (req.body.empty()) {
         throw core::error(core::errc::invalid_body, "PATCH body could not be empty for update.");
