@@ -147,8 +147,7 @@ struct services {
     services(storage::data_driver& driver, const limits& limits, const clock& clock,
              std::chrono::milliseconds metadata_cache_age = default_metadata_cache_age,
              notification_options notification = {}, quota_options quota_settings = {})
-        : driver(driver),
-          limits(limits),
+        : limits(limits),
           quotas(std::move(quota_settings), clock),
           queues(driver, limits, quotas, clock, metadata_cache_age),
           messages(driver, queues, limits, quotas),
@@ -156,14 +155,14 @@ struct services {
           subscriptions(driver, queues, limits, quotas, clock, notification),
           probe(driver) {}
 
-    storage::data_driver& driver;
     const core::limits& limits;
     quota_guard quotas;  ///< before the services that keep a reference to it
     queue_service queues;
     message_service messages;
     claim_service claims;
     subscription_service subscriptions;
-    storage_probe probe;  ///< the app runs probe.run(); GET /v2/ping reads probe.up()
+    /// The app runs probe.run(); GET /v2/ping reads probe.up(), HEAD /v2/health ping_now().
+    storage_probe probe;
     /// Pools and flavors; set (by the app) only when pooling is on.
     pool_service* pools = nullptr;
 };

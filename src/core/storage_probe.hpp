@@ -17,6 +17,9 @@ public:
 
     bool up() const noexcept { return up_.load(std::memory_order_relaxed); }
 
+    /// Asks the store now (HEAD /v2/health): true when it answers. Leaves up() alone.
+    boost::asio::awaitable<bool> ping_now() { return driver_.ping(); }
+
     /// Pings the driver every `interval` until the coroutine is destroyed with its io_context.
     boost::asio::awaitable<void> run(std::chrono::milliseconds interval);
 

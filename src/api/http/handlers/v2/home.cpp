@@ -215,7 +215,7 @@ net::awaitable<response> get_health(request_context& ctx, const request&) {
 }
 
 net::awaitable<response> head_health(request_context& ctx, const request&) {
-    const bool up = co_await ctx.services.driver.ping();
+    const bool up = co_await ctx.services.probe.ping_now();
     co_return response::empty(up ? 204 : 503);
 }
 
