@@ -72,10 +72,6 @@ public:
     net::awaitable<bool> ping() override;
     std::vector<std::string> capabilities() const override;
 
-    /// Write transactions committed and write jobs run; commits < jobs shows group commit.
-    std::int64_t commits() const noexcept { return db_->writer().commits(); }
-    std::int64_t write_jobs() const noexcept { return db_->writer().jobs(); }
-
 private:
     std::int64_t now() const { return clock_.now().time_since_epoch().count(); }
     template <class Fn>
