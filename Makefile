@@ -1,6 +1,8 @@
 # Marconi: a thin wrapper over scripts/setup.sh, CMake, ctest and pytest.
 #   make run    set up, build, start the server on 127.0.0.1:8888 (SQLite under ./marconi-data)
-#   make test   set up, build, run the unit and conformance tests (ctest) and the e2e suite (pytest)
+#   make layers check every #include against the layer order in docs/architecture.md
+#   make test   set up, build, check the layers, run the unit and conformance tests (ctest) and
+#               the e2e suite (pytest)
 #               on SQLite, Redis and Redis Cluster, then the same under ASan+UBSan (make asan),
 #               then each fuzz target briefly (make fuzz)
 #   make asan   clang ASan+UBSan build in $(ASAN_BUILD_DIR): ctest and e2e with leak checks
@@ -25,7 +27,7 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                  LSAN_OPTIONS=suppressions=$(abspath fuzz/lsan.supp):print_suppressions=0
 
-.PHONY: setup configure build run test unit e2e clean asan asan-build fuzz fuzz-build fuzz-long
+.PHONY: setup configure build run test layers unit e2e clean asan asan-build fuzz fuzz-build fuzz-long
 
 setup:
 	bash scripts/setup.sh
@@ -42,12 +44,17 @@ run: build
 # Runs every suite even if an earlier one fails, and fails if any failed.
 test: build
 	@rc=0; \
+	$(MAKE) --no-print-directory layers || rc=1; \
 	$(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory e2e || rc=1; \
 	$(MAKE) --no-print-directory reliability || rc=1; \
 	$(MAKE) --no-print-directory asan || rc=1; \
 	$(MAKE) --no-print-directory fuzz || rc=1; \
 	exit $$rc
+
+# The include graph against docs/architecture.md's layer table (scripts/check_layers.py).
+layers:
+	$(PYTHON) scripts/check_layers.py
 
 unit:
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2
