@@ -1,5 +1,5 @@
 // Marconi. /v2/queues/{queue_name}/messages[/{message_id}] and the same under
-// /v2/topics/{topic_name}: one implementation, given where the messages live (message_target).
+// /v2/topics/{topic_name}: one handler template per route, instantiated per source kind.
 #include "api/codec/bodies.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
@@ -35,7 +35,7 @@ std::string next_page_href(std::string_view messages_path, const request& req,
     return href;
 }
 
-net::awaitable<response> get_messages_by_id(request_context& ctx, message_target target,
+net::awaitable<response> get_messages_by_id(request_context& ctx, source_target target,
                                             const std::vector<std::string>& ids) {
     // The client's project, not the stored one (a topic's is an internal namespace). Zaqar
     // says "queue" for topics too.
@@ -52,8 +52,11 @@ net::awaitable<response> get_messages_by_id(request_context& ctx, message_target
     co_return response::json(200, render_messages(found, target.path, ctx.clock.now()));
 }
 
-net::awaitable<response> post_messages_to(request_context& ctx, const request& req,
-                                          message_target target) {
+}  // namespace
+
+template <source_kind Kind>
+net::awaitable<response> post_messages(request_context& ctx, const request& req) {
+    auto target = target_of(traits_of(Kind), ctx, req);
     auto queue = std::move(target.address);
     const auto path = std::move(target.path);
     auto batch = parse_message_batch(req.body);
@@ -68,8 +71,9 @@ net::awaitable<response> post_messages_to(request_context& ctx, const request& r
         .with_header("Location", std::move(location));
 }
 
-net::awaitable<response> get_messages_of(request_context& ctx, const request& req,
-                                         message_target target) {
+template <source_kind Kind>
+net::awaitable<response> get_messages(request_context& ctx, const request& req) {
+    auto target = target_of(traits_of(Kind), ctx, req);
     if (auto ids = list_param(req.query, "ids")) {
         co_return co_await get_messages_by_id(ctx, std::move(target), *ids);
     }
@@ -92,9 +96,9 @@ net::awaitable<response> get_messages_of(request_context& ctx, const request& re
                              render_message_page(page.messages, path, ctx.clock.now(), next));
 }
 
-net::awaitable<response> delete_messages_of(request_context& ctx, const request& req,
-                                            message_target target) {
-    auto queue = std::move(target.address);
+template <source_kind Kind>
+net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
+    auto queue = address_of(traits_of(Kind), ctx, req);
     const auto& limits = ctx.services.limits;
     const auto ids = list_param(req.query, "ids");
     const auto pop = int_param(req.query, "pop");
@@ -118,8 +122,9 @@ net::awaitable<response> delete_messages_of(request_context& ctx, const request&
     co_return response::empty(204);
 }
 
-net::awaitable<response> get_message_of(request_context& ctx, const request& req,
-                                        message_target target) {
+template <source_kind Kind>
+net::awaitable<response> get_message(request_context& ctx, const request& req) {
+    auto target = target_of(traits_of(Kind), ctx, req);
     auto queue = std::move(target.address);
     const auto path = std::move(target.path);
     const auto found = co_await ctx.services.messages.get(std::move(queue),
@@ -129,9 +134,9 @@ net::awaitable<response> get_message_of(request_context& ctx, const request& req
     co_return response::json(200, std::move(body));
 }
 
-net::awaitable<response> delete_message_of(request_context& ctx, const request& req,
-                                           message_target target) {
-    auto queue = std::move(target.address);
+template <source_kind Kind>
+net::awaitable<response> delete_message(request_context& ctx, const request& req) {
+    auto queue = address_of(traits_of(Kind), ctx, req);
     std::optional<core::claim_id> claim;
     if (auto id = string_param(req.query, "claim_id")) claim.emplace(std::move(*id));
     co_await ctx.services.messages.remove(std::move(queue), core::message_id{req.path_params.at(1)},
@@ -139,58 +144,10 @@ net::awaitable<response> delete_message_of(request_context& ctx, const request& 
     co_return response::empty(204);
 }
 
-}  // namespace
-
-// Named locals, not temporaries, as the co_await'ed calls' arguments (g++ 12).
-
-net::awaitable<response> post_messages(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await post_messages_to(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_messages(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await get_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await delete_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_message(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await get_message_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_message(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await delete_message_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> post_topic_messages(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await post_messages_to(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_topic_messages(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await get_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_topic_messages(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await delete_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_topic_message(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await get_message_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_topic_message(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await delete_message_of(ctx, req, std::move(target));
-}
+MARCONI_V2_SOURCE_HANDLER(post_messages);
+MARCONI_V2_SOURCE_HANDLER(get_messages);
+MARCONI_V2_SOURCE_HANDLER(delete_messages);
+MARCONI_V2_SOURCE_HANDLER(get_message);
+MARCONI_V2_SOURCE_HANDLER(delete_message);
 
 }  // namespace marconi::api::v2
