@@ -304,6 +304,17 @@ TEST_F(ws_actions, subscriptions_answer_with_zaqar_bodies) {
     EXPECT_EQ(r.body, json::value("Subscription " + std::string(id.as_string()) + " removed."));
 }
 
+TEST_F(ws_actions, every_route_is_a_v2_route_and_unknown_actions_stay_refused) {
+    // The dispatcher takes each row's policy rule from its v2 route: without them it refuses
+    // to start rather than serve an action unchecked.
+    EXPECT_THROW(dispatcher({}, services_, clock_, false), std::invalid_argument);
+    frame unknown;
+    unknown.action = "queue_rename";
+    const auto r = wait(actions_.run(unknown, actions_.new_socket(), {}));
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_EQ(r.body, json::parse(R"({"error":"queue_rename is not a valid action"})"));
+}
+
 TEST_F(ws_actions, node_actions_and_unserved_actions) {
     auto r = run("get_home_doc", {});
     EXPECT_EQ(r.status, 200u);

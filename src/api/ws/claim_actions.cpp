@@ -12,7 +12,8 @@ namespace json = boost::json;
 
 net::awaitable<reply> claim_create(action_context& ctx, const frame& f) {
     auto queue = queue_arg(ctx, f);
-    const auto body = parse_claim_body(body_text(f.body, {"ttl", "grace"}), /*optional_body=*/true);
+    const auto body =
+        parse_claim_body(body_text(f.body, {"ttl", "grace"}), /*optional_body=*/true);
     const auto limit = int_arg(f.body, "limit");
     const auto claim = co_await ctx.services.claims.create(std::move(queue), body.ttl, body.grace,
                                                            limit);
@@ -30,16 +31,18 @@ net::awaitable<reply> claim_get(action_context& ctx, const frame& f) {
     const auto claim = co_await ctx.services.claims.get(std::move(queue), std::move(id));
     const auto now = ctx.clock.now();
     const json::value claim_id = json::string(given);
+    auto messages = format_messages(claim.messages, claim_id, now);
     co_return reply{200, json::object{{"age", claim.age(now)},
                                       {"ttl", claim.ttl()},
-                                      {"messages", format_messages(claim.messages, claim_id, now)}}};
+                                      {"messages", std::move(messages)}}};
 }
 
 net::awaitable<reply> claim_update(action_context& ctx, const frame& f) {
     auto queue = queue_arg(ctx, f);
     const auto given = text_of(f.body, "claim_id");
     core::claim_id id{given};
-    const auto body = parse_claim_body(body_text(f.body, {"ttl", "grace"}), /*optional_body=*/false);
+    const auto body =
+        parse_claim_body(body_text(f.body, {"ttl", "grace"}), /*optional_body=*/false);
     co_await ctx.services.claims.update(std::move(queue), std::move(id), body.ttl, body.grace);
     co_return text_reply(204, "Claim " + given + " updated.");
 }

@@ -42,7 +42,8 @@ request header_request(const frame& f, const socket_auth& auth) {
         }
     }
     if (auth.standing == socket_standing::authenticated) {
-        std::erase_if(req.headers, [](const auto& h) { return same_name(h.first, "X-Auth-Token"); });
+        std::erase_if(req.headers,
+                      [](const auto& h) { return same_name(h.first, "X-Auth-Token"); });
         req.headers.emplace_back("X-Auth-Token", auth.token);
     }
     return req;

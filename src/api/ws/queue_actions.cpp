@@ -38,7 +38,8 @@ net::awaitable<reply> queue_create(action_context& ctx, const frame& f) {
     auto metadata =
         parse_queue_metadata(given ? json::serialize(*given) : "{}", ctx.services.limits);
     const bool created = co_await ctx.services.queues.create(std::move(queue), std::move(metadata));
-    co_return text_reply(created ? 201 : 204, "Queue " + text_of(f.body, "queue_name") + " created.");
+    co_return text_reply(created ? 201 : 204,
+                         "Queue " + text_of(f.body, "queue_name") + " created.");
 }
 
 net::awaitable<reply> queue_delete(action_context& ctx, const frame& f) {
