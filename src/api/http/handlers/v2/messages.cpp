@@ -1,6 +1,7 @@
 // Marconi. /v2/queues/{queue_name}/messages[/{message_id}] and the same under
 // /v2/topics/{topic_name}: one handler template per route, instantiated per source kind.
 #include "api/codec/bodies.hpp"
+#include "api/codec/error_mapping.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
@@ -42,13 +43,7 @@ net::awaitable<response> get_messages_by_id(request_context& ctx, source_target 
     const auto name = target.address.name.value();
     auto found = co_await ctx.services.messages.get_many(std::move(target.address),
                                                          to_message_ids(ids));
-    if (found.empty()) {
-        std::string listed;
-        for (const auto& id : ids) listed += (listed.empty() ? "" : ", ") + ("'" + id + "'");
-        throw core::error(core::errc::message_not_found,
-                          "No messages with IDs: [" + listed + "] found in the queue " + name +
-                              " for project " + ctx.project.value() + ".");
-    }
+    if (found.empty()) throw messages_not_found(ids, name, ctx.project.value());
     co_return response::json(200, render_messages(found, target.path, ctx.clock.now()));
 }
 

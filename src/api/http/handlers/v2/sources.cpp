@@ -45,13 +45,7 @@ std::string filter_value_json(std::string_view text) {
 
 /// PUT: the metadata in the body ({} if none), size-checked.
 json::object parse_put_metadata(const request_context& ctx, const request& req) {
-    json::object metadata;
-    if (!req.body.empty()) {
-        core::validate_queue_metadata_size(static_cast<std::int64_t>(req.body.size()),
-                                           ctx.services.limits, core::errc::invalid_request);
-        metadata = parse_json_object(req.body);
-    }
-    return metadata;
+    return parse_queue_metadata(req.body, ctx.services.limits);
 }
 
 /// PATCH: the JSON-patch array, after Zaqar's checks of size, media type and emptiness.
@@ -117,12 +111,8 @@ net::awaitable<response> list_sources(request_context& ctx, const request& req) 
 
     json::array items;
     for (const auto& record : page) {
-        json::object item{{"name", record.name.value()},
-                          {"href", "/v2/" + collection + "/" + record.name.value()}};
-        if (detailed) {
-            item["metadata"] = queues.shown_metadata(record, kind.owner);
-        }
-        items.push_back(std::move(item));
+        const auto shown = detailed ? queues.shown_metadata(record, kind.owner) : json::object{};
+        items.push_back(listing_item(record, collection, detailed ? &shown : nullptr));
     }
     json::array links;
     if (!page.empty()) {
