@@ -2,6 +2,7 @@
 // message_delete, message_delete_many.
 #include "api/codec/bodies.hpp"
 #include "api/codec/error_mapping.hpp"
+#include "api/codec/message_deletion.hpp"
 #include "api/codec/render.hpp"
 #include "api/ws/action_args.hpp"
 #include "api/ws/action_steps.hpp"
@@ -11,17 +12,6 @@
 namespace marconi::api::ws::steps {
 
 namespace json = boost::json;
-
-namespace {
-
-std::vector<core::message_id> message_ids(const std::vector<std::string>& ids) {
-    std::vector<core::message_id> result;
-    result.reserve(ids.size());
-    for (const auto& id : ids) result.emplace_back(id);
-    return result;
-}
-
-}  // namespace
 
 // Named locals, not temporaries, as the co_await'ed calls' arguments (g++ 12).
 
@@ -51,7 +41,7 @@ net::awaitable<reply> message_get_many(action_context& ctx, const frame& f) {
     auto queue = queue_arg(ctx, f);
     const auto name = queue.name.value();
     const auto ids = list_arg(f.body, "message_ids").value_or(std::vector<std::string>{});
-    auto wanted = message_ids(ids);
+    auto wanted = to_message_ids(ids);
     const auto found = co_await ctx.services.messages.get_many(std::move(queue), std::move(wanted));
     if (found.empty()) throw messages_not_found(ids, name, ctx.project.value());
     co_return reply{200,
@@ -86,21 +76,13 @@ net::awaitable<reply> message_delete_many(action_context& ctx, const frame& f) {
     const auto pop = int_arg(f.body, "pop");
     std::optional<std::vector<std::string>> claim_ids;
     if (limits.message_delete_with_claim_id) claim_ids = list_arg(f.body, "claim_ids");
-    core::validate_message_deletion(
-        pop, ids ? std::optional(ids->size()) : std::nullopt,
-        claim_ids ? std::optional(claim_ids->size()) : std::nullopt, limits);
-    if (pop) {
-        const auto popped = co_await ctx.services.messages.pop(std::move(queue), *pop);
+    auto deletion = checked_message_deletion(ids, pop, claim_ids, limits);
+    if (deletion.pop) {
+        const auto popped = co_await ctx.services.messages.pop(std::move(queue), *deletion.pop);
         co_return reply{200, popped_object(popped, ctx.clock.now())};
     }
-    std::optional<std::vector<core::claim_id>> claims;
-    if (claim_ids) {
-        claims.emplace();
-        for (const auto& id : *claim_ids) claims->emplace_back(id);
-    }
-    auto wanted = message_ids(*ids);
-    co_await ctx.services.messages.remove_many(std::move(queue), std::move(wanted),
-                                               std::move(claims));
+    co_await ctx.services.messages.remove_many(std::move(queue), std::move(deletion.ids),
+                                               std::move(deletion.claims));
     co_return reply{204, json::object{}};
 }
 

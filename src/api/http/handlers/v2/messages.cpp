@@ -2,6 +2,7 @@
 // /v2/topics/{topic_name}: one handler template per route, instantiated per source kind.
 #include "api/codec/bodies.hpp"
 #include "api/codec/error_mapping.hpp"
+#include "api/codec/message_deletion.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
@@ -11,13 +12,6 @@
 namespace marconi::api::v2 {
 
 namespace {
-
-std::vector<core::message_id> to_message_ids(const std::vector<std::string>& ids) {
-    std::vector<core::message_id> result;
-    result.reserve(ids.size());
-    for (const auto& id : ids) result.emplace_back(id);
-    return result;
-}
 
 /// The next page's href: this request's listing parameters with the marker moved on.
 std::string next_page_href(std::string_view messages_path, const request& req,
@@ -99,21 +93,13 @@ net::awaitable<response> delete_messages(request_context& ctx, const request& re
     const auto pop = int_param(req.query, "pop");
     std::optional<std::vector<std::string>> claim_ids;
     if (limits.message_delete_with_claim_id) claim_ids = list_param(req.query, "claim_ids");
-    core::validate_message_deletion(
-        pop, ids ? std::optional(ids->size()) : std::nullopt,
-        claim_ids ? std::optional(claim_ids->size()) : std::nullopt, limits);
-
-    if (pop) {
-        auto popped = co_await ctx.services.messages.pop(std::move(queue), *pop);
+    auto deletion = checked_message_deletion(ids, pop, claim_ids, limits);
+    if (deletion.pop) {
+        auto popped = co_await ctx.services.messages.pop(std::move(queue), *deletion.pop);
         co_return response::json(200, render_popped(popped, ctx.clock.now()));
     }
-    std::optional<std::vector<core::claim_id>> claims;
-    if (claim_ids) {
-        claims.emplace();
-        for (const auto& id : *claim_ids) claims->emplace_back(id);
-    }
-    co_await ctx.services.messages.remove_many(std::move(queue), to_message_ids(*ids),
-                                               std::move(claims));
+    co_await ctx.services.messages.remove_many(std::move(queue), std::move(deletion.ids),
+                                               std::move(deletion.claims));
     co_return response::empty(204);
 }
 
