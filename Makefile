@@ -21,6 +21,9 @@ ASAN_BUILD_TYPE ?= Debug
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS   ?= 30
 FUZZ_TARGETS   := http_request bodies
+# Warnings are errors in CI (.ci/run sets CI=true), for the gcc and the clang builds alike;
+# `make WERROR=ON` does the same locally. CMakePresets.json holds the same configurations.
+WERROR ?= $(if $(CI),ON,OFF)
 # Sanitizer runtime options for every sanitized run (STYLE.md section 10); LSan reads
 # fuzz/lsan.supp, where each suppression says why it is there.
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
@@ -33,7 +36,7 @@ setup:
 	bash scripts/setup.sh
 
 configure: setup
-	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMARCONI_WERROR=$(WERROR)
 
 build: configure
 	cmake --build $(BUILD_DIR)
@@ -86,7 +89,8 @@ soak:
 # ASan+UBSan with clang (a build dir configured earlier keeps its compiler).
 asan-build: setup
 	CC=clang CXX=clang++ cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja \
-	    -DCMAKE_BUILD_TYPE=$(ASAN_BUILD_TYPE) -DMARCONI_SANITIZE=ON -DMARCONI_BUILD_MICRO_BENCH=OFF
+	    -DCMAKE_BUILD_TYPE=$(ASAN_BUILD_TYPE) -DMARCONI_SANITIZE=ON -DMARCONI_BUILD_MICRO_BENCH=OFF \
+	    -DMARCONI_WERROR=$(WERROR)
 	cmake --build $(ASAN_BUILD_DIR)
 
 asan: asan-build
@@ -99,7 +103,8 @@ asan: asan-build
 # libFuzzer targets (clang only); the libraries carry coverage and ASan+UBSan, no tests.
 fuzz-build: setup
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	    -DMARCONI_FUZZ=ON -DMARCONI_BUILD_TESTS=OFF -DMARCONI_BUILD_MICRO_BENCH=OFF
+	    -DMARCONI_FUZZ=ON -DMARCONI_BUILD_TESTS=OFF -DMARCONI_BUILD_MICRO_BENCH=OFF \
+	    -DMARCONI_WERROR=$(WERROR)
 	cmake --build $(FUZZ_BUILD_DIR) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 
 # Each target for FUZZ_SECONDS; prints "fuzz: <target> N runs, K crashes" per target.

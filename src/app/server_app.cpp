@@ -179,8 +179,9 @@ int serve(const config::config& cfg) {
     services.subscriptions.set_observer(&notifier);
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     auto http_options = listener_options_from(cfg);
-    api::ws::server websockets{io, router, access->view().authenticator,
-                               websocket_options_from(cfg, http_options)};
+    const api::ws::dispatcher websocket_actions{api::v2_routes(), services, clock,
+                                                cfg.server.admin_mode, access->view()};
+    api::ws::server websockets{io, websocket_actions, websocket_options_from(cfg, http_options)};
     try {
         websockets.start();
     } catch (const std::exception& e) {

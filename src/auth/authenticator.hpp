@@ -14,6 +14,9 @@ namespace marconi::auth {
 
 namespace net = boost::asio;
 
+/// Whether a strategy checks the credentials a request carries or trusts its headers as sent.
+enum class verification { checks_credentials, trusts_headers };
+
 /// Implementations are immutable after construction and shared by every session on every
 /// thread, so authenticate() must be safe to call concurrently. They must outlive the router.
 class authenticator {
@@ -30,6 +33,11 @@ public:
 
     /// The strategy's name, for logs: "noauth", "apikeys".
     virtual std::string_view name() const = 0;
+    /// noauth trusts the headers; every other strategy checks credentials (a WebSocket must
+    /// then `authenticate` before other actions).
+    virtual auth::verification verification_mode() const {
+        return verification::checks_credentials;
+    }
 };
 
 }  // namespace marconi::auth

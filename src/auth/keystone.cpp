@@ -18,9 +18,11 @@
 #include <mutex>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include "auth/pending_result.hpp"
 #include "auth/sha256.hpp"
+#include "common/expiring_cache.hpp"
 
 namespace marconi::auth {
 
@@ -174,14 +176,15 @@ struct keystone_authenticator::state {
     using lookup = pending_result<result<identity>>;
     using login = pending_result<result<std::string>>;
 
-    struct cached_identity {
-        identity who;
-        time_point fresh_until;
-    };
-
     state(keystone_options o, std::unique_ptr<outbound::http_transport> t, const clock& c,
           net::any_io_executor e)
-        : options(std::move(o)), transport(std::move(t)), clock(c), executor(std::move(e)) {}
+        : options(std::move(o)),
+          transport(std::move(t)),
+          clock(c),
+          executor(std::move(e)),
+          valid(c, options.token_cache_time, options.max_cached_tokens, when_full::sweep),
+          invalid(c, options.token_cache_time, options.max_cached_invalid_tokens,
+                  when_full::sweep) {}
 
     const keystone_options options;
     const std::unique_ptr<outbound::http_transport> transport;
@@ -193,52 +196,33 @@ struct keystone_authenticator::state {
     std::atomic<std::uint64_t> service_logins{0};
     std::atomic<std::uint64_t> unavailable{0};
 
+    /// Definite answers by token digest, fresh for token_cache_time and never past a valid
+    /// token's expiry; a digest is in at most one of them. Used under `mutex` (although
+    /// thread-safe on their own), so that a lookup and its in_flight entry change together.
+    expiring_cache<sha256_digest, identity, digest_hash> valid;
+    expiring_cache<sha256_digest, std::monostate, digest_hash> invalid;
+
     // Guards everything below. Held only for map and string operations, never across a wait.
     std::mutex mutex;
-    std::unordered_map<sha256_digest, cached_identity, digest_hash> valid;
-    std::unordered_map<sha256_digest, time_point, digest_hash> invalid;  // -> fresh until
     std::unordered_map<sha256_digest, std::shared_ptr<lookup>, digest_hash> in_flight;
     service_token service;
     std::shared_ptr<login> service_login;  // set while a login is in progress
 
-    /// A fresh cached answer for `key`; stale entries are dropped on the way. Locked.
-    std::optional<result<identity>> find_cached(const sha256_digest& key, time_point now) {
-        if (auto it = valid.find(key); it != valid.end()) {
-            if (now < it->second.fresh_until) return result<identity>(it->second.who);
-            valid.erase(it);
-        }
-        if (auto it = invalid.find(key); it != invalid.end()) {
-            if (now < it->second) return result<identity>(make_error_code(errc::invalid_token));
-            invalid.erase(it);
-        }
+    /// A fresh cached answer for `key`; a stale entry is dropped on the way. Locked.
+    std::optional<result<identity>> find_cached(const sha256_digest& key) {
+        if (auto who = valid.find(key)) return result<identity>(std::move(*who));
+        if (invalid.find(key)) return result<identity>(make_error_code(errc::invalid_token));
+        valid.erase(key);
+        invalid.erase(key);
         return std::nullopt;
     }
 
-    /// Makes room for one more entry: drops stale entries, then, if still full, arbitrary ones
-    /// down to 90% so that the next inserts need no sweep. Locked.
-    template <class Map, class FreshUntil>
-    static void make_room(Map& map, std::size_t max, time_point now, FreshUntil fresh_until) {
-        if (map.size() < max) return;
-        std::erase_if(map, [&](const auto& entry) { return fresh_until(entry.second) <= now; });
-        const std::size_t target = max - max / 10 - 1;
-        while (!map.empty() && map.size() > target) map.erase(map.begin());
-    }
-
     /// Locked.
-    void store(const sha256_digest& key, const validation& v, time_point now) {
-        const auto until = now + options.token_cache_time;
+    void store(const sha256_digest& key, const validation& v) {
         if (v.who) {
-            const auto fresh_until = std::min(until, v.expires_at);
-            if (fresh_until <= now) return;
-            make_room(valid, options.max_cached_tokens, now,
-                      [](const cached_identity& e) { return e.fresh_until; });
-            valid.insert_or_assign(key, cached_identity{*v.who, fresh_until});
-            invalid.erase(key);
+            if (valid.insert(key, *v.who, v.expires_at)) invalid.erase(key);
         } else {
-            make_room(invalid, options.max_cached_invalid_tokens, now,
-                      [](time_point t) { return t; });
-            invalid.insert_or_assign(key, until);
-            valid.erase(key);
+            if (invalid.insert(key, std::monostate{})) valid.erase(key);
         }
     }
 
@@ -251,7 +235,7 @@ struct keystone_authenticator::state {
             if (auto it = in_flight.find(key); it != in_flight.end() && it->second == flight) {
                 in_flight.erase(it);
             }
-            if (v.cacheable && options.token_cache_time.count() > 0) store(key, v, clock.now());
+            if (v.cacheable) store(key, v);
         }
         flight->set(v.who);
     }
@@ -504,7 +488,7 @@ net::awaitable<result<identity>> keystone_authenticator::authenticate(
     bool start = false;
     {
         std::lock_guard lock(self->mutex);
-        answer = self->find_cached(key, self->clock.now());
+        answer = self->find_cached(key);
         if (!answer) {
             auto& slot = self->in_flight[key];
             if (!slot) {

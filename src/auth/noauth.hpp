@@ -14,6 +14,7 @@ public:
         request_credentials creds) const override;
     std::string_view challenge() const override { return {}; }
     std::string_view name() const override { return "noauth"; }
+    auth::verification verification_mode() const override { return verification::trusts_headers; }
 };
 
 }  // namespace marconi::auth

@@ -68,11 +68,6 @@ public:
         }
     }
 
-    bool is_set() const {
-        std::lock_guard lock(mutex_);
-        return value_.has_value();
-    }
-
 private:
     /// A waiting handler with the executor it must be resumed on. (Not any_completion_handler:
     /// in Boost 1.81 its type-erased executor cannot be required to be non-blocking, which

@@ -2,15 +2,14 @@
 // the queue's metadata on every request.
 #pragma once
 
-#include <atomic>
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "common/clock.hpp"
+#include "common/expiring_cache.hpp"
+#include "common/project_key.hpp"
 #include "storage/contract/ids.hpp"
 #include "core/queue_settings.hpp"
 
@@ -28,32 +27,29 @@ struct cached_queue {
 ///
 /// A read that raced with a write must not re-insert what it read before the write: insert()
 /// only stores an entry if no invalidation happened since the matching generation() call.
+/// Full, it starts over (when_full::clear).
 class metadata_cache {
 public:
     metadata_cache(const clock& clock, std::chrono::milliseconds max_age, std::size_t capacity)
-        : clock_(clock), max_age_(max_age), capacity_(capacity) {}
+        : entries_(clock, max_age, capacity, when_full::clear) {}
 
-    std::shared_ptr<const cached_queue> find(const queue_address& queue) const;
+    std::shared_ptr<const cached_queue> find(const queue_address& queue) const {
+        return entries_.find(key_of(queue.project.value(), queue.name.value())).value_or(nullptr);
+    }
 
     /// Call before reading from storage; pass the value to insert().
-    std::uint64_t generation() const noexcept { return generation_.load(); }
+    std::uint64_t generation() const { return entries_.generation(); }
     void insert(const queue_address& queue, std::shared_ptr<const cached_queue> entry,
-                std::uint64_t read_generation);
-    void invalidate(const queue_address& queue);
+                std::uint64_t read_generation) {
+        entries_.insert_if_unchanged(key_of(queue.project.value(), queue.name.value()),
+                                     std::move(entry), read_generation);
+    }
+    void invalidate(const queue_address& queue) {
+        entries_.erase(key_of(queue.project.value(), queue.name.value()));
+    }
 
 private:
-    struct entry {
-        std::shared_ptr<const cached_queue> value;
-        time_point expires;
-    };
-    static std::string key_of(const queue_address& queue);
-
-    const clock& clock_;
-    const std::chrono::milliseconds max_age_;
-    const std::size_t capacity_;
-    std::atomic<std::uint64_t> generation_{0};
-    mutable std::mutex mutex_;
-    std::unordered_map<std::string, entry> entries_;  // guarded by mutex_
+    expiring_cache<std::string, std::shared_ptr<const cached_queue>> entries_;
 };
 
 }  // namespace marconi::core

@@ -39,8 +39,9 @@ json::object parse_options(const std::string& text) {
 }
 
 std::string iso_time(time_point when) {
-    const auto seconds = std::chrono::system_clock::to_time_t(
-        std::chrono::floor<std::chrono::seconds>(when));
+    // time_point counts from the Unix epoch, as time_t does.
+    const std::time_t seconds =
+        std::chrono::floor<std::chrono::seconds>(when).time_since_epoch().count();
     std::tm utc{};
     ::gmtime_r(&seconds, &utc);
     char text[32];
@@ -74,7 +75,7 @@ void dispatcher::wake() {
     });
 }
 
-void dispatcher::wake_at(steady::time_point when) {
+void dispatcher::wake_at(time_point when) {
     net::post(strand_, [this, when] {
         due_.push(when);
         timer_.cancel();
@@ -108,8 +109,8 @@ void dispatcher::start_ready() {
     }
 }
 
-void dispatcher::hand_back_older_than(steady::duration hold) {
-    const auto now = steady::now();
+void dispatcher::hand_back_older_than(std::chrono::milliseconds hold) {
+    const auto now = clock_.now();
     // waiting_ is in claim order: the oldest are first.
     while (!waiting_.empty() && waiting_.begin()->second.claimed + hold <= now) {
         auto node = waiting_.extract(waiting_.begin());
@@ -129,7 +130,7 @@ net::awaitable<bool> dispatcher::claim_more(core::claim_options request) {
         spdlog::warn("notifications: cannot claim pending jobs: {}", e.what());
     }
     if (!claim) co_return false;
-    const auto now = steady::now();
+    const auto now = clock_.now();
     for (auto& m : claim->messages) {
         auto decoded = decode(m.body_json);
         if (!decoded) {
@@ -166,16 +167,18 @@ net::awaitable<void> dispatcher::run() {
                            scheduler_.in_flight() < options_.max_workers;
         if (stuck) hand_back_older_than(stuck_hold);
         if (more && held() < capacity()) continue;
-        const auto now = steady::now();
+        const auto now = clock_.now();
         while (!due_.empty() && due_.top() <= now) due_.pop();
         auto deadline = now + options_.poll_interval;
         if (!due_.empty() && due_.top() < deadline) deadline = due_.top();
         if (!waiting_.empty()) {
-            const auto hold = stuck ? steady::duration(stuck_hold) : options_.timeout;
+            const auto hold = stuck ? stuck_hold : options_.timeout;
             deadline = std::min(deadline, waiting_.begin()->second.claimed + hold);
         }
         if (!woken_) {
-            timer_.expires_at(deadline);
+            // A real-time wait for a clock_ interval: at most poll_interval, whatever the
+            // clock does (a wall clock stepped back or a manual clock that stands still).
+            timer_.expires_after(std::max(deadline - now, std::chrono::milliseconds::zero()));
             co_await timer_.async_wait(net::as_tuple(net::use_awaitable));
         }
         woken_ = false;
@@ -190,7 +193,7 @@ net::awaitable<void> dispatcher::defer(core::message job_message, core::claim_id
         auto outbox = outbox_address();
         co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(again));
         co_await remove(job_message.id, claim);
-        wake_at(steady::now() + std::chrono::seconds(hand_back_delay_seconds) +
+        wake_at(clock_.now() + std::chrono::seconds(hand_back_delay_seconds) +
                 std::chrono::milliseconds(50));
     } catch (const std::exception& e) {
         // The claim runs out and the job is claimed again later.
@@ -246,7 +249,7 @@ net::awaitable<bool> dispatcher::deliver(core::message_id id, core::claim_id cla
         co_await driver_.post_messages(std::move(outbox), notifier_client, std::move(next));
         co_await remove(id, claim);
         // A little after the job turns visible, so this wake-up does not find it still delayed.
-        wake_at(steady::now() + std::chrono::seconds(*delay) + std::chrono::milliseconds(50));
+        wake_at(clock_.now() + std::chrono::seconds(*delay) + std::chrono::milliseconds(50));
     } catch (const std::exception& e) {
         // Storage trouble: the claim runs out and the job is tried again later.
         spdlog::warn("notifications: job {} left for later: {}", id.value(), e.what());

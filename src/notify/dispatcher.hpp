@@ -40,6 +40,12 @@ namespace marconi::notify {
 /// The loop runs on its own strand; deliveries run on the io executor, at most
 /// options.max_workers at once (fair_scheduler decides which). wake() and wake_at() may be
 /// called from any thread. Lives until the io_context has stopped.
+///
+/// Every time it reasons about (how long a job has been held, when a re-queued job is due)
+/// comes from the injected clock, the one the store uses for claims and delays, so a test on
+/// a manual clock decides when that time passes; the loop waits at most poll_interval of real
+/// time between looks, and wake() makes it look at once. Only the attempts' own network and
+/// subprocess deadlines (options.timeout) run on real time.
 class dispatcher {
 public:
     dispatcher(net::any_io_executor executor, storage::data_driver& driver,
@@ -52,14 +58,12 @@ public:
     void wake();
 
 private:
-    using steady = std::chrono::steady_clock;
-
     /// A claimed job not yet started.
     struct held_job {
         core::message message;
         core::claim_id claim;
         job decoded;
-        steady::time_point claimed;
+        time_point claimed;  ///< on clock_
     };
 
     /// Returns only if the io_context stops. Must run on strand_, like everything it touches.
@@ -69,7 +73,7 @@ private:
     net::awaitable<bool> claim_more(core::claim_options request);
     void start_ready();  // on strand_
     /// Hands back to the outbox every waiting job claimed at least `hold` ago.
-    void hand_back_older_than(steady::duration hold);  // on strand_
+    void hand_back_older_than(std::chrono::milliseconds hold);  // on strand_
     /// Claimed jobs this server holds at most: waiting, in flight or being handed back.
     std::size_t capacity() const;
     std::size_t held() const { return scheduler_.waiting() + scheduler_.in_flight() + returning_; }
@@ -81,7 +85,7 @@ private:
     net::awaitable<void> dead_letter(const job& j, const core::subscription& subscription,
                                      const boost::json::object& options);
     net::awaitable<void> remove(const core::message_id& id, const core::claim_id& claim);
-    void wake_at(steady::time_point when);
+    void wake_at(time_point when);
     void finished(fair_scheduler::ticket t, bool subscriber_failed);  // on strand_
     void returned();                                                  // on strand_
 
@@ -101,8 +105,8 @@ private:
     fair_scheduler::ticket next_ticket_ = 1;
     std::map<fair_scheduler::ticket, held_job> waiting_;  ///< oldest claim first
     std::size_t returning_ = 0;  ///< jobs being handed back to the outbox
-    std::priority_queue<steady::time_point, std::vector<steady::time_point>, std::greater<>>
-        due_;  ///< when re-queued jobs of this server become deliverable
+    std::priority_queue<time_point, std::vector<time_point>, std::greater<>>
+        due_;  ///< when re-queued jobs of this server become deliverable (on clock_)
 };
 
 }  // namespace marconi::notify

@@ -1,7 +1,11 @@
 // Marconi. The outbox end to end inside one process: message_service posts through the
 // notifier into the outbox of a real (in-memory SQLite) store, the dispatcher claims and
 // delivers to a real loopback HTTP receiver, re-queues failures and dead-letters exhausted
-// jobs.
+// jobs. Store and dispatcher share a manual clock: a delay or a hold passes when a test
+// advances it (and wakes the dispatcher), never by sleeping. Tests wait for events (a
+// request arriving, the outbox emptying); the deadlines only turn a hang into a failure.
+// "Nothing more is delivered" is checked once the outbox is empty: every job stays in the
+// outbox until its attempt has ended, so an empty outbox means no delivery can follow.
 #include "notify/dispatcher.hpp"
 
 #include <gtest/gtest.h>
@@ -31,6 +35,8 @@ namespace bhttp = beast::http;
 namespace json = boost::json;
 using tcp = net::ip::tcp;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+/// How long a test waits for an event before it fails; never a reason to pass.
+constexpr std::chrono::seconds wait_limit{10};
 
 /// A loopback webhook endpoint answering 500 to the first `failures` requests.
 struct receiver {
@@ -52,10 +58,21 @@ struct receiver {
     }
     std::vector<std::string> wait_for(std::size_t count) {
         std::unique_lock lock(mutex);
-        arrived.wait_for(lock, std::chrono::seconds(10), [&] { return bodies.size() >= count; });
+        arrived.wait_for(lock, wait_limit, [&] { return bodies.size() >= count; });
         return bodies;
     }
 };
+
+/// Polls `done` until it holds; false if it still does not after wait_limit (a failure).
+template <class Predicate>
+bool eventually(Predicate done) {
+    const auto give_up = std::chrono::steady_clock::now() + wait_limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling pace only
+    }
+    return true;
+}
 
 net::awaitable<void> serve(receiver& r) {
     for (;;) {
@@ -100,7 +117,7 @@ struct hanging_endpoint {
     }
     bool wait_for_open(std::size_t count) {
         std::unique_lock lock(mutex);
-        return changed.wait_for(lock, std::chrono::seconds(10), [&] { return open >= count; });
+        return changed.wait_for(lock, wait_limit, [&] { return open >= count; });
     }
 };
 
@@ -158,7 +175,9 @@ protected:
         return o;
     }
     const notify::options& options() {
-        options_.timeout = std::chrono::seconds(2);
+        // Real time, the attempts' own deadline: long, so that hanging subscribers still hang
+        // while a test looks (no test waits for it).
+        options_.timeout = std::chrono::seconds(30);
         options_.max_workers = 4;  // few, so that few subscribers can hang them all
         options_.max_workers_per_project = 2;
         options_.dead_letter_queue = "failures";
@@ -188,10 +207,16 @@ protected:
         return run(services_.messages.post(source, core::client_id{"c"}, std::move(batch), 10));
     }
     std::int64_t outbox_total() { return run(driver_->get_queue_stats(outbox_address())).total; }
+    core::queue_stats outbox_stats() { return run(driver_->get_queue_stats(outbox_address())); }
+    /// Moves the shared clock on and has the dispatcher look at once.
+    void advance(std::chrono::milliseconds by) {
+        clock_.advance(by);
+        dispatcher_.wake();
+    }
 
     // First, so it is destroyed last, after everything holding work queued on it (as in the app).
     net::io_context io_;
-    system_clock clock_;
+    manual_clock clock_;
     core::limits limits_;
     std::unique_ptr<storage::data_driver> driver_;
     core::services services_;
@@ -214,10 +239,8 @@ TEST_F(dispatcher_test, delivers_each_posted_message_once_and_empties_the_outbox
     EXPECT_EQ(json::parse(bodies[0]),
               json::parse(R"({"body":{"n":1},"ttl":300,"queue_name":"orders",
                   "Message_Type":"Notification","message_id":")" + ids[0].value() + "\"}"));
-    for (int i = 0; i < 50 && outbox_total() > 0; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    EXPECT_EQ(outbox_total(), 0);
+    ASSERT_TRUE(eventually([&] { return outbox_total() == 0; }));
+    EXPECT_EQ(receiver_.count(), 1u);  // once, and nothing for the post before subscribing
 }
 
 TEST_F(dispatcher_test, topic_posts_fan_out_to_the_topics_subscribers) {
@@ -230,8 +253,8 @@ TEST_F(dispatcher_test, topic_posts_fan_out_to_the_topics_subscribers) {
     const auto doc = json::parse(bodies[0]);
     EXPECT_EQ(doc.at("queue_name"), "news");
     EXPECT_EQ(doc.at("message_id"), json::value(ids[0].value()));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    EXPECT_EQ(receiver_.count(), 1u);
+    ASSERT_TRUE(eventually([&] { return outbox_total() == 0; }));
+    EXPECT_EQ(receiver_.count(), 1u);  // the queue's post notified no one
 }
 
 TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
@@ -242,29 +265,34 @@ TEST_F(dispatcher_test, failures_are_requeued_then_dead_lettered) {
         "minimum_delay_retries":1,"minimum_delay":0,"maximum_delay":1,
         "maximum_delay_retries":1}})");
     const auto ids = post(R"("doomed")");
+    EXPECT_EQ(receiver_.wait_for(4).size(), 4u);
+    // The fourth failure stores the last retry, delayed by 1 s, and removes the attempt: one
+    // job left, unclaimed. It stays there until that second has passed on the clock.
+    ASSERT_TRUE(eventually([&] {
+        const auto stats = outbox_stats();
+        return stats.total == 1 && stats.claimed == 0;
+    }));
+    advance(std::chrono::seconds(1));
     EXPECT_EQ(receiver_.wait_for(5).size(), 5u);
+    // Dead-lettered, then removed: once the outbox is empty, nothing more can be delivered.
+    ASSERT_TRUE(eventually([&] { return outbox_total() == 0; }));
     const core::queue_address failures{core::project_id{"p"}, core::queue_name{"failures"}};
-    std::vector<core::message> records;
-    for (int i = 0; i < 100 && records.empty(); ++i) {
-        core::message_list_options list;
-        list.echo = true;
-        records = run(driver_->list_messages(failures, list)).messages;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    core::message_list_options list;
+    list.echo = true;
+    const auto records = run(driver_->list_messages(failures, list)).messages;
     ASSERT_EQ(records.size(), 1u);
     const auto record = json::parse(records[0].body_json);
     EXPECT_EQ(record.at("attempts"), 5);
     EXPECT_EQ(record.at("last_error"), "HTTP 500");
     EXPECT_EQ(record.at("message_id"), json::value(ids[0].value()));
     EXPECT_EQ(record.at("subscription_id"), json::value(id.value()));
-    EXPECT_EQ(outbox_total(), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_EQ(receiver_.count(), 5u);  // nothing after giving up
 }
 
 // 12 hanging subscribers x 2 messages: more jobs than the dispatcher holds (4 x 4 workers),
-// all ahead of project b's in the outbox. b's is claimed (a's are handed back to make room)
-// and delivered while a's hang, and a never holds more than its 2 of the 4 workers.
+// all ahead of project b's in the outbox. b's is claimed once a's waiting jobs are handed
+// back to make room, and delivered while a's hang; a never holds more than its 2 of the 4
+// workers.
 TEST_F(dispatcher_test, hanging_subscribers_of_one_project_hold_only_its_share) {
     const core::queue_address a{core::project_id{"a"}, core::queue_name{"q"}};
     const core::queue_address b{core::project_id{"b"}, core::queue_name{"q"}};
@@ -276,6 +304,9 @@ TEST_F(dispatcher_test, hanging_subscribers_of_one_project_hold_only_its_share) 
     subscribe_to(b, "{}");
     notifier_.subscriptions_changed(b);
     const auto ids = post_to(b, R"("b's")");
+    // The buffer is full of a's jobs, none of which may start: they are handed back once
+    // held for stuck_hold (200 ms) on the clock.
+    advance(std::chrono::milliseconds(200));
     const auto bodies = receiver_.wait_for(1);
     ASSERT_EQ(bodies.size(), 1u);
     EXPECT_EQ(json::parse(bodies[0]).at("message_id"), json::value(ids[0].value()));

@@ -3,16 +3,13 @@
 
 #include <algorithm>
 
+#include "common/project_key.hpp"
+
 namespace marconi::notify {
 
 fair_scheduler::fair_scheduler(std::size_t workers, std::size_t per_project)
     : workers_(std::max<std::size_t>(1, workers)),
       per_project_(std::clamp<std::size_t>(per_project, 1, workers_)) {}
-
-std::string fair_scheduler::failure_key(const std::string& project,
-                                        const std::string& subscriber) {
-    return project + '\0' + subscriber;
-}
 
 void fair_scheduler::add(ticket t, const std::string& project, const std::string& subscriber) {
     placements_.insert_or_assign(t, placement{project, subscriber});
@@ -29,7 +26,7 @@ std::optional<fair_scheduler::ticket> fair_scheduler::start_in(const std::string
     auto& p = projects_.at(project);
     for (auto it = p.turn.begin(); it != p.turn.end(); ++it) {
         auto& s = p.subscribers.at(*it);
-        if (s.busy || (!include_failing && failing_.contains(failure_key(project, *it)))) {
+        if (s.busy || (!include_failing && failing_.contains(key_of(project, *it)))) {
             continue;
         }
         const ticket t = s.waiting.front();
@@ -72,7 +69,7 @@ void fair_scheduler::finish(ticket t, bool delivered) {
     --p.in_flight;
     --in_flight_;
     p.subscribers.at(subscriber).busy = false;
-    auto key = failure_key(project, subscriber);
+    auto key = key_of(project, subscriber);
     if (delivered) {
         failing_.erase(key);
     } else {

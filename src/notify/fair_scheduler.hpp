@@ -58,7 +58,6 @@ private:
 
     std::optional<ticket> start_in(const std::string& project, bool include_failing);
     void forget_if_idle(const std::string& project, const std::string& subscriber);
-    static std::string failure_key(const std::string& project, const std::string& subscriber);
 
     static constexpr std::size_t max_remembered_failures = 4096;
 

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/project_key.hpp"
 #include "net/signed_url.hpp"
 #include "notify/job.hpp"
 
@@ -17,40 +18,21 @@ namespace {
 const core::client_id notifier_client{"marconi-notifier"};
 }  // namespace
 
-std::string notifier::key_of(const core::queue_address& source) {
-    return source.project.value() + '\0' + source.name.value();
-}
-
 void notifier::subscriptions_changed(const core::queue_address& source) {
-    std::lock_guard lock(mutex_);
-    ++generation_;
-    cache_.erase(key_of(source));
+    cache_.erase(key_of(source.project.value(), source.name.value()));
 }
 
 net::awaitable<std::shared_ptr<const notifier::subscription_list>> notifier::live_subscriptions(
     core::queue_address source) {
-    const auto key = key_of(source);
-    std::uint64_t generation = 0;
-    {
-        std::lock_guard lock(mutex_);
-        if (auto it = cache_.find(key); it != cache_.end() && it->second.expires > clock_.now()) {
-            co_return it->second.subscriptions;
-        }
-        generation = generation_;
-    }
+    auto key = key_of(source.project.value(), source.name.value());
+    if (auto hit = cache_.find(key)) co_return std::move(*hit);
+    // A change made while we read must not be hidden by what we read before it.
+    const auto generation = cache_.generation();
     // Live ones, and only confirmed ones when confirmation is required (as Zaqar's notifier).
     auto listed = co_await subscriptions_.live_confirmed(source);
     std::shared_ptr<const subscription_list> result =
         std::make_shared<subscription_list>(std::move(listed));
-    if (options_.subscription_cache_age.count() > 0) {
-        std::lock_guard lock(mutex_);
-        // A change made while we read must not be hidden by what we read before it.
-        if (generation == generation_) {
-            if (cache_.size() >= cache_capacity && !cache_.contains(key)) cache_.clear();
-            const auto expires = clock_.now() + options_.subscription_cache_age;
-            cache_.insert_or_assign(key, entry{result, expires});
-        }
-    }
+    cache_.insert_if_unchanged(std::move(key), result, generation);
     co_return result;
 }
 

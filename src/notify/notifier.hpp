@@ -6,12 +6,11 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/expiring_cache.hpp"
 #include "core/post_observer.hpp"
 #include "storage/contract/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
@@ -31,7 +30,8 @@ public:
           subscriptions_(subscriptions),
           dispatcher_(dispatcher),
           clock_(clock),
-          options_(options) {}
+          options_(options),
+          cache_(clock, options.subscription_cache_age, cache_capacity, when_full::clear) {}
 
     net::awaitable<bool> watches(core::queue_address source) override;
     net::awaitable<void> messages_posted(core::queue_address source,
@@ -49,15 +49,10 @@ public:
 
 private:
     using subscription_list = std::vector<core::subscription>;
-    struct entry {
-        std::shared_ptr<const subscription_list> subscriptions;
-        time_point expires;
-    };
 
     net::awaitable<std::shared_ptr<const subscription_list>> live_subscriptions(
         core::queue_address source);
     net::awaitable<void> enqueue(std::vector<core::new_message> jobs);
-    static std::string key_of(const core::queue_address& source);
 
     static constexpr std::size_t cache_capacity = 16384;
 
@@ -66,9 +61,8 @@ private:
     dispatcher& dispatcher_;
     const clock& clock_;
     const options& options_;
-    std::mutex mutex_;
-    std::uint64_t generation_ = 0;                   // guarded by mutex_
-    std::unordered_map<std::string, entry> cache_;  // guarded by mutex_
+    /// Live subscriptions by source (key_of); a change made through this process erases.
+    expiring_cache<std::string, std::shared_ptr<const subscription_list>> cache_;
 };
 
 }  // namespace marconi::notify

@@ -203,6 +203,12 @@ class ServerProcess:
         """Everything the server has logged so far (its latest run)."""
         return self._stderr_path.read_text(errors="replace") if self._stderr_path else ""
 
+    def log_text(self):
+        """What the server (its latest start) has logged so far, on stderr."""
+        if self._stderr_path and self._stderr_path.exists():
+            return self._stderr_path.read_text(errors="replace")
+        return ""
+
     def diagnostics(self):
         stderr = ""
         if self._stderr_path and self._stderr_path.exists():

@@ -1,5 +1,6 @@
 """Assertions and small request helpers shared by the e2e test modules."""
 
+import time
 import urllib.parse
 import uuid
 
@@ -15,6 +16,18 @@ RESERVED_DEFAULTS = {
 }
 
 MESSAGE_KEYS = {"id", "href", "ttl", "age", "body"}
+
+
+def wait_until(predicate, timeout, what="the condition", pace=0.05):
+    """Polls `predicate` until it returns something truthy, and returns that. The timeout only
+    turns a hang into a failure (naming `what`); it is never a reason to pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"{what}: not within {timeout:g} s"
+        time.sleep(pace)  # polling pace only
 
 
 def unique(prefix="q"):

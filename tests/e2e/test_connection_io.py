@@ -36,7 +36,7 @@ def test_a_request_arriving_in_pieces_is_served(server):
     with connect(server.port) as sock:
         for piece in pieces:
             sock.sendall(piece)
-            time.sleep(0.05)
+            time.sleep(0.05)  # so that the pieces arrive apart: what is tested
         response = read_response(sock)
         assert response.status == 201, response
         # The connection is still in step: the next request gets its own answer.

@@ -96,13 +96,12 @@ def _ping_ok(server):
 
 
 def test_oversized_header_is_rejected_and_server_survives(server):
+    # 431, as Zaqar's WSGI server (http.server) answers a header line over 64 KiB. The server
+    # closes with a lingering close (reading what the client still sends), so the answer
+    # arrives although the client is still sending when it is written.
     headers = {"Client-ID": str(uuid.uuid4()), "X-Project-ID": "p", "X-Big": "a" * 65536}
-    try:
-        r = requests.get(server.url + "/v2/queues", headers=headers, timeout=REQUEST_TIMEOUT)
-    except requests.ConnectionError:
-        pass  # closing the connection is an acceptable answer
-    else:
-        assert r.status_code in (400, 431), r.status_code
+    r = requests.get(server.url + "/v2/queues", headers=headers, timeout=REQUEST_TIMEOUT)
+    assert_error(r, 431)
     assert _ping_ok(server)
 
 

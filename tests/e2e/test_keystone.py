@@ -51,7 +51,9 @@ def assert_401(response, keystone):
     assert response.headers["WWW-Authenticate"] == f'Keystone uri="{keystone.server.url}"'
 
 
-def wait_until(moment):
+def sleep_until(moment):
+    """Sleeps until the wall-clock `moment` (a token's expiry, a cache period's end): the time
+    passing is what the caller tests."""
     delay = moment - time.time()
     if delay > 0:
         time.sleep(delay)
@@ -152,6 +154,9 @@ def test_concurrent_requests_with_one_new_token_share_one_validation(keystone, k
         threads = [threading.Thread(target=one) for _ in range(8)]
         for t in threads:
             t.start()
+        # No event says that all 8 requests have reached the server and wait on the one
+        # validation: a grace period. Too short makes the test fail (two validations), never
+        # pass wrongly.
         time.sleep(0.5)
     finally:
         keystone.server.resume()
@@ -170,7 +175,7 @@ def test_revoked_token_is_refused_once_the_cache_time_is_over(keystone, keystone
     keystone.server.revoke(token)
     # Keystone refuses it at once; Marconi trusts its cached answer for token_cache_time.
     assert alice.get("/v2/queues").status_code == 200
-    wait_until(first_check + 4.5)
+    sleep_until(first_check + 4.5)
     assert_401(alice.get("/v2/queues"), keystone)
 
 
@@ -179,7 +184,7 @@ def test_expired_token_is_refused_even_within_the_cache_time(keystone, keystone_
     token, body = keystone.login("alice")
     alice = client(srv, token)
     assert alice.get("/v2/queues").status_code == 200
-    wait_until(expires_at(body) + 0.5)
+    sleep_until(expires_at(body) + 0.5)
     assert_401(alice.get("/v2/queues"), keystone)
     # Marconi's own service token expired meanwhile too: it logged in again on its own.
     assert client(srv, keystone.login("alice")[0]).get("/v2/queues").status_code == 200

@@ -3,6 +3,10 @@
 A real webhook receiver (http.server in a thread on 127.0.0.1) records every request and can
 answer 500 a number of times; mailto goes through a stand-in sendmail script writing to a file.
 Each test runs its own server (make_server), so restarts and settings stay private.
+
+"Nothing more arrives" is checked with a sentinel, not by sleeping: one server delivers a
+subscriber's jobs one at a time in outbox order (notify::fair_scheduler), so once a job posted
+later has reached the same subscriber URL, every job stored before it has been dealt with.
 """
 
 import http.server
@@ -16,7 +20,7 @@ import time
 import pytest
 
 from conftest import STORAGE, Api, ServerProcess
-from e2e_helpers import assert_json, post, unique
+from e2e_helpers import assert_json, post, unique, wait_until
 
 WAIT = 30.0
 
@@ -85,6 +89,10 @@ class Receiver:
 
     def bodies(self, count, timeout=WAIT):
         return [json.loads(body) for _, _, _, body in self.wait_for(count, timeout)]
+
+    def message_ids(self, count, timeout=WAIT):
+        """The message ids of the first `count` requests (notifications), in arrival order."""
+        return [body.get("message_id") for body in self.bodies(count, timeout)]
 
     def stop(self):
         self._server.shutdown()
@@ -200,8 +208,8 @@ def test_webhook_gets_zaqar_payload_with_message_id_and_headers(make_server, rec
         assert path == "/hook?src=marconi"
         assert headers["Content-Type"] == "application/json"
         assert headers["X-Hook-Token"] == "s3cret"
-    time.sleep(1.0)
-    assert len(hook.requests) == 2  # once each
+    [sentinel] = post(api, queue, "sentinel")
+    assert hook.message_ids(3)[2] == sentinel  # once each: no repeat came first
 
 
 def test_post_data_template_wraps_the_message(make_server, receivers):
@@ -225,8 +233,8 @@ def test_posts_without_subscriptions_notify_no_one(make_server, receivers):
     post(api, other, "not for the hook")
     [mid] = post(api, subscribed, "for the hook")
     assert [b["message_id"] for b in hook.bodies(1)] == [mid]
-    time.sleep(1.0)
-    assert len(hook.requests) == 1
+    [sentinel] = post(api, subscribed, "sentinel")
+    assert hook.message_ids(2) == [mid, sentinel]
 
 
 def test_topic_posts_fan_out_to_every_subscriber(make_server, receivers):
@@ -243,8 +251,10 @@ def test_topic_posts_fan_out_to_every_subscriber(make_server, receivers):
     for hook in hooks:
         assert hook.bodies(1) == [{"body": "news", "ttl": 120, "queue_name": name,
                                    "Message_Type": "Notification", "message_id": mid}]
-    time.sleep(1.0)
-    assert [len(h.requests) for h in hooks] == [1, 1]
+    r = api.post(f"/v2/topics/{name}/messages", json={"messages": [{"body": "sentinel"}]})
+    [sentinel] = [h.rsplit("/", 1)[1] for h in assert_json(r, 201)["resources"]]
+    for hook in hooks:
+        assert hook.message_ids(2) == [mid, sentinel]  # the queue's post reached neither
 
 
 def test_retries_follow_the_policy_then_succeed(make_server, receivers):
@@ -259,8 +269,8 @@ def test_retries_follow_the_policy_then_succeed(make_server, receivers):
     assert times[1] - times[0] < 0.8
     assert 0.9 <= times[2] - times[1] < 2.5
     assert all(json.loads(b)["message_id"] == mid for _, _, _, b in got)
-    time.sleep(1.5)
-    assert len(hook.requests) == 3
+    [sentinel] = post(api, queue, "sentinel")
+    assert hook.message_ids(4)[3] == sentinel  # no attempt after the success
     assert messages_of(api, "notification_failures") == []
 
 
@@ -276,11 +286,8 @@ def test_exhausted_retries_land_in_the_dead_letter_queue(make_server, receivers)
     gaps = [b[0] - a[0] for a, b in zip(got, got[1:])]
     assert gaps[0] < 0.8 and 0.9 <= gaps[1] < 2.5 and 5.9 <= gaps[2] < 7.5, gaps
 
-    deadline = time.monotonic() + 10
-    while not (records := messages_of(api, "notification_failures")):
-        assert time.monotonic() < deadline, "no dead-letter record"
-        time.sleep(0.2)
-    [record] = records
+    [record] = wait_until(lambda: messages_of(api, "notification_failures"), 10,
+                          "a dead-letter record")
     assert record["body"]["Message_Type"] == "NotificationFailure"
     assert record["body"]["subscription_id"] == sid
     assert record["body"]["subscriber"] == hook.url()
@@ -289,8 +296,8 @@ def test_exhausted_retries_land_in_the_dead_letter_queue(make_server, receivers)
     assert record["body"]["attempts"] == 4
     assert record["body"]["last_error"] == "HTTP 500"
     assert record["body"]["notification"]["body"] == {"important": True}
-    time.sleep(1.0)
-    assert len(hook.requests) == 4  # nothing after giving up
+    [sentinel] = post(api, queue, "sentinel")
+    assert hook.message_ids(5)[4] == sentinel  # nothing after giving up
 
 
 def test_subscription_option_names_its_own_dead_letter_queue(make_server, receivers):
@@ -300,10 +307,7 @@ def test_subscription_option_names_its_own_dead_letter_queue(make_server, receiv
     policy = dict(SHORT_POLICY, retries_with_no_delay=0, minimum_delay=0, maximum_delay=10)
     subscribe(api, queue, hook.url(), {"_retry_policy": policy, "_dead_letter_queue": "my-dlq"})
     [mid] = post(api, queue, "lost")
-    deadline = time.monotonic() + WAIT
-    while not (records := messages_of(api, "my-dlq")):
-        assert time.monotonic() < deadline, "no dead-letter record"
-        time.sleep(0.2)
+    records = wait_until(lambda: messages_of(api, "my-dlq"), WAIT, "a dead-letter record")
     assert records[0]["body"]["message_id"] == mid
 
 
@@ -315,10 +319,15 @@ def test_deleted_subscription_gets_no_more_retries(make_server, receivers):
                   minimum_delay=2, maximum_delay=12)
     sid = subscribe(api, queue, hook.url(), {"_retry_policy": policy})
     post(api, queue, "x")
-    hook.wait_for(1)
+    [(first_attempt, _, _, _)] = hook.wait_for(1)
     assert api.delete(f"/v2/queues/{queue}/subscriptions/{sid}").status_code == 204
-    time.sleep(4.5)
-    assert len(hook.requests) == 1
+    # The retry is stored with minimum_delay (2 s). Waiting for that delay to pass is what is
+    # tested: only then can the retry be claimed (and must be dropped). Then a sentinel to the
+    # same URL, stored after the retry, shows that the retry has been dealt with.
+    time.sleep(max(0.0, first_attempt + 2.5 - time.monotonic()))
+    subscribe(api, queue, hook.url())
+    [sentinel] = post(api, queue, "sentinel")
+    assert hook.message_ids(2)[1] == sentinel
 
 
 def write_sendmail(tmp_path):
@@ -338,10 +347,7 @@ def test_mailto_pipes_the_notification_to_sendmail(make_server, tmp_path):
     subscribe(api, queue, "mailto:ops@example.org?subject=Queue%20news",
               {"from": "zaqar@example.org", "subject": "not this one"})
     [mid] = post(api, queue, {"hello": "mail"})
-    deadline = time.monotonic() + WAIT
-    while not (out.exists() and "--END--" in out.read_text()):
-        assert time.monotonic() < deadline, "sendmail was not run"
-        time.sleep(0.1)
+    wait_until(lambda: out.exists() and "--END--" in out.read_text(), WAIT, "sendmail's run")
     text = out.read_text()
     assert text.startswith("ARGS: -t -oi\n")
     headers, body = text.split("\n\n", 1)
@@ -393,9 +399,17 @@ def test_confirmation_is_signed_and_gates_delivery(make_server, receivers):
     assert confirmation["SubscribeBody"] == {"confirmed": True}
     assert confirmation["UnsubscribeBody"] == {"confirmed": False}
 
+    # Sentinels here are confirmations of subscriptions (same URL) to other queues: they are
+    # sent whether or not anything is confirmed.
+    def sentinel():
+        other = unique()
+        subscribe(api, other, hook.url(), ttl=600)
+        return f"You have chosen to subscribe to the queue: {other}"
+
     post(api, queue, "before confirmation")
-    time.sleep(1.5)
-    assert len(hook.requests) == 1  # unconfirmed: nothing but the confirmation
+    expected = sentinel()
+    # Unconfirmed: nothing but the confirmations.
+    assert [b["Message"] for b in hook.bodies(2)] == [confirmation["Message"], expected]
 
     # The subscriber confirms with the signed URL alone (python-zaqarclient's signed-url way).
     def confirm(link, body):
@@ -407,19 +421,19 @@ def test_confirmation_is_signed_and_gates_delivery(make_server, receivers):
 
     assert confirm(confirmation, confirmation["SubscribeBody"]).status_code == 204
     [mid] = post(api, queue, "after confirmation")
-    second = hook.bodies(2)[1]
+    second = hook.bodies(3)[2]
     assert (second["message_id"], second["body"]) == (mid, "after confirmation")
 
     # Unsubscribing: an UnsubscribeConfirmation with a fresh link, then nothing more.
     assert confirm(confirmation, confirmation["UnsubscribeBody"]).status_code == 204
-    goodbye = hook.bodies(3)[2]
+    goodbye = hook.bodies(4)[3]
     assert goodbye["Message_Type"] == "UnsubscribeConfirmation"
     assert goodbye["Message"] == (f"You have unsubscribed successfully to the queue: {queue}, "
                                   "you can resubscribe it by using confirmed=True.")
     assert goodbye["URL-Paths"] == confirmation["URL-Paths"]
     post(api, queue, "after unsubscribing")
-    time.sleep(1.5)
-    assert len(hook.requests) == 3
+    expected = sentinel()
+    assert hook.bodies(5)[4].get("Message") == expected  # nothing for the unsubscribed
 
 
 @pytest.mark.skipif(STORAGE == "sqlite", reason="two servers need a shared store: run with "
@@ -441,8 +455,14 @@ def test_two_heads_share_the_outbox_and_survive_one_dying(tmp_path, receivers, m
         for n in range(10):
             ids += post(first if n % 2 else second, queue, {"n": n})
         assert sorted(b["message_id"] for b in hook.bodies(10)) == sorted(ids)
-        time.sleep(1.0)
-        assert len(hook.requests) == 10  # each once, though two heads deliver
+        # Each once, though two heads deliver. A sentinel through each head: each head's
+        # dispatcher serves the subscriber in outbox order, so a repeat that either holds
+        # would come before the sentinel that head delivers (which head delivers which
+        # sentinel is not known, hence one through each).
+        sentinels = post(first, queue, "sentinel 1") + post(second, queue, "sentinel 2")
+        wait_until(lambda: {b["message_id"] for b in hook.bodies(len(hook.requests), 0)}
+                   >= set(sentinels), WAIT, "both sentinels")
+        assert sorted(hook.message_ids(len(hook.requests), 0)) == sorted(ids + sentinels)
 
         # Head 0 dies holding pending jobs (their subscriber is down): head 1 delivers them.
         port = free_port()

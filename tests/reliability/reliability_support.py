@@ -36,6 +36,7 @@ marconi_bin = _e2e.marconi_bin
 split_href = e2e_helpers.split_href
 id_from_href = e2e_helpers.id_from_href
 next_href = e2e_helpers.next_href
+wait_until = e2e_helpers.wait_until
 
 # What a request that never got an answer raises: refused, reset, truncated, timed out.
 TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout,

@@ -30,7 +30,7 @@ import uuid
 
 import pytest
 
-from reliability_support import Client, ServerProcess, list_all
+from reliability_support import Client, ServerProcess, list_all, wait_until
 
 DISK_SIZE = "4m"
 BATCH = 5                  # messages per post
@@ -171,11 +171,8 @@ def mixed_requests_while_full(client, queue, ledger, some_id):
 
 def wait_for_writes(client, queue, ledger):
     """Posts until one is acked again; the space has just come back."""
-    deadline = time.monotonic() + RECOVERY_DEADLINE
-    while post_batch(client, queue, ledger) != 201:
-        assert time.monotonic() < deadline, (
-            f"writes still refused {RECOVERY_DEADLINE:.0f}s after space came back")
-        time.sleep(0.1)  # polling pace; the deadline above bounds the wait
+    wait_until(lambda: post_batch(client, queue, ledger) == 201, RECOVERY_DEADLINE,
+               "writes accepted again after space came back", pace=0.1)
 
 
 def test_full_disk_answers_503_and_recovers(tmp_path, small_disk, server):

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 
-from reliability_support import Client, E2E_DIR, ServerProcess
+from reliability_support import Client, E2E_DIR, ServerProcess, wait_until
 
 sys.path.insert(0, str(E2E_DIR.parent / "support"))
 import redis_servers  # noqa: E402  (tests/support)
@@ -71,14 +71,14 @@ def load_through_outage(server, break_redis, restore_redis):
     for t in threads:
         t.start()
     try:
-        time.sleep(WARMUP)
+        time.sleep(WARMUP)  # load before the outage: a duration under test, not a wait
         with lock:
             acked_before = len(acked)
         break_redis()
         restore_redis()
         restored.set()
         recovered = acked_after.wait(RECOVERY)
-        time.sleep(AFTER)
+        time.sleep(AFTER)  # load after recovery: a duration under test
     finally:
         stop.set()
         for t in threads:
@@ -123,6 +123,7 @@ def test_a_redis_crash_and_restart_loses_no_acked_message(tmp_path):
     server = RedisBackedServer(tmp_path, redis.uri + "?prefix=restart").start()
     try:
         outcome = load_through_outage(server, lambda: redis.stop(signal.SIGKILL),
+                                      # the outage lasts 1.5 s
                                       lambda: (time.sleep(1.5), redis.start()))
         check(outcome, "redis restart")
     finally:
@@ -135,12 +136,8 @@ def test_a_sentinel_failover_loses_no_acked_message(tmp_path):
     server = RedisBackedServer(tmp_path, sentinel.uri + "?prefix=failover&wait_replicas=1").start()
 
     def promoted():
-        deadline = time.monotonic() + RECOVERY
-        while time.monotonic() < deadline:
-            if sentinel.master_port_now() == replica.port:
-                return
-            time.sleep(0.1)
-        raise AssertionError("the sentinel did not promote the replica")
+        wait_until(lambda: sentinel.master_port_now() == replica.port, RECOVERY,
+                   "the sentinel's promotion of the replica", pace=0.1)
 
     try:
         # Only the replica is left, so wait_replicas=1 cannot be met until the old master is

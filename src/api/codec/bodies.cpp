@@ -5,6 +5,7 @@
 
 #include "api/codec/json_reader.hpp"
 #include "storage/contract/error.hpp"
+#include "core/validation.hpp"
 
 namespace marconi::api {
 
@@ -39,6 +40,13 @@ json::object parse_json_object(std::string_view body) {
     auto value = parse_json(body);
     if (!value.is_object()) throw error(errc::invalid_body, "Document type not supported.");
     return std::move(value.as_object());
+}
+
+json::object parse_queue_metadata(std::string_view body, const core::limits& limits) {
+    if (body.empty()) return {};
+    core::validate_queue_metadata_size(static_cast<std::int64_t>(body.size()), limits,
+                                       errc::invalid_request);
+    return parse_json_object(body);
 }
 
 std::vector<core::message_input> parse_message_batch(std::string_view body) {

@@ -19,6 +19,10 @@ boost::json::value parse_json(std::string_view body);
 /// The body as a JSON object, or error{invalid_body} "Document type not supported.".
 boost::json::object parse_json_object(std::string_view body);
 
+/// Queue (or topic) metadata as a PUT sends it: {} when empty, else size-checked against
+/// `limits` (error{invalid_request}) and a JSON object.
+boost::json::object parse_queue_metadata(std::string_view body, const core::limits& limits);
+
 /// `{"messages":[{"body":..., "ttl":int?, "delay":int?}, ...]}`.
 std::vector<core::message_input> parse_message_batch(std::string_view body);
 

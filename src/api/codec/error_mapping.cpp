@@ -76,21 +76,42 @@ std::optional<http_error> find_http(transport_errc code) { return find_row(code)
 http_error to_http(core::errc code) { return find_row(code).value_or(no_row); }
 http_error to_http(transport_errc code) { return find_row(code).value_or(no_row); }
 
-response error_response(const core::error& e) {
+error_answer answer_of(const core::error& e) {
     const auto mapped = to_http(e.code());
     // Zaqar's header hooks carry their own titles ("Wrong UUID value", ...).
     const auto* titled = dynamic_cast<const core::titled_error*>(&e);
-    auto reply = error_response(mapped.status, titled ? titled->title() : mapped.title,
-                                e.description());
+    error_answer answer{mapped.status, std::string(titled ? titled->title() : mapped.title),
+                        valid_utf8(e.description()), std::nullopt};
     if (const auto* throttled = dynamic_cast<const core::throttled_error*>(&e)) {
-        reply.with_header("Retry-After", std::to_string(throttled->retry_after_seconds()));
+        answer.retry_after = throttled->retry_after_seconds();
     }
+    return answer;
+}
+
+error_answer answer_of(const transport_error& e) {
+    const auto mapped = to_http(e.code());
+    return {mapped.status, std::string(mapped.title), valid_utf8(e.description()), std::nullopt};
+}
+
+response error_response(const core::error& e) {
+    const auto answer = answer_of(e);
+    auto reply = error_response(answer.status, answer.title, answer.description);
+    if (answer.retry_after) reply.with_header("Retry-After", std::to_string(*answer.retry_after));
     return reply;
 }
 
 response error_response(const transport_error& e) {
-    const auto mapped = to_http(e.code());
-    return error_response(mapped.status, mapped.title, e.description());
+    const auto answer = answer_of(e);
+    return error_response(answer.status, answer.title, answer.description);
+}
+
+core::error messages_not_found(const std::vector<std::string>& ids, std::string_view queue,
+                               std::string_view project) {
+    std::string listed;
+    for (const auto& id : ids) listed += (listed.empty() ? "" : ", ") + ("'" + id + "'");
+    return core::error(core::errc::message_not_found,
+                       "No messages with IDs: [" + listed + "] found in the queue " +
+                           std::string(queue) + " for project " + std::string(project) + ".");
 }
 
 response error_response(unsigned status, std::string_view title, std::string_view description) {

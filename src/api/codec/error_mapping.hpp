@@ -1,9 +1,11 @@
 // Marconi. The one place that turns a domain error into an HTTP status and Zaqar error body.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/codec/transport_error.hpp"
 #include "api/http/message.hpp"
@@ -25,6 +27,21 @@ http_error to_http(transport_errc code);
 /// enumerator, so a code added without a row fails it). to_http answers 500 for such a code.
 std::optional<http_error> find_http(core::errc code);
 std::optional<http_error> find_http(transport_errc code);
+
+/// A domain or transport error as every transport answers it.
+struct error_answer {
+    unsigned status;
+    std::string title;        ///< to_http's, or a core::titled_error's own
+    std::string description;  ///< made valid UTF-8
+    std::optional<std::int64_t> retry_after;  ///< seconds, for a core::throttled_error
+};
+
+error_answer answer_of(const core::error& e);
+error_answer answer_of(const transport_error& e);
+
+/// A listing by ids that found none of them (404), in Zaqar's words.
+core::error messages_not_found(const std::vector<std::string>& ids, std::string_view queue,
+                               std::string_view project);
 
 /// `{"title": ..., "description": ...}` with the mapped status; a core::titled_error keeps
 /// its own title, a core::throttled_error adds `Retry-After`.

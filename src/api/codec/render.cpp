@@ -5,7 +5,11 @@
 #include <boost/json/string_view.hpp>
 #include <ctime>
 
+#include "common/json_depth.hpp"
+
 namespace marconi::api {
+
+namespace json = boost::json;
 
 void append_json_string(std::string& out, std::string_view s) {
     out += boost::json::serialize(boost::json::string_view(s));
@@ -94,25 +98,24 @@ std::string render_messages(const std::vector<core::message>& messages,
     return out;
 }
 
-std::string render_popped(const std::vector<core::message>& messages, time_point now) {
-    std::string out = "{\"messages\":[";
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-        const auto& m = messages[i];
-        if (i) out += ',';
-        out += "{\"id\":";
-        append_string(out, m.id.value());
-        out += ",\"age\":";
-        append_int(out, m.age(now));
-        out += ",\"ttl\":";
-        append_int(out, m.ttl());
-        out += ",\"claim_count\":";
-        append_int(out, m.claim_count);
-        out += ",\"body\":";
-        out += m.body_json;
-        out += ",\"claim_id\":null}";
+json::value message_body(const core::message& m) { return parse_own_json(m.body_json); }
+
+json::object popped_object(const std::vector<core::message>& messages, time_point now) {
+    json::array items;
+    items.reserve(messages.size());
+    for (const auto& m : messages) {
+        items.push_back(json::object{{"id", m.id.value()},
+                                     {"age", m.age(now)},
+                                     {"ttl", m.ttl()},
+                                     {"claim_count", m.claim_count},
+                                     {"body", message_body(m)},
+                                     {"claim_id", nullptr}});
     }
-    out += "]}";
-    return out;
+    return json::object{{"messages", std::move(items)}};
+}
+
+std::string render_popped(const std::vector<core::message>& messages, time_point now) {
+    return json::serialize(popped_object(messages, now));
 }
 
 std::string render_claim(const core::claim& claim, std::string_view queue_path, time_point now) {
@@ -148,8 +151,8 @@ std::string iso8601(time_point t) {
     return text;
 }
 
-std::string render_stats(const core::queue_stats& stats, std::string_view queue_path,
-                         time_point now) {
+json::object stats_object(const core::queue_stats& stats, std::string_view queue_path,
+                          time_point now) {
     boost::json::object messages{
         {"claimed", stats.claimed}, {"free", stats.free}, {"total", stats.total}};
     auto summary = [&](const core::message_summary& s) {
@@ -162,7 +165,20 @@ std::string render_stats(const core::queue_stats& stats, std::string_view queue_
         messages["oldest"] = summary(*stats.oldest);
         messages["newest"] = summary(*stats.newest);
     }
-    return boost::json::serialize(boost::json::object{{"messages", std::move(messages)}});
+    return boost::json::object{{"messages", std::move(messages)}};
+}
+
+std::string render_stats(const core::queue_stats& stats, std::string_view queue_path,
+                         time_point now) {
+    return json::serialize(stats_object(stats, queue_path, now));
+}
+
+json::object listing_item(const core::queue_record& record, std::string_view collection,
+                          const json::object* metadata) {
+    json::object item{{"name", record.name.value()},
+                      {"href", "/v2/" + std::string(collection) + "/" + record.name.value()}};
+    if (metadata) item["metadata"] = *metadata;
+    return item;
 }
 
 }  // namespace marconi::api

@@ -2,6 +2,8 @@
 // spliced in verbatim, so listing never re-parses or re-serializes a body.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +36,11 @@ std::string render_message_page(const std::vector<core::message>& messages,
 std::string render_messages(const std::vector<core::message>& messages,
                             std::string_view queue_path, time_point now);
 
+/// A message's body as a JSON value (it is stored as JSON text).
+boost::json::value message_body(const core::message& m);
+
 /// Pop's raw storage form: `{"messages":[{"id","age","ttl","claim_count","body","claim_id":null}]}`.
+boost::json::object popped_object(const std::vector<core::message>& messages, time_point now);
 std::string render_popped(const std::vector<core::message>& messages, time_point now);
 
 /// GET claim: `{"age","ttl","messages":[...],"href"}`.
@@ -45,8 +51,15 @@ std::string render_post_result(const std::vector<core::message_id>& ids,
                                std::string_view queue_path);
 
 /// `{"messages":{"claimed","free","total","oldest"?,"newest"?}}`.
+boost::json::object stats_object(const core::queue_stats& stats, std::string_view queue_path,
+                                 time_point now);
 std::string render_stats(const core::queue_stats& stats, std::string_view queue_path,
                          time_point now);
+
+/// One entry of a queue or topic listing: `{"name","href","metadata"?}`; `collection` is
+/// `queues` or `topics`, `metadata` (shown only in a detailed listing) may be null.
+boost::json::object listing_item(const core::queue_record& record, std::string_view collection,
+                                 const boost::json::object* metadata);
 
 /// ISO 8601 UTC, `2024-01-01T00:00:00Z`.
 std::string iso8601(time_point t);

@@ -1,40 +1,35 @@
 // Marconi.
 #include "api/codec/subscription_render.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include "api/codec/render.hpp"
+#include "common/json_depth.hpp"
 
 namespace marconi::api {
+
+namespace json = boost::json;
 
 namespace {
 
 void append_string(std::string& out, std::string_view s) { append_json_string(out, s); }
 
-void append_subscription(std::string& out, const core::subscription& s, std::string_view source,
-                         time_point now) {
-    out += "{\"id\":";
-    append_string(out, s.id.value());
-    out += ",\"source\":";
-    append_string(out, source);
-    out += ",\"subscriber\":";
-    append_string(out, s.subscriber);
-    out += ",\"ttl\":";
-    out += std::to_string(s.ttl);
-    out += ",\"age\":";
-    out += std::to_string(s.age(now));
-    out += ",\"options\":";
-    out += s.options_json;
-    out += ",\"confirmed\":";
-    out += s.confirmed ? "true" : "false";
-    out += '}';
-}
-
 }  // namespace
+
+json::object subscription_object(const core::subscription& s, std::string_view source,
+                                 time_point now) {
+    return json::object{{"id", s.id.value()},
+                        {"source", source},
+                        {"subscriber", s.subscriber},
+                        {"ttl", s.ttl},
+                        {"age", s.age(now)},
+                        {"options", parse_own_json(s.options_json)},
+                        {"confirmed", s.confirmed}};
+}
 
 std::string render_subscription(const core::subscription& s, std::string_view source,
                                 time_point now) {
-    std::string out;
-    append_subscription(out, s, source, now);
-    return out;
+    return json::serialize(subscription_object(s, source, now));
 }
 
 std::string render_subscription_page(const std::vector<core::subscription>& page,
@@ -43,7 +38,7 @@ std::string render_subscription_page(const std::vector<core::subscription>& page
     std::string out = "{\"subscriptions\":[";
     for (std::size_t i = 0; i < page.size(); ++i) {
         if (i) out += ',';
-        append_subscription(out, page[i], source, now);
+        out += render_subscription(page[i], source, now);
     }
     out += "],";
     append_links(out, next_href);

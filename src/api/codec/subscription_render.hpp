@@ -2,6 +2,7 @@
 // in verbatim.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@ namespace marconi::api {
 
 /// `{"id","source","subscriber","ttl","age","options","confirmed"}`; `source` is the queue or
 /// topic name the subscription was read from.
+boost::json::object subscription_object(const core::subscription& s, std::string_view source,
+                                        time_point now);
 std::string render_subscription(const core::subscription& s, std::string_view source,
                                 time_point now);
 

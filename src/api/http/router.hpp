@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/http/access.hpp"
 #include "api/http/cors.hpp"
 #include "api/http/handler.hpp"
 #include "auth/authenticator.hpp"
@@ -29,10 +30,6 @@ struct access_control {
     /// noauth, Zaqar's default policy, no allowed CORS origin: `marconi serve` with no config.
     static access_control trusting();
 };
-
-/// The refusal of a request whose X-Project-ID is not the project its credentials are bound
-/// to (403). The WebSocket `authenticate` refuses such a socket with the same error.
-core::error project_mismatch_error();
 
 /// Immutable after construction; shared by all sessions on all threads.
 class router {
@@ -59,9 +56,6 @@ private:
 
     match_result match(request& req) const;
     net::awaitable<response> handle(request& req) const;
-    /// The identity of a URL-Signature request, or nullopt when the signature does not grant
-    /// this request.
-    std::optional<auth::identity> pre_signed_identity(const request& req) const;
     /// After authentication: 404/405 for an unmatched request, Zaqar's header checks, the
     /// route's policy rule, the handler.
     net::awaitable<response> authorized(request& req, const match_result& matched,

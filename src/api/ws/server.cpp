@@ -21,9 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "api/codec/error_mapping.hpp"
 #include "api/codec/json_reader.hpp"
-#include "api/ws/actions.hpp"
+#include "api/ws/action_table.hpp"
 #include "api/ws/msgpack.hpp"
 #include "api/ws/notification_endpoint.hpp"
 
@@ -60,13 +59,6 @@ struct peer : std::enable_shared_from_this<peer> {
     bool notify_in_binary = false;
 };
 
-/// Who the socket authenticated as, with `authenticate`.
-struct session_auth {
-    bool authenticated = false;
-    std::string token;    ///< sent as X-Auth-Token with every later request
-    std::string project;  ///< a later request naming another X-Project-ID is refused
-};
-
 /// A subscription made with the socket as subscriber; deleted when the socket closes.
 struct socket_subscription {
     json::object headers;
@@ -77,17 +69,14 @@ struct socket_subscription {
 }  // namespace
 
 struct server::state {
-    state(net::io_context& io, const api::router& router, const auth::authenticator& authenticator,
-          server_options options)
+    state(net::io_context& io, const dispatcher& actions, server_options options)
         : io(io),
-          router(router),
-          authenticator(authenticator),
+          actions(actions),
           options(std::move(options)),
           key(notification_key::random()) {}
 
     net::io_context& io;
-    const api::router& router;
-    const auth::authenticator& authenticator;
+    const dispatcher& actions;
     const server_options options;
     const notification_key key;  ///< tags the subscriber URL of each socket
     std::unique_ptr<notification_endpoint> notifications;
@@ -224,51 +213,10 @@ std::variant<json::object, reply> decode_frame(const std::string& data, bool bin
     return std::move(payload.get_object());
 }
 
-std::string header_text(const json::object& headers, std::string_view name) {
-    const auto* v = headers.if_contains(name);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string{};
-}
-
-/// Zaqar's protocol._authenticate: the strategy checks the token; the socket remembers it.
-/// A refusal leaves the socket unauthenticated, whatever an earlier authenticate established.
-net::awaitable<reply> authenticate(const server::state& self, session_auth& auth,
-                                   const frame& f) {
-    if (self.authenticator.name() == "noauth") {
-        co_return reply{200, json::object{{"message", "Authentified."}}};
-    }
-    auth = session_auth{};
-    auth::request_credentials creds;
-    creds.token = header_text(f.headers, "X-Auth-Token");
-    auto who = co_await self.authenticator.authenticate(std::move(creds));
-    if (!who) {
-        const unsigned status = who.error() == auth::errc::unavailable ? 503 : 401;
-        co_return error_reply(status, "Authentication failed.");
-    }
-    const auto project = header_text(f.headers, "X-Project-ID");
-    if (who->project_id && !project.empty() && project != *who->project_id) {
-        // The error an HTTP request with these headers gets, rather than a session whose
-        // every later frame is refused.
-        co_return to_reply(f, error_response(project_mismatch_error()));
-    }
-    auth.authenticated = true;
-    auth.token = header_text(f.headers, "X-Auth-Token");
-    auth.project = who->project_id.value_or(project);
-    co_return reply{200, json::object{{"message", "Authentified."}}};
-}
-
-/// The request with the socket's token in place of any the frame carried.
-void use_token(api::request& req, const session_auth& auth) {
-    if (!auth.authenticated) return;
-    std::erase_if(req.headers, [](const auto& h) {
-        return beast::iequals(h.first, "X-Auth-Token");
-    });
-    req.headers.emplace_back("X-Auth-Token", auth.token);
-}
-
 struct socket_context {
     state_ptr server;
     std::shared_ptr<peer> self;
-    session_auth auth;
+    socket_auth auth;
     std::vector<socket_subscription> subscriptions;
 };
 
@@ -280,46 +228,22 @@ net::awaitable<json::object> handle_frame(socket_context& ctx, const std::string
     const auto& payload = std::get<json::object>(decoded);
     if (auto invalid = check_frame(payload)) co_return envelope(payload, *invalid);
     const auto f = frame_of(payload);
-    const auto& self = *ctx.server;
-
-    const bool strategy = self.authenticator.name() != "noauth";
+    const auto& actions = ctx.server->actions;
     if (f.action == "authenticate") {
-        const auto answer = co_await authenticate(self, ctx.auth, f);
+        const auto answer = co_await actions.authenticate(f, ctx.auth);
         const json::object echoed{{"action", "authenticate"}};
         co_return envelope(echoed, answer);
     }
-    if (strategy && !ctx.auth.authenticated) {
-        // Zaqar serves the message actions of a pre-signed frame without authentication.
-        if (!f.headers.contains("URL-Signature") || !f.action.starts_with("message_")) {
-            co_return envelope(payload, error_reply(403, "Not authentified."));
-        }
-        auto mapping = to_request(f);
-        if (mapping.refusal) co_return envelope(payload, *mapping.refusal);
-        const auto out = co_await self.router.dispatch(std::move(*mapping.request));
-        if (out.status == 404 && out.body.empty()) {  // the router's answer to a bad signature
-            co_return envelope(payload, error_reply(403, "Not authentified."));
-        }
-        co_return envelope(payload, to_reply(f, out));
-    }
-    if (strategy && header_text(f.headers, "X-Project-ID") != ctx.auth.project) {
-        co_return envelope(payload, error_reply(403, "Not authenticated."));
-    }
-
-    const auto subscriber = self.subscriber_url(ctx.self->id);
-    auto mapping = to_request(f, subscriber);
-    if (mapping.refusal) co_return envelope(payload, *mapping.refusal);
-    use_token(*mapping.request, ctx.auth);
-    const auto out = co_await self.router.dispatch(std::move(*mapping.request));
-    const auto answer = to_reply(f, out);
-
+    const auto subscriber = ctx.server->subscriber_url(ctx.self->id);
+    const auto answer = co_await actions.run(f, ctx.auth, subscriber);
     if (f.action == "subscription_create" && answer.status == 201 &&
-        header_text(f.body, "subscriber").empty()) {
+        text_of(f.body, "subscriber").empty()) {
         // Like Zaqar: notifications follow the format of the last socket subscription.
         ctx.self->notify_in_binary = binary;
         const auto* id = answer.body.get_object().if_contains("subscription_id");
         if (id && id->is_string()) {
             ctx.subscriptions.push_back(socket_subscription{
-                f.headers, header_text(f.body, "queue_name"), std::string(id->get_string())});
+                f.headers, text_of(f.body, "queue_name"), std::string(id->get_string())});
         }
     }
     co_return envelope(payload, answer);
@@ -332,10 +256,7 @@ net::awaitable<void> delete_subscriptions(socket_context& ctx) {
         f.action = "subscription_delete";
         f.headers = sub.headers;
         f.body = json::object{{"queue_name", sub.queue}, {"subscription_id", sub.id}};
-        auto mapping = to_request(f);
-        if (!mapping.request) continue;
-        use_token(*mapping.request, ctx.auth);
-        const auto out = co_await ctx.server->router.dispatch(std::move(*mapping.request));
+        const auto out = co_await ctx.server->actions.run(f, ctx.auth, {});
         if (out.status >= 300) {
             spdlog::warn("websocket {}: deleting subscription {} answered {}", ctx.self->id,
                          sub.id, out.status);
@@ -365,7 +286,7 @@ net::awaitable<void> run_socket(state_ptr self, Stream& stream, beast_request up
     auto [accept_error] = co_await ws.async_accept(upgrade, use_tuple);
     if (accept_error) co_return;
 
-    socket_context ctx{self, conn, {}, {}};
+    socket_context ctx{self, conn, self->actions.new_socket(), {}};
     if (!self->add(conn)) conn->go_away();  // shutdown has begun
     spdlog::debug("websocket {} open", conn->id);
     beast::flat_buffer buffer;
@@ -418,9 +339,8 @@ void deliver(const state_ptr& self, std::string id, std::string body) {
 
 }  // namespace
 
-server::server(net::io_context& io, const api::router& router,
-               const auth::authenticator& authenticator, server_options options)
-    : state_(std::make_shared<state>(io, router, authenticator, std::move(options))) {}
+server::server(net::io_context& io, const dispatcher& actions, server_options options)
+    : state_(std::make_shared<state>(io, actions, std::move(options))) {}
 
 server::~server() {
     if (state_->notifications) state_->notifications->stop();

@@ -9,9 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "api/http/router.hpp"
 #include "api/http/upgrade.hpp"
-#include "auth/authenticator.hpp"
+#include "api/ws/dispatcher.hpp"
 
 namespace marconi::api::ws {
 
@@ -29,10 +28,9 @@ struct server_options {
 /// Shared by every listener; must outlive them. serve() runs on the connection's executor.
 class server final : public upgrade_handler {
 public:
-    /// `router` and `authenticator` (the router's own) must outlive the server. Draws the
-    /// notification endpoint's key; throws std::runtime_error when OpenSSL cannot.
-    server(net::io_context& io, const router& router, const auth::authenticator& authenticator,
-           server_options options);
+    /// `actions` must outlive the server. Draws the notification endpoint's key; throws
+    /// std::runtime_error when OpenSSL cannot.
+    server(net::io_context& io, const dispatcher& actions, server_options options);
     ~server() override;
 
     /// Opens the notification endpoint; throws std::system_error when its address is unusable.

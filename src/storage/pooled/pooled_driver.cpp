@@ -2,6 +2,7 @@
 #include "storage/pooled/pooled_driver.hpp"
 
 #include "common/json_depth.hpp"
+#include "common/project_key.hpp"
 #include "storage/contract/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -33,26 +34,15 @@ pooled_driver::pooled_driver(control_store& control, std::unique_ptr<data_driver
       default_store_(std::move(default_store)),
       open_pool_(std::move(open_pool)),
       clock_(clock),
-      options_(opts) {}
-
-std::string pooled_driver::key_of(const core::queue_address& queue) {
-    std::string key = queue.project.value();
-    key += '\0';
-    key += queue.name.value();
-    return key;
-}
+      options_(opts),
+      catalog_cache_(clock, opts.cache_age, catalog_cache_capacity, when_full::clear) {}
 
 void pooled_driver::remember(const core::queue_address& queue, const std::string& pool) {
-    if (options_.cache_age.count() <= 0) return;
-    std::lock_guard lock(mutex_);
-    if (catalog_cache_.size() >= catalog_cache_capacity) catalog_cache_.clear();
-    catalog_cache_.insert_or_assign(key_of(queue),
-                                    cached_pool{pool, clock_.now() + options_.cache_age});
+    catalog_cache_.insert(key_of(queue.project.value(), queue.name.value()), pool);
 }
 
 void pooled_driver::forget(const core::queue_address& queue) {
-    std::lock_guard lock(mutex_);
-    catalog_cache_.erase(key_of(queue));
+    catalog_cache_.erase(key_of(queue.project.value(), queue.name.value()));
 }
 
 void pooled_driver::forget_pools() {
@@ -61,12 +51,8 @@ void pooled_driver::forget_pools() {
 }
 
 net::awaitable<std::optional<std::string>> pooled_driver::lookup(core::queue_address queue) {
-    {
-        std::lock_guard lock(mutex_);
-        auto it = catalog_cache_.find(key_of(queue));
-        if (it != catalog_cache_.end() && it->second.expires > clock_.now()) {
-            co_return it->second.pool;
-        }
+    if (auto pool = catalog_cache_.find(key_of(queue.project.value(), queue.name.value()))) {
+        co_return std::move(*pool);
     }
     auto pool = co_await control_.lookup(queue);
     if (pool) remember(queue, *pool);

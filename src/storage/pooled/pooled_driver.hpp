@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/clock.hpp"
+#include "common/expiring_cache.hpp"
 #include "storage/contract/control_store.hpp"
 #include "storage/contract/driver.hpp"
 #include "storage/pooled/placement.hpp"
@@ -14,7 +15,6 @@
 #include <mutex>
 #include <random>
 #include <string>
-#include <unordered_map>
 
 namespace marconi::storage::pooled {
 
@@ -103,10 +103,6 @@ private:
     net::awaitable<void> confirm_subscription(core::queue_address source,
                                               core::subscription_id id, bool confirmed) override;
 
-    struct cached_pool {
-        std::string pool;
-        time_point expires;
-    };
     struct open_pool {
         std::string uri;
         std::unique_ptr<data_driver> store;
@@ -126,16 +122,16 @@ private:
                             const std::optional<std::string>& flavor);
     void remember(const core::queue_address& queue, const std::string& pool);
     void forget(const core::queue_address& queue);
-    static std::string key_of(const core::queue_address& queue);
 
     control_store& control_;
     std::unique_ptr<data_driver> default_store_;
     driver_factory open_pool_;
     const clock& clock_;
     const options options_;
+    /// Queue (key_of) -> its pool, for options_.cache_age.
+    expiring_cache<std::string, std::string> catalog_cache_;
 
     std::mutex mutex_;
-    std::unordered_map<std::string, cached_pool> catalog_cache_;  // guarded by mutex_
     std::vector<core::pool_record> pools_cache_;                  // guarded by mutex_
     time_point pools_expire_{};                                   // guarded by mutex_
     std::map<std::string, open_pool> open_;                       // guarded by mutex_

@@ -14,7 +14,6 @@ namespace marconi::storage::sqlite {
 /// Milliseconds since the epoch, the unit every time column uses.
 using millis = std::int64_t;
 
-inline millis to_millis(time_point t) { return t.time_since_epoch().count(); }
 inline time_point from_millis(millis ms) { return time_point{std::chrono::milliseconds{ms}}; }
 inline millis seconds_to_millis(std::int64_t seconds) { return seconds * 1000; }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "api/http/handler.hpp"
+#include "api/http/handlers/v2/source_kind.hpp"
 
 namespace marconi::api::v2 {
 
@@ -21,40 +22,44 @@ net::awaitable<response> head_ping(request_context& ctx, const request& req);
 net::awaitable<response> get_health(request_context& ctx, const request& req);
 net::awaitable<response> head_health(request_context& ctx, const request& req);
 
-// queues.cpp
-net::awaitable<response> list_queues(request_context& ctx, const request& req);
-net::awaitable<response> put_queue(request_context& ctx, const request& req);
-net::awaitable<response> get_queue(request_context& ctx, const request& req);
-net::awaitable<response> patch_queue(request_context& ctx, const request& req);
-net::awaitable<response> delete_queue(request_context& ctx, const request& req);
-net::awaitable<response> get_queue_stats(request_context& ctx, const request& req);
-net::awaitable<response> post_queue_purge(request_context& ctx, const request& req);
+// Each handler template serves one route of a queue and the same route of a topic
+// (source_kind.hpp); MARCONI_V2_SOURCE_HANDLER instantiates one for both kinds.
+#define MARCONI_V2_SOURCE_HANDLER(name)                                           \
+    template net::awaitable<response> name<source_kind::queue>(request_context&,  \
+                                                               const request&);   \
+    template net::awaitable<response> name<source_kind::topic>(request_context&,  \
+                                                               const request&)
+
+// sources.cpp: /v2/queues, /v2/topics and one queue's or topic's metadata, stats and purge.
+template <source_kind Kind>
+net::awaitable<response> list_sources(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> put_source(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> get_source(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> patch_source(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> delete_source(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> get_source_stats(request_context& ctx, const request& req);
+template <source_kind Kind>
+net::awaitable<response> post_source_purge(request_context& ctx, const request& req);
 
 // share.cpp
 net::awaitable<response> post_queue_share(request_context& ctx, const request& req);
 
 // messages.cpp
+template <source_kind Kind>
 net::awaitable<response> post_messages(request_context& ctx, const request& req);
+template <source_kind Kind>
 net::awaitable<response> get_messages(request_context& ctx, const request& req);
+template <source_kind Kind>
 net::awaitable<response> delete_messages(request_context& ctx, const request& req);
+template <source_kind Kind>
 net::awaitable<response> get_message(request_context& ctx, const request& req);
+template <source_kind Kind>
 net::awaitable<response> delete_message(request_context& ctx, const request& req);
-
-// messages.cpp, the same under /v2/topics/{topic_name}
-net::awaitable<response> post_topic_messages(request_context& ctx, const request& req);
-net::awaitable<response> get_topic_messages(request_context& ctx, const request& req);
-net::awaitable<response> delete_topic_messages(request_context& ctx, const request& req);
-net::awaitable<response> get_topic_message(request_context& ctx, const request& req);
-net::awaitable<response> delete_topic_message(request_context& ctx, const request& req);
-
-// topics.cpp
-net::awaitable<response> list_topics(request_context& ctx, const request& req);
-net::awaitable<response> put_topic(request_context& ctx, const request& req);
-net::awaitable<response> get_topic(request_context& ctx, const request& req);
-net::awaitable<response> patch_topic(request_context& ctx, const request& req);
-net::awaitable<response> delete_topic(request_context& ctx, const request& req);
-net::awaitable<response> get_topic_stats(request_context& ctx, const request& req);
-net::awaitable<response> post_topic_purge(request_context& ctx, const request& req);
 
 // claims.cpp
 net::awaitable<response> post_claim(request_context& ctx, const request& req);
@@ -62,8 +67,7 @@ net::awaitable<response> get_claim(request_context& ctx, const request& req);
 net::awaitable<response> patch_claim(request_context& ctx, const request& req);
 net::awaitable<response> delete_claim(request_context& ctx, const request& req);
 
-// subscriptions.cpp: each handler serves a queue's subscriptions and a topic's.
-enum class source_kind { queue, topic };
+// subscriptions.cpp
 template <source_kind Kind>
 net::awaitable<response> list_subscriptions(request_context& ctx, const request& req);
 template <source_kind Kind>
@@ -100,33 +104,23 @@ boost::json::array admin_listing_links(std::string_view collection_path,
                                        const std::string* last, std::int64_t limit,
                                        std::optional<bool> detailed);
 
-/// The queue named by the first path parameter, validated (400 "Invalid queue
-/// identification"), in the caller's project.
-core::queue_address queue_of(const request_context& ctx, const request& req);
-
-/// Where a message route acts: the stored address, and the path the client's hrefs start with.
-struct message_target {
+/// Where a route acts: the stored address, and the path the client's hrefs start with.
+struct source_target {
     core::queue_address address;
     std::string path;  ///< `/v2/queues/{name}` or `/v2/topics/{name}`
 };
 
-/// The queue named by the first path parameter (as queue_of).
-message_target queue_target(const request_context& ctx, const request& req);
+/// The queue or topic named by the first path parameter, validated (400 "Invalid queue
+/// identification", "Invalid topic identification"), in the caller's project.
+core::queue_address address_of(const source_traits& kind, const request_context& ctx,
+                               const request& req);
+/// As address_of, with the path the client's hrefs start with.
+source_target target_of(const source_traits& kind, const request_context& ctx,
+                        const request& req);
 
-/// The topic named by the first path parameter, validated (400 "Invalid topic
-/// identification"): queue {name} of core::topic_address(project, name).
-message_target topic_target(const request_context& ctx, const request& req);
-
-/// PUT /v2/queues/Q and /v2/topics/T (queues.cpp): the metadata in the body ({} if none),
-/// size-checked.
-boost::json::object parse_put_metadata(const request_context& ctx, const request& req);
-
-/// PATCH of queue or topic metadata (queues.cpp): the JSON-patch array, after Zaqar's checks
-/// of size, media type and emptiness.
-boost::json::value parse_metadata_patch(const request_context& ctx, const request& req);
-
-/// GET /v2/queues and GET /v2/topics (queues.cpp): one page of names, with Zaqar's parameters.
-net::awaitable<response> list_collection(request_context& ctx, const request& req,
-                                         core::metadata_owner owner);
+/// The queue named by the first path parameter (claims and shares are queues' alone).
+inline core::queue_address queue_of(const request_context& ctx, const request& req) {
+    return address_of(queue_traits, ctx, req);
+}
 
 }  // namespace marconi::api::v2

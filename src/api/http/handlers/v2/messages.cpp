@@ -1,6 +1,8 @@
 // Marconi. /v2/queues/{queue_name}/messages[/{message_id}] and the same under
-// /v2/topics/{topic_name}: one implementation, given where the messages live (message_target).
+// /v2/topics/{topic_name}: one handler template per route, instantiated per source kind.
 #include "api/codec/bodies.hpp"
+#include "api/codec/error_mapping.hpp"
+#include "api/codec/message_deletion.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
@@ -10,13 +12,6 @@
 namespace marconi::api::v2 {
 
 namespace {
-
-std::vector<core::message_id> to_message_ids(const std::vector<std::string>& ids) {
-    std::vector<core::message_id> result;
-    result.reserve(ids.size());
-    for (const auto& id : ids) result.emplace_back(id);
-    return result;
-}
 
 /// The next page's href: this request's listing parameters with the marker moved on.
 std::string next_page_href(std::string_view messages_path, const request& req,
@@ -35,25 +30,22 @@ std::string next_page_href(std::string_view messages_path, const request& req,
     return href;
 }
 
-net::awaitable<response> get_messages_by_id(request_context& ctx, message_target target,
+net::awaitable<response> get_messages_by_id(request_context& ctx, source_target target,
                                             const std::vector<std::string>& ids) {
     // The client's project, not the stored one (a topic's is an internal namespace). Zaqar
     // says "queue" for topics too.
     const auto name = target.address.name.value();
     auto found = co_await ctx.services.messages.get_many(std::move(target.address),
                                                          to_message_ids(ids));
-    if (found.empty()) {
-        std::string listed;
-        for (const auto& id : ids) listed += (listed.empty() ? "" : ", ") + ("'" + id + "'");
-        throw core::error(core::errc::message_not_found,
-                          "No messages with IDs: [" + listed + "] found in the queue " + name +
-                              " for project " + ctx.project.value() + ".");
-    }
+    if (found.empty()) throw messages_not_found(ids, name, ctx.project.value());
     co_return response::json(200, render_messages(found, target.path, ctx.clock.now()));
 }
 
-net::awaitable<response> post_messages_to(request_context& ctx, const request& req,
-                                          message_target target) {
+}  // namespace
+
+template <source_kind Kind>
+net::awaitable<response> post_messages(request_context& ctx, const request& req) {
+    auto target = target_of(traits_of(Kind), ctx, req);
     auto queue = std::move(target.address);
     const auto path = std::move(target.path);
     auto batch = parse_message_batch(req.body);
@@ -68,8 +60,9 @@ net::awaitable<response> post_messages_to(request_context& ctx, const request& r
         .with_header("Location", std::move(location));
 }
 
-net::awaitable<response> get_messages_of(request_context& ctx, const request& req,
-                                         message_target target) {
+template <source_kind Kind>
+net::awaitable<response> get_messages(request_context& ctx, const request& req) {
+    auto target = target_of(traits_of(Kind), ctx, req);
     if (auto ids = list_param(req.query, "ids")) {
         co_return co_await get_messages_by_id(ctx, std::move(target), *ids);
     }
@@ -92,34 +85,27 @@ net::awaitable<response> get_messages_of(request_context& ctx, const request& re
                              render_message_page(page.messages, path, ctx.clock.now(), next));
 }
 
-net::awaitable<response> delete_messages_of(request_context& ctx, const request& req,
-                                            message_target target) {
-    auto queue = std::move(target.address);
+template <source_kind Kind>
+net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
+    auto queue = address_of(traits_of(Kind), ctx, req);
     const auto& limits = ctx.services.limits;
     const auto ids = list_param(req.query, "ids");
     const auto pop = int_param(req.query, "pop");
     std::optional<std::vector<std::string>> claim_ids;
     if (limits.message_delete_with_claim_id) claim_ids = list_param(req.query, "claim_ids");
-    core::validate_message_deletion(
-        pop, ids ? std::optional(ids->size()) : std::nullopt,
-        claim_ids ? std::optional(claim_ids->size()) : std::nullopt, limits);
-
-    if (pop) {
-        auto popped = co_await ctx.services.messages.pop(std::move(queue), *pop);
+    auto deletion = checked_message_deletion(ids, pop, claim_ids, limits);
+    if (deletion.pop) {
+        auto popped = co_await ctx.services.messages.pop(std::move(queue), *deletion.pop);
         co_return response::json(200, render_popped(popped, ctx.clock.now()));
     }
-    std::optional<std::vector<core::claim_id>> claims;
-    if (claim_ids) {
-        claims.emplace();
-        for (const auto& id : *claim_ids) claims->emplace_back(id);
-    }
-    co_await ctx.services.messages.remove_many(std::move(queue), to_message_ids(*ids),
-                                               std::move(claims));
+    co_await ctx.services.messages.remove_many(std::move(queue), std::move(deletion.ids),
+                                               std::move(deletion.claims));
     co_return response::empty(204);
 }
 
-net::awaitable<response> get_message_of(request_context& ctx, const request& req,
-                                        message_target target) {
+template <source_kind Kind>
+net::awaitable<response> get_message(request_context& ctx, const request& req) {
+    auto target = target_of(traits_of(Kind), ctx, req);
     auto queue = std::move(target.address);
     const auto path = std::move(target.path);
     const auto found = co_await ctx.services.messages.get(std::move(queue),
@@ -129,9 +115,9 @@ net::awaitable<response> get_message_of(request_context& ctx, const request& req
     co_return response::json(200, std::move(body));
 }
 
-net::awaitable<response> delete_message_of(request_context& ctx, const request& req,
-                                           message_target target) {
-    auto queue = std::move(target.address);
+template <source_kind Kind>
+net::awaitable<response> delete_message(request_context& ctx, const request& req) {
+    auto queue = address_of(traits_of(Kind), ctx, req);
     std::optional<core::claim_id> claim;
     if (auto id = string_param(req.query, "claim_id")) claim.emplace(std::move(*id));
     co_await ctx.services.messages.remove(std::move(queue), core::message_id{req.path_params.at(1)},
@@ -139,58 +125,10 @@ net::awaitable<response> delete_message_of(request_context& ctx, const request& 
     co_return response::empty(204);
 }
 
-}  // namespace
-
-// Named locals, not temporaries, as the co_await'ed calls' arguments (g++ 12).
-
-net::awaitable<response> post_messages(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await post_messages_to(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_messages(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await get_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_messages(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await delete_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_message(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await get_message_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_message(request_context& ctx, const request& req) {
-    auto target = queue_target(ctx, req);
-    co_return co_await delete_message_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> post_topic_messages(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await post_messages_to(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_topic_messages(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await get_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_topic_messages(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await delete_messages_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> get_topic_message(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await get_message_of(ctx, req, std::move(target));
-}
-
-net::awaitable<response> delete_topic_message(request_context& ctx, const request& req) {
-    auto target = topic_target(ctx, req);
-    co_return co_await delete_message_of(ctx, req, std::move(target));
-}
+MARCONI_V2_SOURCE_HANDLER(post_messages);
+MARCONI_V2_SOURCE_HANDLER(get_messages);
+MARCONI_V2_SOURCE_HANDLER(delete_messages);
+MARCONI_V2_SOURCE_HANDLER(get_message);
+MARCONI_V2_SOURCE_HANDLER(delete_message);
 
 }  // namespace marconi::api::v2

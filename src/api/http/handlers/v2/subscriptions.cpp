@@ -11,16 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-/// The source named by the first path parameter: a queue, or a topic (core::topic_address).
-template <source_kind Kind>
-core::queue_address source_of(const request_context& ctx, const request& req) {
-    if constexpr (Kind == source_kind::queue) {
-        return queue_of(ctx, req);
-    } else {
-        return topic_target(ctx, req).address;
-    }
-}
-
 /// Zaqar reads an absent body as {} on these routes, so validation words the problem.
 json::value body_of(const request& req) {
     if (req.body.empty()) return json::object{};
@@ -46,7 +36,7 @@ std::string next_href(const request& req, const std::string& marker,
 
 template <source_kind Kind>
 net::awaitable<response> list_subscriptions(request_context& ctx, const request& req) {
-    auto source = source_of<Kind>(ctx, req);
+    auto source = address_of(traits_of(Kind), ctx, req);
     const auto name = source.name.value();
     const auto limit = int_param(req.query, "limit");
     const auto page = co_await ctx.services.subscriptions.list(
@@ -58,7 +48,7 @@ net::awaitable<response> list_subscriptions(request_context& ctx, const request&
 
 template <source_kind Kind>
 net::awaitable<response> post_subscription(request_context& ctx, const request& req) {
-    auto source = source_of<Kind>(ctx, req);
+    auto source = address_of(traits_of(Kind), ctx, req);
     auto body = body_of(req);
     const auto created = co_await ctx.services.subscriptions.create(std::move(source),
                                                                     std::move(body));
@@ -68,7 +58,7 @@ net::awaitable<response> post_subscription(request_context& ctx, const request& 
 
 template <source_kind Kind>
 net::awaitable<response> get_subscription(request_context& ctx, const request& req) {
-    auto source = source_of<Kind>(ctx, req);
+    auto source = address_of(traits_of(Kind), ctx, req);
     const auto name = source.name.value();
     const auto subscription = co_await ctx.services.subscriptions.get(
         std::move(source), core::subscription_id{req.path_params.at(1)});
@@ -77,7 +67,7 @@ net::awaitable<response> get_subscription(request_context& ctx, const request& r
 
 template <source_kind Kind>
 net::awaitable<response> patch_subscription(request_context& ctx, const request& req) {
-    auto source = source_of<Kind>(ctx, req);
+    auto source = address_of(traits_of(Kind), ctx, req);
     auto body = body_of(req);
     co_await ctx.services.subscriptions.update(
         std::move(source), core::subscription_id{req.path_params.at(1)}, std::move(body));
@@ -86,7 +76,7 @@ net::awaitable<response> patch_subscription(request_context& ctx, const request&
 
 template <source_kind Kind>
 net::awaitable<response> delete_subscription(request_context& ctx, const request& req) {
-    auto source = source_of<Kind>(ctx, req);
+    auto source = address_of(traits_of(Kind), ctx, req);
     co_await ctx.services.subscriptions.remove(std::move(source),
                                                core::subscription_id{req.path_params.at(1)});
     co_return response::empty(204);
@@ -94,27 +84,18 @@ net::awaitable<response> delete_subscription(request_context& ctx, const request
 
 template <source_kind Kind>
 net::awaitable<response> put_subscription_confirm(request_context& ctx, const request& req) {
-    auto source = source_of<Kind>(ctx, req);
+    auto source = address_of(traits_of(Kind), ctx, req);
     auto body = body_of(req);
     co_await ctx.services.subscriptions.confirm(
         std::move(source), core::subscription_id{req.path_params.at(1)}, std::move(body));
     co_return response::empty(204).with_header("Location", req.path);
 }
 
-#define MARCONI_SUBSCRIPTION_HANDLERS(kind)                                                   \
-    template net::awaitable<response> list_subscriptions<kind>(request_context&,              \
-                                                               const request&);               \
-    template net::awaitable<response> post_subscription<kind>(request_context&,               \
-                                                              const request&);                \
-    template net::awaitable<response> get_subscription<kind>(request_context&, const request&); \
-    template net::awaitable<response> patch_subscription<kind>(request_context&,              \
-                                                               const request&);               \
-    template net::awaitable<response> delete_subscription<kind>(request_context&,             \
-                                                                const request&);              \
-    template net::awaitable<response> put_subscription_confirm<kind>(request_context&,        \
-                                                                     const request&);
-MARCONI_SUBSCRIPTION_HANDLERS(source_kind::queue)
-MARCONI_SUBSCRIPTION_HANDLERS(source_kind::topic)
-#undef MARCONI_SUBSCRIPTION_HANDLERS
+MARCONI_V2_SOURCE_HANDLER(list_subscriptions);
+MARCONI_V2_SOURCE_HANDLER(post_subscription);
+MARCONI_V2_SOURCE_HANDLER(get_subscription);
+MARCONI_V2_SOURCE_HANDLER(patch_subscription);
+MARCONI_V2_SOURCE_HANDLER(delete_subscription);
+MARCONI_V2_SOURCE_HANDLER(put_subscription_confirm);
 
 }  // namespace marconi::api::v2
