@@ -21,6 +21,9 @@ ASAN_BUILD_TYPE ?= Debug
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS   ?= 30
 FUZZ_TARGETS   := http_request bodies
+# JUnit XML of every ctest and pytest run of `make test`; its last lines name what failed
+# (scripts/test_failures.py), since a CI log keeps only its tail.
+REPORT_DIR ?= $(abspath test-reports)
 # Warnings are errors in CI (.ci/run sets CI=true), for the gcc and the clang builds alike;
 # `make WERROR=ON` does the same locally. CMakePresets.json holds the same configurations.
 WERROR ?= $(if $(CI),ON,OFF)
@@ -44,23 +47,25 @@ build: configure
 run: build
 	./$(MARCONI) serve $(ARGS)
 
-# Runs every suite even if an earlier one fails, and fails if any failed.
+# Runs every suite even if an earlier one fails, and fails if any failed, naming the suites and
+# the test cases that failed last.
 test: build
-	@rc=0; \
-	$(MAKE) --no-print-directory layers || rc=1; \
-	$(MAKE) --no-print-directory unit || rc=1; \
-	$(MAKE) --no-print-directory e2e || rc=1; \
-	$(MAKE) --no-print-directory reliability || rc=1; \
-	$(MAKE) --no-print-directory asan || rc=1; \
-	$(MAKE) --no-print-directory fuzz || rc=1; \
-	exit $$rc
+	@rm -rf $(REPORT_DIR); failed=; \
+	for suite in layers unit e2e reliability asan fuzz; do \
+	    $(MAKE) --no-print-directory $$suite || failed="$$failed $$suite"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	    echo "== make test failed in:$$failed"; $(PYTHON) scripts/test_failures.py $(REPORT_DIR); exit 1; \
+	fi
 
 # The include graph against docs/architecture.md's layer table (scripts/check_layers.py).
 layers:
 	$(PYTHON) scripts/check_layers.py
 
 unit:
-	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2
+	@mkdir -p $(REPORT_DIR)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2 \
+	    --output-junit $(REPORT_DIR)/unit-$(notdir $(BUILD_DIR)).xml
 
 # The whole e2e suite once per store:heads; each Redis run starts (and stops) its own servers.
 # redis-cluster:2 is two servers on one Redis Cluster, requests alternating between them.
@@ -70,7 +75,8 @@ e2e:
 	    storage=$${run%:*}; heads=$${run#*:}; \
 	    echo "== e2e on $$storage, $$heads head(s)"; \
 	    MARCONI_E2E_STORAGE=$$storage MARCONI_E2E_HEADS=$$heads MARCONI_BIN=$(abspath $(MARCONI)) \
-	        $(PYTHON) -m pytest tests/e2e -q || rc=1; \
+	        $(PYTHON) -m pytest tests/e2e -q \
+	        --junitxml=$(REPORT_DIR)/e2e-$(notdir $(BUILD_DIR))-$$storage-$$heads.xml || rc=1; \
 	done; exit $$rc
 
 # Crash safety (SIGKILL loop, sync=full and sync=normal) and a short soak; -s shows their counts.
@@ -79,7 +85,7 @@ SOAK_SECONDS ?= 600
 .PHONY: reliability soak
 reliability:
 	MARCONI_BIN=$(abspath $(MARCONI)) MARCONI_SOAK_SECONDS=$(RELIABILITY_SOAK_SECONDS) \
-	    $(PYTHON) -m pytest tests/reliability -q -s
+	    $(PYTHON) -m pytest tests/reliability -q -s --junitxml=$(REPORT_DIR)/reliability.xml
 
 # The soak alone, for SOAK_SECONDS (RSS and open fds must stay flat).
 soak:

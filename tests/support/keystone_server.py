@@ -262,6 +262,10 @@ class KeystoneServer:
             self._admin("PUT", f"/projects/{project_id}/users/{user_id}/roles/{role_id}")
         return user_id, project_id
 
+    def validate(self, token):
+        """GET /v3/auth/tokens as admin, as Marconi validates: the token's body."""
+        return self._admin("GET", "/auth/tokens", headers={"X-Subject-Token": token})
+
     def revoke(self, token):
         """DELETE /v3/auth/tokens as admin: the token is refused from now on."""
         self._admin("DELETE", "/auth/tokens", headers={"X-Subject-Token": token})
