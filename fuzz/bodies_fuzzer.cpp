@@ -34,7 +34,8 @@ const json::object& populated_metadata() {
         "_default_message_delay": 5, "_dead_letter_queue": "dlq",
         "_dead_letter_queue_messages_ttl": 600, "_max_claim_count": 3,
         "_enable_encrypt_messages": false, "color": "blue", "a/b~c": [1, 2]
-    })").as_object();
+    })")
+                                             .as_object();
     return instance;
 }
 
@@ -64,10 +65,10 @@ void check_metadata(const json::object& metadata) {
         }
     }
     const auto shown = core::metadata_with_defaults(metadata, lim);
-    for (const char* key : {"_max_messages_post_size", "_default_message_ttl",
-                            "_default_message_delay", "_dead_letter_queue",
-                            "_dead_letter_queue_messages_ttl", "_max_claim_count",
-                            "_enable_encrypt_messages"}) {
+    for (const char* key :
+         {"_max_messages_post_size", "_default_message_ttl", "_default_message_delay",
+          "_dead_letter_queue", "_dead_letter_queue_messages_ttl", "_max_claim_count",
+          "_enable_encrypt_messages"}) {
         check(shown.contains(key), "metadata_with_defaults misses a reserved key", key);
     }
     // What GET shows is stored again by a PUT of the same document: it must validate too.

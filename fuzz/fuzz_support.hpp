@@ -48,8 +48,8 @@ int bodies_one_input(const std::uint8_t* data, std::size_t size);
 #ifdef MARCONI_FUZZ_REPLAY
 #define MARCONI_FUZZ_ENTRY_POINT(function)
 #else
-#define MARCONI_FUZZ_ENTRY_POINT(function)                                                  \
-    extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {    \
-        return marconi::fuzz::function(data, size);                                        \
+#define MARCONI_FUZZ_ENTRY_POINT(function)                                              \
+    extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+        return marconi::fuzz::function(data, size);                                     \
     }
 #endif

@@ -174,7 +174,8 @@ void remember_ids(const api::response& reply, std::string& message_id, std::stri
              at = text.find(marker, at + 1)) {
             auto end = at + marker.size();
             while (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end]))) ++end;
-            if (end > at + marker.size()) out = text.substr(at + marker.size(), end - at - marker.size());
+            if (end > at + marker.size())
+                out = text.substr(at + marker.size(), end - at - marker.size());
         }
     };
     scan(reply.body, "/messages/", message_id);
@@ -189,7 +190,8 @@ std::string substitute_ids(std::string_view target, const std::string& message_i
                            const std::string& claim_id) {
     std::string out;
     for (std::size_t i = 0; i < target.size(); ++i) {
-        if (target[i] == '$' && i + 1 < target.size() && (target[i + 1] == 'M' || target[i + 1] == 'C')) {
+        if (target[i] == '$' && i + 1 < target.size() &&
+            (target[i + 1] == 'M' || target[i + 1] == 'C')) {
             out += target[i + 1] == 'M' ? message_id : claim_id;
             ++i;
         } else {
@@ -210,8 +212,7 @@ void check_same_framing(const std::string& sent, std::size_t consumed,
     check(expected.result == framed_request::outcome::framed,
           "the server framed a request the reference framer does not", shown);
     check(expected.length == consumed, "the request ends elsewhere than the reference's",
-          std::to_string(consumed) + " bytes vs " + std::to_string(expected.length) + ": " +
-              shown);
+          std::to_string(consumed) + " bytes vs " + std::to_string(expected.length) + ": " + shown);
     check(expected.method == seen.method_string() && expected.target == seen.target() &&
               expected.version == seen.version(),
           "the request line differs from the reference's", shown);
@@ -259,8 +260,8 @@ int http_request_one_input(const std::uint8_t* data, std::size_t size) {
         auto request = reader.release();
         check_same_framing(sent, sent.size() - buffer.size(), request);
         request.target(substitute_ids(request.target(), message_id, claim_id));
-        const std::string context = std::string(request.method_string()) + " " +
-                                    std::string(request.target());
+        const std::string context =
+            std::string(request.method_string()) + " " + std::string(request.target());
         const auto version = request.version();
         const bool keep_alive = request.keep_alive();
         const bool head = request.method() == http::verb::head;

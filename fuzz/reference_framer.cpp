@@ -145,8 +145,7 @@ framed_request frame_request(std::string_view bytes) {
     out.method = request_line.substr(0, first_space);
     out.target = request_line.substr(first_space + 1, last_space - first_space - 1);
     const auto version = request_line.substr(last_space + 1);
-    if (out.method.empty() || out.target.empty() ||
-        out.target.find(' ') != std::string::npos) {
+    if (out.method.empty() || out.target.empty() || out.target.find(' ') != std::string::npos) {
         return ends(outcome::invalid);
     }
     if (version == "HTTP/1.1") {

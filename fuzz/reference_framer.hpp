@@ -25,9 +25,9 @@ struct framed_request {
     std::size_t length = 0;  ///< bytes the request takes, when framed
     std::string method;
     std::string target;
-    unsigned version = 0;  ///< 10 or 11
+    unsigned version = 0;                                     ///< 10 or 11
     std::vector<std::pair<std::string, std::string>> fields;  ///< the header section only
-    std::string body;  ///< decoded (chunked) or as sent
+    std::string body;                                         ///< decoded (chunked) or as sent
 };
 
 /// Frames the first request in `bytes`.

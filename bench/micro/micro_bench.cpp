@@ -200,9 +200,8 @@ core::queue_address queue_address(std::string name) {
 
 void check_status(benchmark::State& state, const api::response& reply, unsigned expected) {
     if (reply.status != expected) {
-        state.SkipWithError(("unexpected status " + std::to_string(reply.status) + ": " +
-                             reply.body)
-                                .c_str());
+        state.SkipWithError(
+            ("unexpected status " + std::to_string(reply.status) + ": " + reply.body).c_str());
     }
 }
 

@@ -69,8 +69,8 @@ TEST_P(http_request_input, runs_clean) {
 
 TEST_P(bodies_input, runs_clean) {
     const auto bytes = read_all(GetParam().path);
-    EXPECT_EQ(0, bodies_one_input(reinterpret_cast<const std::uint8_t*>(bytes.data()),
-                                  bytes.size()));
+    EXPECT_EQ(0,
+              bodies_one_input(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
 }
 
 INSTANTIATE_TEST_SUITE_P(fuzz, http_request_input, testing::ValuesIn(inputs_of("http_request")),

@@ -7,9 +7,9 @@
 #include <chrono>
 
 #include "auth/api_keys.hpp"
-#include "net/http_client.hpp"
 #include "auth/keystone.hpp"
 #include "auth/noauth.hpp"
+#include "net/http_client.hpp"
 
 namespace marconi::app {
 
@@ -35,10 +35,11 @@ std::unique_ptr<auth::authenticator> make_keystone(const config::keystone_config
     client.timeout = options.timeout;
     client.cafile = cfg.cafile;
     auto transport = std::make_unique<outbound::client>(url, client);
-    spdlog::info("auth: keystone at {}{} as user \"{}\" (project \"{}\"); tokens cached for {} s; "
-                 "X-Auth-Token required",
-                 url.origin(), options.v3_path, options.username, options.project_name,
-                 options.token_cache_time.count());
+    spdlog::info(
+        "auth: keystone at {}{} as user \"{}\" (project \"{}\"); tokens cached for {} s; "
+        "X-Auth-Token required",
+        url.origin(), options.v3_path, options.username, options.project_name,
+        options.token_cache_time.count());
     return std::make_unique<auth::keystone_authenticator>(std::move(options), std::move(transport),
                                                           clock, std::move(executor));
 }
@@ -74,9 +75,10 @@ auth::policy make_policy(const std::string& path) {
     auto policy = auth::policy::load_file(path);
     spdlog::info("policy: Zaqar's defaults overridden by {}", path);
     for (const auto& name : policy.unused_overrides()) {
-        spdlog::warn("policy: {} defines rule \"{}\", which no route checks and no rule refers "
-                     "to (a typo?)",
-                     path, name);
+        spdlog::warn(
+            "policy: {} defines rule \"{}\", which no route checks and no rule refers "
+            "to (a typo?)",
+            path, name);
     }
     return policy;
 }

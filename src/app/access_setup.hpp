@@ -25,9 +25,7 @@ public:
     /// problem in it (or in the [keystone_authtoken] URL and CA file).
     access_setup(const config::config& cfg, boost::asio::any_io_executor executor);
 
-    api::access_control view() const {
-        return {*authenticator_, policy_, cors_, signed_url_key_};
-    }
+    api::access_control view() const { return {*authenticator_, policy_, cors_, signed_url_key_}; }
 
 private:
     system_clock clock_;  // the keystone token cache's

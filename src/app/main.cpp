@@ -1,10 +1,10 @@
 // Marconi: a Zaqar v2 compatible messaging service. Entry point: parses the command line.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "app/server_app.hpp"
 #include "auth/api_keys.hpp"
@@ -62,9 +62,10 @@ int main(int argc, char** argv) {
     serve->add_option("--log-level", flags.log_level, "trace, debug, info, warn or error");
     serve->add_option("--workers", flags.workers, "IO threads (default: one per core)");
     serve->add_flag("--admin-mode", flags.admin_mode, "Serve admin routes such as /v2/health");
-    auto* hash = cli.add_subcommand(
-        "hash-key", "Read an API key from stdin and print its line for the [[keys]] file "
-                    "(sha256 = \"...\"); generate keys with `openssl rand -hex 32`");
+    auto* hash =
+        cli.add_subcommand("hash-key",
+                           "Read an API key from stdin and print its line for the [[keys]] file "
+                           "(sha256 = \"...\"); generate keys with `openssl rand -hex 32`");
     CLI11_PARSE(cli, argc, argv);
     if (hash->parsed()) return hash_key();
 

@@ -7,11 +7,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <cstdio>
-#include <spdlog/spdlog.h>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -131,7 +131,9 @@ int serve(const config::config& cfg) {
         return 1;
     }
     auto& driver = stores.driver;
-    core::services services{*driver, cfg.transport, clock,
+    core::services services{*driver,
+                            cfg.transport,
+                            clock,
                             std::chrono::seconds{cfg.storage.metadata_cache_seconds},
                             cfg.notification,
                             core::quota_options{cfg.quotas, cfg.project_quotas}};
@@ -159,9 +161,9 @@ int serve(const config::config& cfg) {
         pools = std::make_unique<core::pool_service>(*stores.control, open_store, check_uri,
                                                      [pooled] { pooled->forget_pools(); });
         services.pools = pools.get();
-        spdlog::info("pooling on: placement {}",
-                     cfg.pooling.placement == storage::pooled::placement_mode::hash ? "hash"
-                                                                                     : "weighted");
+        spdlog::info(
+            "pooling on: placement {}",
+            cfg.pooling.placement == storage::pooled::placement_mode::hash ? "hash" : "weighted");
     }
     const auto& dead_letter_queue = cfg.delivery.dead_letter_queue;
     if (!dead_letter_queue.empty() && !core::is_valid_queue_name(dead_letter_queue)) {
@@ -172,9 +174,8 @@ int serve(const config::config& cfg) {
     // Pending notifications: message posts store them (notifier), the dispatcher delivers.
     const auto notify_options = notify_options_from(cfg);
     notify::dispatcher dispatcher{io.get_executor(), *driver, driver->subscriptions(),
-                                  services.queues, clock, notify_options};
-    notify::notifier notifier{*driver, services.subscriptions, dispatcher, clock,
-                              notify_options};
+                                  services.queues,   clock,   notify_options};
+    notify::notifier notifier{*driver, services.subscriptions, dispatcher, clock, notify_options};
     services.messages.set_post_observer(&notifier);
     services.subscriptions.set_observer(&notifier);
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
@@ -217,8 +218,9 @@ int serve(const config::config& cfg) {
                  endpoint.address().to_string(), endpoint.port(),
                  cfg.server.tls_cert_file.empty() ? "HTTP" : "HTTPS", workers, cfg.storage.uri);
 
-    net::co_spawn(io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
-                  net::detached);
+    net::co_spawn(
+        io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),
+        net::detached);
     dispatcher.start();
     // GET /v2/ping reports what this probe last saw, at most a second old.
     net::co_spawn(io, services.probe.run(std::chrono::seconds{1}), net::detached);

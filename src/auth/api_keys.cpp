@@ -79,14 +79,15 @@ bool parse_entry(const toml::table& table, const std::string& at, const std::str
     if (const auto* node = table.get("roles")) {
         const auto* array = node->as_array();
         if (!array) {
-            problems.push_back(where(source, *node) + ": roles: expected an array of strings, "
-                                                      "got a " + type_name(*node));
+            problems.push_back(where(source, *node) +
+                               ": roles: expected an array of strings, "
+                               "got a " +
+                               type_name(*node));
         } else {
             for (const auto& item : *array) {
                 const auto* role = item.as_string();
                 if (!role || role->get().empty()) {
-                    problems.push_back(where(source, item) +
-                                       ": roles must be non-empty strings");
+                    problems.push_back(where(source, item) + ": roles must be non-empty strings");
                     continue;
                 }
                 key.roles.push_back(role->get());

@@ -21,8 +21,8 @@ constexpr auto key1 = "marconi-test-key-0001";
 
 boost::system::result<identity> run(const authenticator& authn, request_credentials creds) {
     boost::asio::io_context io;
-    auto future = boost::asio::co_spawn(io, authn.authenticate(std::move(creds)),
-                                        boost::asio::use_future);
+    auto future =
+        boost::asio::co_spawn(io, authn.authenticate(std::move(creds)), boost::asio::use_future);
     io.run();
     return future.get();
 }
@@ -45,13 +45,15 @@ std::string parse_error(std::string_view text) {
 std::string keys_file(std::string_view hash) {
     return R"([[keys]]
 name = "ops"
-sha256 = ")" + std::string(hash) + R"("
+sha256 = ")" +
+           std::string(hash) + R"("
 project = "acme"
 roles = ["admin", "member"]
 
 [[keys]]
 name = "worker"
-sha256 = ")" + to_hex(sha256("marconi-test-key-0002")) + R"("
+sha256 = ")" +
+           to_hex(sha256("marconi-test-key-0002")) + R"("
 project = "acme"
 )";
 }
@@ -116,12 +118,15 @@ project = "acme"
     EXPECT_THAT(message, HasSubstr("keys.toml:12:10: roles must be non-empty strings"));
     EXPECT_THAT(message, HasSubstr("keys.toml:12:14: roles must be non-empty strings"));
     EXPECT_THAT(message, HasSubstr("keys.toml:8:1: duplicate key name \"a\""));
-    EXPECT_THAT(message, HasSubstr("keys.toml:14:1: key \"b\" has the same sha256 as an earlier key"));
+    EXPECT_THAT(message,
+                HasSubstr("keys.toml:14:1: key \"b\" has the same sha256 as an earlier key"));
 }
 
 TEST(api_keys, duplicate_names_missing_fields_and_empty_files_are_refused) {
-    EXPECT_THAT(parse_error("[[keys]]\nname = \"x\"\n"), HasSubstr("keys.toml:1:1: missing sha256"));
-    EXPECT_THAT(parse_error("[[keys]]\nname = \"x\"\n"), HasSubstr("keys.toml:1:1: missing project"));
+    EXPECT_THAT(parse_error("[[keys]]\nname = \"x\"\n"),
+                HasSubstr("keys.toml:1:1: missing sha256"));
+    EXPECT_THAT(parse_error("[[keys]]\nname = \"x\"\n"),
+                HasSubstr("keys.toml:1:1: missing project"));
     EXPECT_THAT(parse_error(""), HasSubstr("no [[keys]] entries"));
     EXPECT_THAT(parse_error("keys = 1\n"), HasSubstr("keys must be [[keys]] tables"));
     EXPECT_THAT(parse_error("[other]\n"), HasSubstr("unknown key other"));
@@ -129,7 +134,8 @@ TEST(api_keys, duplicate_names_missing_fields_and_empty_files_are_refused) {
     const auto dup = keys_file(to_hex(sha256(key1))) + R"(
 [[keys]]
 name = "ops"
-sha256 = ")" + to_hex(sha256("marconi-test-key-0003")) + R"("
+sha256 = ")" + to_hex(sha256("marconi-test-key-0003")) +
+                     R"("
 project = "other"
 )";
     EXPECT_THAT(parse_error(dup), HasSubstr("duplicate key name \"ops\""));

@@ -93,15 +93,13 @@ json::value parse_json(std::string_view text) {
 }
 
 outbound::http_request validation_request(const keystone_options& options,
-                                          const std::string& service,
-                                          const std::string& subject) {
+                                          const std::string& service, const std::string& subject) {
     outbound::http_request request;
     request.method = "GET";
     // nocatalog: the service catalog is of no use here and is most of a token's size.
     request.target = options.v3_path + "/auth/tokens?nocatalog";
-    request.headers = {{"X-Auth-Token", service},
-                       {"X-Subject-Token", subject},
-                       {"Accept", "application/json"}};
+    request.headers = {
+        {"X-Auth-Token", service}, {"X-Subject-Token", subject}, {"Accept", "application/json"}};
     return request;
 }
 
@@ -142,8 +140,8 @@ std::optional<time_point> parse_keystone_time(std::string_view t) {
         return std::nullopt;
     }
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) ||
-        !number(11, 2, hour) || !number(14, 2, minute) || !number(17, 2, second)) {
+    if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
+        !number(14, 2, minute) || !number(17, 2, second)) {
         return std::nullopt;
     }
     std::size_t pos = 19;
@@ -304,11 +302,11 @@ net::awaitable<result<service_token>> keystone_authenticator::state::log_in(
         co_return make_error_code(errc::unavailable);
     }
     if (reply->status == 401) {
-        spdlog::error("keystone: {} refused the service credentials (user \"{}\" in domain "
-                      "\"{}\", project \"{}\" in domain \"{}\"): check [keystone_authtoken]",
-                      self->transport->origin(), self->options.username,
-                      self->options.user_domain_name, self->options.project_name,
-                      self->options.project_domain_name);
+        spdlog::error(
+            "keystone: {} refused the service credentials (user \"{}\" in domain "
+            "\"{}\", project \"{}\" in domain \"{}\"): check [keystone_authtoken]",
+            self->transport->origin(), self->options.username, self->options.user_domain_name,
+            self->options.project_name, self->options.project_domain_name);
         co_return make_error_code(errc::unavailable);
     }
     if (reply->status != 201 && reply->status != 200) {
@@ -322,9 +320,10 @@ net::awaitable<result<service_token>> keystone_authenticator::state::log_in(
     const auto expires = object ? string_at(*object, "expires_at") : std::nullopt;
     const auto expires_at = expires ? parse_keystone_time(*expires) : std::nullopt;
     if (!token || token->empty() || !expires_at) {
-        spdlog::error("keystone: service login answer lacks X-Subject-Token or "
-                      "token.expires_at: {}",
-                      excerpt(reply->body));
+        spdlog::error(
+            "keystone: service login answer lacks X-Subject-Token or "
+            "token.expires_at: {}",
+            excerpt(reply->body));
         co_return make_error_code(errc::unavailable);
     }
     // Replace the token well before it expires, as keystoneauth does (it renews within two
@@ -424,15 +423,14 @@ net::awaitable<validation> keystone_authenticator::state::validate(std::shared_p
 /// timeout (a slow name lookup is not bounded by the socket timeouts); the call itself then
 /// still finishes in the background and may fill the cache.
 net::awaitable<void> keystone_authenticator::state::run_lookup(std::shared_ptr<state> self,
-                                                               sha256_digest key,
-                                                               std::string token,
+                                                               sha256_digest key, std::string token,
                                                                std::shared_ptr<lookup> flight) {
     net::steady_timer watchdog(co_await net::this_coro::executor);
     watchdog.expires_after(self->options.timeout);
     watchdog.async_wait([self, key, flight](const boost::system::error_code& ec) {
         if (ec) return;
-        spdlog::warn("keystone: no answer from {} within {} ms",
-                     self->transport->origin(), self->options.timeout.count());
+        spdlog::warn("keystone: no answer from {} within {} ms", self->transport->origin(),
+                     self->options.timeout.count());
         self->finish(key, flight, validation::unavailable());
     });
     auto outcome = validation::unavailable();
@@ -455,8 +453,7 @@ net::awaitable<void> keystone_authenticator::state::run_first_login(std::shared_
 
 keystone_authenticator::keystone_authenticator(keystone_options options,
                                                std::unique_ptr<outbound::http_transport> transport,
-                                               const clock& clock,
-                                               net::any_io_executor executor)
+                                               const clock& clock, net::any_io_executor executor)
     : state_(std::make_shared<state>(std::move(options), std::move(transport), clock,
                                      std::move(executor))),
       challenge_("Keystone uri=\"" + state_->options.www_authenticate_uri + "\"") {
@@ -504,8 +501,7 @@ net::awaitable<result<identity>> keystone_authenticator::authenticate(
     }
     if (start) {
         net::co_spawn(net::make_strand(self->executor),
-                      state::run_lookup(self, key, std::move(*creds.token), flight),
-                      net::detached);
+                      state::run_lookup(self, key, std::move(*creds.token), flight), net::detached);
     }
     auto outcome = co_await flight->async_wait(net::use_awaitable);
     if (!outcome && outcome.error() == errc::unavailable) ++self->unavailable;

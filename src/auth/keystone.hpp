@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "auth/authenticator.hpp"
-#include "net/http_transport.hpp"
 #include "common/clock.hpp"
+#include "net/http_transport.hpp"
 
 namespace marconi::auth {
 
@@ -63,16 +63,16 @@ public:
     /// Counts, for tests and logs.
     struct statistics {
         std::uint64_t cache_hits = 0;
-        std::uint64_t validations = 0;        ///< GET /v3/auth/tokens sent
-        std::uint64_t service_logins = 0;     ///< POST /v3/auth/tokens sent
-        std::uint64_t unavailable = 0;        ///< requests answered "Keystone unavailable"
+        std::uint64_t validations = 0;     ///< GET /v3/auth/tokens sent
+        std::uint64_t service_logins = 0;  ///< POST /v3/auth/tokens sent
+        std::uint64_t unavailable = 0;     ///< requests answered "Keystone unavailable"
     };
 
     /// Starts logging in the service user in the background, so the first request does not
     /// wait for it (a failure there is logged and retried on demand).
     keystone_authenticator(keystone_options options,
-                           std::unique_ptr<outbound::http_transport> transport,
-                           const clock& clock, net::any_io_executor executor);
+                           std::unique_ptr<outbound::http_transport> transport, const clock& clock,
+                           net::any_io_executor executor);
     ~keystone_authenticator() override;
 
     net::awaitable<boost::system::result<identity>> authenticate(

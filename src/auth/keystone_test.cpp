@@ -72,7 +72,7 @@ public:
     int validations() const { return count("GET"); }
 
     mutable std::vector<outbound::http_request> requests;
-    std::map<std::string, user_token> tokens;  // user token -> what it stands for
+    std::map<std::string, user_token> tokens;      // user token -> what it stands for
     mutable std::set<std::string> service_tokens;  // the ones Keystone accepts now
     std::chrono::seconds service_life{3600};
     bool refuse_login = false;
@@ -150,8 +150,8 @@ private:
 class keystone_test : public ::testing::Test {
 protected:
     keystone_test() {
-        keystone_->tokens["alice-token"] = {"alice", "p-acme", {"member", "reader"},
-                                            clock_.now() + 1h};
+        keystone_->tokens["alice-token"] = {
+            "alice", "p-acme", {"member", "reader"}, clock_.now() + 1h};
         keystone_->tokens["admin-token"] = {"root", "p-ops", {"admin"}, clock_.now() + 1h};
     }
 
@@ -377,7 +377,8 @@ TEST_F(keystone_test, concurrent_requests_for_one_token_share_one_call) {
     for (int i = 0; i < 5; ++i) {
         request_credentials creds;
         creds.token = "alice-token";
-        futures.push_back(net::co_spawn(io_, authn.authenticate(std::move(creds)), net::use_future));
+        futures.push_back(
+            net::co_spawn(io_, authn.authenticate(std::move(creds)), net::use_future));
     }
     request_credentials other;
     other.token = "admin-token";

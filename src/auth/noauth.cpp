@@ -10,7 +10,8 @@ std::vector<std::string> split_roles(std::string_view roles) {
     while (!roles.empty()) {
         const auto comma = roles.find(',');
         auto item = roles.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
         while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
         if (!item.empty()) out.emplace_back(item);
         if (comma == std::string_view::npos) break;

@@ -2,8 +2,8 @@
 // validation of a token that several requests carry at once, or the service user's login.
 #pragma once
 
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/append.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>

@@ -40,7 +40,8 @@ void find_cycles(const std::string& name, const check& root,
     for_each_reference(root, [&](const check& ref) {
         if (ref.linked) targets.push_back(ref.linked);
     });
-    for (const auto* target : targets) find_cycles(names[target], *target, state, names, path, cycles);
+    for (const auto* target : targets)
+        find_cycles(names[target], *target, state, names, path, cycles);
     path.pop_back();
     state[&root] = visit_state::done;
 }
@@ -114,7 +115,8 @@ policy::policy(const std::vector<std::pair<std::string, std::string>>& overrides
     }
 
     context_is_admin_ = find("context_is_admin");
-    for (const auto& [name, rule] : rules_) reads_is_admin_ = reads_is_admin_ || reads_is_admin(*rule);
+    for (const auto& [name, rule] : rules_)
+        reads_is_admin_ = reads_is_admin_ || reads_is_admin(*rule);
     for (const auto& name : extra) {
         if (!referenced.contains(name)) unused_.push_back(name);
     }
@@ -132,8 +134,9 @@ policy policy::from_json(std::string_view json_text, const std::string& source) 
     const auto document = parser.release();
     const auto* rules = document.if_object();
     if (!rules) {
-        throw std::invalid_argument(source + ": expected a JSON object of "
-                                             "{\"rule name\": \"check string\"}");
+        throw std::invalid_argument(source +
+                                    ": expected a JSON object of "
+                                    "{\"rule name\": \"check string\"}");
     }
     std::vector<std::pair<std::string, std::string>> overrides;
     std::vector<std::string> problems;

@@ -9,7 +9,9 @@ namespace marconi::auth {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
@@ -66,7 +68,8 @@ bool is_literal(std::string_view kind) {
     }
     if (kind == "True" || kind == "False") return true;
     auto digits = kind;
-    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) digits.remove_prefix(1);
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+'))
+        digits.remove_prefix(1);
     if (digits.empty()) return false;
     for (const char c : digits) {
         if (!std::isdigit(static_cast<unsigned char>(c))) return false;
@@ -76,7 +79,8 @@ bool is_literal(std::string_view kind) {
 
 /// The text Python's str(ast.literal_eval(kind)) gives for the literals we accept.
 std::string literal_text(std::string_view kind) {
-    if (kind.front() == '\'' || kind.front() == '"') return std::string(kind.substr(1, kind.size() - 2));
+    if (kind.front() == '\'' || kind.front() == '"')
+        return std::string(kind.substr(1, kind.size() - 2));
     if (kind.front() == '+') kind.remove_prefix(1);
     return std::string(kind);
 }
@@ -100,8 +104,8 @@ check make_check(const token& t) {
     }
     if ((t.text.front() == '"' || t.text.front() == '\'') && t.text.size() >= 2 &&
         t.text.back() == t.text.front()) {
-        throw policy_syntax_error(t.column, "a quoted string is not a check: \"" +
-                                                std::string(t.text) + "\"");
+        throw policy_syntax_error(
+            t.column, "a quoted string is not a check: \"" + std::string(t.text) + "\"");
     }
     const auto colon = t.text.find(':');
     if (colon == std::string_view::npos) {
@@ -133,8 +137,8 @@ check make_check(const token& t) {
         out.type = check::kind::creds;
         out.name = std::string(kind);
     } else {
-        throw policy_syntax_error(t.column, "\"" + std::string(kind) +
-                                                "\" is not a credential name or a literal");
+        throw policy_syntax_error(
+            t.column, "\"" + std::string(kind) + "\" is not a credential name or a literal");
     }
     return out;
 }
@@ -172,8 +176,8 @@ private:
 
     check parse_not() {
         if (pos_ >= tokens_.size()) {
-            throw policy_syntax_error(end_column_, pos_ == 0 ? "empty rule"
-                                                             : "the rule ends too early");
+            throw policy_syntax_error(end_column_,
+                                      pos_ == 0 ? "empty rule" : "the rule ends too early");
         }
         const auto& t = tokens_[pos_];
         switch (t.type) {

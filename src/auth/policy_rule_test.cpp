@@ -14,9 +14,9 @@ using ::testing::HasSubstr;
 
 /// Evaluates `text` (which must not use rule:) for a caller with these roles in `project`,
 /// acting on `target_project`.
-bool allows(std::string_view text, std::vector<std::string> roles,
-            std::string_view project = "p1", std::string_view target_project = "p1",
-            bool is_admin = false, std::string_view user = "u1") {
+bool allows(std::string_view text, std::vector<std::string> roles, std::string_view project = "p1",
+            std::string_view target_project = "p1", bool is_admin = false,
+            std::string_view user = "u1") {
     const auto rule = parse_rule(text);
     const policy_credentials creds{project, user, &roles, is_admin};
     return evaluate(rule, creds, policy_target{target_project});
@@ -103,10 +103,12 @@ TEST(policy_rule, syntax_errors_say_where) {
     EXPECT_EQ(syntax_error("role:a role:b"), "column 8: unexpected \"role:b\"");
     EXPECT_EQ(syntax_error("(role:a or role:b"), "column 1: this \"(\" is never closed");
     EXPECT_EQ(syntax_error("role:a)"), "column 7: unexpected \")\"");
-    EXPECT_EQ(syntax_error("and role:a"), "column 1: expected a check, \"not\" or \"(\" before \"and\"");
+    EXPECT_EQ(syntax_error("and role:a"),
+              "column 1: expected a check, \"not\" or \"(\" before \"and\"");
     EXPECT_EQ(syntax_error("admin"),
               "column 1: \"admin\" is not a check (expected KIND:MATCH, @ or !)");
-    EXPECT_EQ(syntax_error("\"role:a\""), "column 1: a quoted string is not a check: \"\"role:a\"\"");
+    EXPECT_EQ(syntax_error("\"role:a\""),
+              "column 1: a quoted string is not a check: \"\"role:a\"\"");
     EXPECT_EQ(syntax_error("rule:"), "column 6: rule: needs a rule name");
     EXPECT_THAT(syntax_error("http://example.com/check"), HasSubstr("are not supported"));
     EXPECT_EQ(syntax_error("project_id:%(project_id"),

@@ -37,19 +37,19 @@ TEST(policy, zaqar_defaults_admin_routes_need_the_admin_role) {
     const policy p;
     const auto member = caller({"member"});
     const auto admin = caller({"admin"});
-    for (const auto* rule : {"health:get", "pools:get_all", "pools:create", "pools:get",
-                             "pools:delete", "pools:update", "flavors:create", "flavors:delete",
-                             "flavors:update"}) {
+    for (const auto* rule :
+         {"health:get", "pools:get_all", "pools:create", "pools:get", "pools:delete",
+          "pools:update", "flavors:create", "flavors:delete", "flavors:update"}) {
         EXPECT_FALSE(allows(p, rule, member)) << rule;
         EXPECT_TRUE(allows(p, rule, admin)) << rule;
     }
-    for (const auto* rule : {"queues:get_all", "queues:create", "queues:get", "queues:delete",
-                             "queues:update", "queues:stats", "queues:share", "queues:purge",
-                             "messages:get_all", "messages:create", "messages:get",
-                             "messages:delete", "messages:delete_all", "claims:create",
-                             "claims:get", "claims:update", "claims:delete", "ping:get",
-                             "flavors:get_all", "flavors:get", "subscription:create",
-                             "topics:get_all"}) {
+    for (const auto* rule :
+         {"queues:get_all",      "queues:create",   "queues:get",      "queues:delete",
+          "queues:update",       "queues:stats",    "queues:share",    "queues:purge",
+          "messages:get_all",    "messages:create", "messages:get",    "messages:delete",
+          "messages:delete_all", "claims:create",   "claims:get",      "claims:update",
+          "claims:delete",       "ping:get",        "flavors:get_all", "flavors:get",
+          "subscription:create", "topics:get_all"}) {
         EXPECT_TRUE(allows(p, rule, caller({}))) << rule;
     }
     EXPECT_EQ(p.find("no:such_rule"), nullptr);
@@ -57,7 +57,8 @@ TEST(policy, zaqar_defaults_admin_routes_need_the_admin_role) {
 
 TEST(policy, defaults_list_every_zaqar_rule_once) {
     std::set<std::string_view> names;
-    for (const auto& d : zaqar_policy_defaults()) EXPECT_TRUE(names.insert(d.name).second) << d.name;
+    for (const auto& d : zaqar_policy_defaults())
+        EXPECT_TRUE(names.insert(d.name).second) << d.name;
     EXPECT_EQ(names.size(), 44u);
 }
 
@@ -66,7 +67,8 @@ TEST(policy, a_file_overrides_defaults_and_adds_helper_rules) {
         "messages:delete": "rule:deleters",
         "deleters": "role:janitor or rule:context_is_admin",
         "queues:create": "!"
-    })", "policy.json");
+    })",
+                                     "policy.json");
     EXPECT_FALSE(allows(p, "messages:delete", caller({"member"})));
     EXPECT_TRUE(allows(p, "messages:delete", caller({"janitor"})));
     EXPECT_TRUE(allows(p, "messages:delete", caller({"admin"})));
@@ -79,7 +81,8 @@ TEST(policy, is_admin_comes_from_context_is_admin) {
     const auto p = policy::from_json(R"({
         "queues:delete": "rule:admin_or_owner",
         "context_is_admin": "role:operator"
-    })", "policy.json");
+    })",
+                                     "policy.json");
     // Owner: the caller's project is the target project.
     EXPECT_TRUE(allows(p, "queues:delete", caller({}), "p1"));
     EXPECT_TRUE(allows(p, "queues:delete", caller({"operator"}), "p1"));
@@ -125,14 +128,16 @@ TEST(policy, file_must_be_a_json_object_of_strings) {
                 HasSubstr("policy.json:2:3: not valid JSON"));
     EXPECT_THAT(load_error("[\"role:x\"]"), HasSubstr("expected a JSON object"));
     EXPECT_EQ(load_error("{}"), "loaded");
-    EXPECT_THAT([] {
-        try {
-            policy::load_file("/nonexistent/policy.json");
-        } catch (const std::invalid_argument& e) {
-            return std::string(e.what());
-        }
-        return std::string();
-    }(), HasSubstr("/nonexistent/policy.json: cannot open the policy file"));
+    EXPECT_THAT(
+        [] {
+            try {
+                policy::load_file("/nonexistent/policy.json");
+            } catch (const std::invalid_argument& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        }(),
+        HasSubstr("/nonexistent/policy.json: cannot open the policy file"));
 }
 
 }  // namespace

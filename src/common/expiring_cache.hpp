@@ -120,8 +120,8 @@ private:
     const std::size_t capacity_;
     const when_full policy_;
     mutable std::mutex mutex_;
-    std::uint64_t generation_ = 0;                         // guarded by mutex_
-    std::unordered_map<Key, entry, Hash> entries_;         // guarded by mutex_
+    std::uint64_t generation_ = 0;                  // guarded by mutex_
+    std::unordered_map<Key, entry, Hash> entries_;  // guarded by mutex_
 };
 
 }  // namespace marconi

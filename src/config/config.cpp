@@ -34,9 +34,7 @@ struct option {
     std::function<std::string(const config&)> show;
 };
 
-std::string quoted(std::string_view s) {
-    return "\"" + std::string(s) + "\"";
-}
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string type_name(const toml::node& node) {
     std::ostringstream out;
@@ -136,8 +134,7 @@ option text(std::string_view section, std::string_view key, S config::*s, std::s
 /// A file path or similar text where "" means "not set".
 template <class S>
 option optional_text(std::string_view section, std::string_view key, S config::*s,
-                     std::string S::*f,
-                     std::function<std::string(std::string_view)> redact = {}) {
+                     std::string S::*f, std::function<std::string(std::string_view)> redact = {}) {
     return {section, key,
             [=](config& cfg, const raw_value& value) -> std::string {
                 std::string problem;
@@ -150,9 +147,7 @@ option optional_text(std::string_view section, std::string_view key, S config::*
 }
 
 /// A secret: shown as "***" when set.
-std::string redact_secret(std::string_view secret) {
-    return secret.empty() ? "" : "***";
-}
+std::string redact_secret(std::string_view secret) { return secret.empty() ? "" : "***"; }
 
 /// A list of non-empty strings: a TOML array, or comma-separated text in the environment
 /// (oslo.config's ListOpt); items are trimmed.
@@ -248,8 +243,8 @@ const std::vector<option>& options() {
     using core::limits;
     using core::quota_limits;
     using storage::driver_options;
-    using storage::sync_mode;
     using storage::pooling_options;
+    using storage::sync_mode;
     static const std::vector<option> table = {
         text("server", "bind", &config::server, &server_config::bind),
         integer("server", "port", &config::server, &server_config::port, 0, 65535),
@@ -297,8 +292,8 @@ const std::vector<option>& options() {
                 &limits::default_claim_grace, core::min_claim_grace),
         integer("transport", "max_queues_per_page", &config::transport,
                 &limits::max_queues_per_page, 1),
-        integer("transport", "max_pools_per_page", &config::transport,
-                &limits::max_pools_per_page, 1),
+        integer("transport", "max_pools_per_page", &config::transport, &limits::max_pools_per_page,
+                1),
         integer("transport", "max_flavors_per_page", &config::transport,
                 &limits::max_flavors_per_page, 1),
         integer("transport", "max_messages_per_page", &config::transport,
@@ -379,8 +374,7 @@ const std::vector<option>& options() {
                 &notification_config::max_notifier_workers, 1, 10000),
         integer("notification", "max_notifier_workers_per_project", &config::delivery,
                 &notification_config::max_notifier_workers_per_project, 1, 10000),
-        text("notification", "smtp_command", &config::delivery,
-             &notification_config::smtp_command),
+        text("notification", "smtp_command", &config::delivery, &notification_config::smtp_command),
         optional_text("notification", "dead_letter_queue", &config::delivery,
                       &notification_config::dead_letter_queue),
         integer("notification", "delivery_timeout_seconds", &config::delivery,
@@ -395,12 +389,11 @@ const std::vector<option>& options() {
                 &quota_limits::max_messages_per_queue, 0),
         integer("quotas", "max_subscriptions_per_queue", &config::quotas,
                 &quota_limits::max_subscriptions_per_queue, 0),
-        integer("quotas", "posts_per_second", &config::quotas, &quota_limits::posts_per_second,
-                0, max_rate),
-        integer("quotas", "posts_burst", &config::quotas, &quota_limits::posts_burst, 0,
-                max_burst),
-        integer("quotas", "claims_per_second", &config::quotas, &quota_limits::claims_per_second,
-                0, max_rate),
+        integer("quotas", "posts_per_second", &config::quotas, &quota_limits::posts_per_second, 0,
+                max_rate),
+        integer("quotas", "posts_burst", &config::quotas, &quota_limits::posts_burst, 0, max_burst),
+        integer("quotas", "claims_per_second", &config::quotas, &quota_limits::claims_per_second, 0,
+                max_rate),
         integer("quotas", "claims_burst", &config::quotas, &quota_limits::claims_burst, 0,
                 max_burst),
 
@@ -485,8 +478,7 @@ void apply_section(config& cfg, const std::string& path, std::string_view sectio
 }
 
 /// The parsed file, or nullopt (with the syntax error in `problems`).
-std::optional<toml::table> parse_file(const std::string& path,
-                                      std::vector<std::string>& problems) {
+std::optional<toml::table> parse_file(const std::string& path, std::vector<std::string>& problems) {
     try {
         return toml::parse_file(path);
     } catch (const toml::parse_error& e) {
@@ -530,8 +522,8 @@ void apply_project_quota(config& cfg, const std::string& path, const toml::table
             problems.push_back(where(path, node) + ": " + name + ": unknown key " +
                                std::string(key.str()));
         } else if (auto problem = opt->set(scratch, &node); !problem.empty()) {
-            problems.push_back(where(path, node) + ": " + name + ": " +
-                               std::string(key.str()) + ": " + problem);
+            problems.push_back(where(path, node) + ": " + name + ": " + std::string(key.str()) +
+                               ": " + problem);
         }
     }
     if (!cfg.project_quotas.emplace(id->get(), scratch.quotas).second) {
@@ -580,8 +572,9 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
         }
     }
     if (cfg.server.tls_cert_file.empty() != cfg.server.tls_key_file.empty()) {
-        problems.push_back("server.tls_cert_file and server.tls_key_file go together: set both "
-                           "for TLS, or neither");
+        problems.push_back(
+            "server.tls_cert_file and server.tls_key_file go together: set both "
+            "for TLS, or neither");
     }
     if (cfg.auth.strategy == auth_strategy::apikeys && cfg.auth.keys_file.empty()) {
         problems.push_back("auth.keys_file is required when auth.strategy = \"apikeys\"");
@@ -600,8 +593,10 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
         }
         const auto& url = cfg.keystone.auth_url;
         if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {
-            problems.push_back("keystone_authtoken.auth_url must be an http:// or https:// URL, "
-                               "got " + quoted(url));
+            problems.push_back(
+                "keystone_authtoken.auth_url must be an http:// or https:// URL, "
+                "got " +
+                quoted(url));
         }
     }
 }

@@ -41,9 +41,9 @@ struct server_config {
 
 /// How a request's identity (project, roles) is established.
 enum class auth_strategy {
-    noauth,   ///< trust X-Project-ID and X-Roles as sent (Zaqar's auth_strategy = "")
-    apikeys,  ///< X-Auth-Token must be a key listed (hashed) in auth.keys_file
-    keystone, ///< X-Auth-Token is a Keystone token, validated as in [keystone_authtoken]
+    noauth,    ///< trust X-Project-ID and X-Roles as sent (Zaqar's auth_strategy = "")
+    apikeys,   ///< X-Auth-Token must be a key listed (hashed) in auth.keys_file
+    keystone,  ///< X-Auth-Token is a Keystone token, validated as in [keystone_authtoken]
 };
 
 /// [auth]: Zaqar's [DEFAULT] auth_strategy and [oslo_policy] policy_file, regrouped.
@@ -61,8 +61,8 @@ struct keystone_config {
     /// Keystone's URL for the service login and token checks: http(s)://host:port[/prefix],
     /// with or without the trailing /v3 (required for keystone).
     std::string auth_url;
-    std::string username;  ///< the service user (required for keystone)
-    std::string password;  ///< its password (required for keystone; redacted in logs)
+    std::string username;      ///< the service user (required for keystone)
+    std::string password;      ///< its password (required for keystone; redacted in logs)
     std::string project_name;  ///< the service user's project (required for keystone)
     std::string user_domain_name = "Default";
     std::string project_domain_name = "Default";
@@ -80,22 +80,21 @@ struct cors_config {
     std::vector<std::string> allowed_origin;  ///< "scheme://host[:port]" or "*"; empty = off
     bool allow_credentials = true;            ///< send Access-Control-Allow-Credentials: true
     /// Response headers a browser script may read (Access-Control-Expose-Headers).
-    std::vector<std::string> expose_headers = {"X-Auth-Token", "X-Subject-Token",
-                                               "X-Service-Token", "X-OpenStack-Request-ID"};
+    std::vector<std::string> expose_headers = {"X-Auth-Token", "X-Subject-Token", "X-Service-Token",
+                                               "X-OpenStack-Request-ID"};
     int max_age = 3600;  ///< seconds a preflight answer may be cached; 0 = no header
     std::vector<std::string> allow_methods = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
     /// Request headers a preflight may ask for, beyond the CORS simple headers.
     std::vector<std::string> allow_headers = {
-        "X-Auth-Token", "X-Identity-Status", "X-Roles",        "X-Service-Catalog",
-        "X-User-Id",    "X-Tenant-Id",       "X-OpenStack-Request-ID", "X-Trace-Info",
-        "X-Trace-HMAC", "Client-id"};
+        "X-Auth-Token", "X-Identity-Status",      "X-Roles",      "X-Service-Catalog", "X-User-Id",
+        "X-Tenant-Id",  "X-OpenStack-Request-ID", "X-Trace-Info", "X-Trace-HMAC",      "Client-id"};
 };
 
 /// [websocket]: Zaqar's [drivers:transport:websocket] options. The main listener always accepts
 /// WebSocket upgrades; `bind` adds a listener of its own (Zaqar serves only there).
 struct websocket_config {
-    std::string bind;            ///< "" = no WebSocket listener of its own
-    std::uint16_t port = 9000;   ///< its port (Zaqar's default); 0 picks a free one
+    std::string bind;           ///< "" = no WebSocket listener of its own
+    std::uint16_t port = 9000;  ///< its port (Zaqar's default); 0 picks a free one
     /// Where subscription_create without a subscriber points the subscription: this head's
     /// internal HTTP endpoint that forwards notifications to the socket. Loopback by default:
     /// only this host's notifier posts to it.
@@ -137,9 +136,9 @@ struct log_config {
 
 struct config {
     server_config server;
-    storage::driver_options storage;  ///< [storage] uri, sync (full|normal|off), read_threads
-    storage::pooling_options pooling; ///< [pooling] enabled, control_uri, placement, allowed_paths
-    core::limits transport;           ///< [transport], Zaqar's names and defaults
+    storage::driver_options storage;   ///< [storage] uri, sync (full|normal|off), read_threads
+    storage::pooling_options pooling;  ///< [pooling] enabled, control_uri, placement, allowed_paths
+    core::limits transport;            ///< [transport], Zaqar's names and defaults
     core::notification_options notification;  ///< [notification]
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]

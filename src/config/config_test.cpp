@@ -20,7 +20,7 @@ using ::testing::Not;
 
 /// Writes `text` to a fresh file under the test temp dir and removes it afterwards.
 class temp_toml {
-   public:
+public:
     explicit temp_toml(const std::string& text)
         : path_(std::filesystem::path(::testing::TempDir()) /
                 (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
@@ -30,17 +30,17 @@ class temp_toml {
     ~temp_toml() { std::filesystem::remove(path_); }
     std::string path() const { return path_.string(); }
 
-   private:
+private:
     std::filesystem::path path_;
 };
 
 /// Sets an environment variable for one test.
 class scoped_env {
-   public:
+public:
     scoped_env(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
     ~scoped_env() { ::unsetenv(name_); }
 
-   private:
+private:
     const char* name_;
 };
 

@@ -72,8 +72,8 @@ net::awaitable<health_report> check_health(services& svc) {
     boost::json::object no_metadata;
     co_await probe.run("create_queue", svc.queues.create(queue, std::move(no_metadata)));
     std::vector<core::message_input> batch(2, core::message_input{"{\"health\":true}", 60, 0});
-    auto posted = co_await probe.run("post_messages",
-                                     svc.messages.post(queue, client, std::move(batch), 64));
+    auto posted =
+        co_await probe.run("post_messages", svc.messages.post(queue, client, std::move(batch), 64));
     core::message_list_options listing;
     listing.echo = true;
     listing.client = client;

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/contract/error.hpp"
 #include "core/limits.hpp"
 #include "core/queue_settings.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 namespace {
@@ -31,9 +31,7 @@ struct change {
     throw error(errc::invalid_body, std::move(description));
 }
 
-bool py_space(char c) {
-    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
-}
+bool py_space(char c) { return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20); }
 
 std::string_view py_strip(std::string_view s) {
     while (!s.empty() && py_space(s.front())) s.remove_prefix(1);
@@ -128,12 +126,9 @@ op parse_op(const json::object& raw) {
 
 std::string_view op_name(op kind) {
     switch (kind) {
-        case op::add:
-            return "add";
-        case op::remove:
-            return "remove";
-        case op::replace:
-            return "replace";
+        case op::add: return "add";
+        case op::remove: return "remove";
+        case op::replace: return "replace";
     }
     return {};
 }
@@ -182,9 +177,7 @@ bool is_reserved(std::string_view key, metadata_owner owner) {
 
 void apply(json::object& metadata, const change& c, metadata_owner owner) {
     switch (c.kind) {
-        case op::add:
-            metadata[c.key] = *c.value;
-            return;
+        case op::add: metadata[c.key] = *c.value; return;
         case op::replace:
             if (!metadata.contains(c.key) && !is_reserved(c.key, owner)) {
                 throw error(errc::conflict, "Can't replace non-existent object " + c.key + ".");

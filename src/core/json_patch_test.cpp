@@ -14,9 +14,7 @@ namespace {
 
 namespace json = boost::json;
 
-json::object obj(std::string_view text) {
-    return json::parse(text).as_object();
-}
+json::object obj(std::string_view text) { return json::parse(text).as_object(); }
 
 std::string patched(std::string_view metadata, std::string_view patch) {
     return json::serialize(apply_metadata_patch(obj(metadata), json::parse(patch)));

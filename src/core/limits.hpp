@@ -20,10 +20,10 @@ enum class client_id_check { strict, off };
 
 /// The [transport] section. Immutable after start-up; shared read-only across threads.
 struct limits {
-    std::int64_t default_message_ttl = 3600;       ///< seconds
-    std::int64_t default_message_delay = 0;        ///< seconds
-    std::int64_t default_claim_ttl = 300;          ///< seconds
-    std::int64_t default_claim_grace = 60;         ///< seconds
+    std::int64_t default_message_ttl = 3600;  ///< seconds
+    std::int64_t default_message_delay = 0;   ///< seconds
+    std::int64_t default_claim_ttl = 300;     ///< seconds
+    std::int64_t default_claim_grace = 60;    ///< seconds
     std::int64_t max_queues_per_page = 20;
     std::int64_t max_pools_per_page = 20;
     std::int64_t max_flavors_per_page = 20;

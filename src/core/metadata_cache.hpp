@@ -10,8 +10,8 @@
 #include "common/clock.hpp"
 #include "common/expiring_cache.hpp"
 #include "common/project_key.hpp"
-#include "storage/contract/ids.hpp"
 #include "core/queue_settings.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::core {
 

@@ -1,8 +1,8 @@
 // Marconi. Pools and flavors.
 #include "core/pool_service.hpp"
 
-#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -32,13 +32,14 @@ void validate_pool_or_flavor_name(std::string_view name, std::string_view what) 
                        });
     if (!valid) {
         throw error{errc::invalid_request,
-                    std::string{what} + " names may only contain ASCII letters, digits, "
-                                        "underscores and dashes, and be at most 64 characters."};
+                    std::string{what} +
+                        " names may only contain ASCII letters, digits, "
+                        "underscores and dashes, and be at most 64 characters."};
     }
 }
 
-pool_service::pool_service(storage::control_store& control, store_opener open,
-                           uri_check check_uri, std::function<void()> changed)
+pool_service::pool_service(storage::control_store& control, store_opener open, uri_check check_uri,
+                           std::function<void()> changed)
     : control_(control),
       open_(std::move(open)),
       check_uri_(std::move(check_uri)),
@@ -132,8 +133,8 @@ net::awaitable<pool_record> pool_service::get_pool(std::string name) {
     co_return std::move(*pool);
 }
 
-net::awaitable<std::vector<pool_record>> pool_service::list_pools(
-    std::optional<std::string> marker, std::int64_t limit) {
+net::awaitable<std::vector<pool_record>> pool_service::list_pools(std::optional<std::string> marker,
+                                                                  std::int64_t limit) {
     co_return co_await control_.list_pools(std::move(marker), limit);
 }
 
@@ -159,15 +160,15 @@ net::awaitable<void> pool_service::delete_pool(std::string name) {
     auto pool = co_await control_.get_pool(name);
     if (!pool) co_return;  // idempotent, as in Zaqar
     if (pool->flavor) {
-        throw titled_error{errc::forbidden, "Unable to delete",
-                           "This pool is used by flavors " + *pool->flavor +
-                               "; It cannot be deleted."};
+        throw titled_error{
+            errc::forbidden, "Unable to delete",
+            "This pool is used by flavors " + *pool->flavor + "; It cannot be deleted."};
     }
     // Not in Zaqar: deleting a pool that holds queues would strand their messages.
     if (const auto queues = co_await control_.count_pool_queues(name); queues > 0) {
-        throw titled_error{errc::forbidden, "Unable to delete",
-                           "This pool holds " + std::to_string(queues) +
-                               " queues; It cannot be deleted."};
+        throw titled_error{
+            errc::forbidden, "Unable to delete",
+            "This pool holds " + std::to_string(queues) + " queues; It cannot be deleted."};
     }
     co_await control_.delete_pool(std::move(name));
     changed_();
@@ -184,8 +185,8 @@ net::awaitable<void> pool_service::check_pools_exist(const std::vector<std::stri
     for (const auto& pool : pool_list) {
         if (!co_await control_.get_pool(pool)) {
             throw titled_error{errc::invalid_request, "Unable to create",
-                               "Flavor " + flavor + " " + std::string{action} +
-                                   ", error:Pool " + pool + " does not exist"};
+                               "Flavor " + flavor + " " + std::string{action} + ", error:Pool " +
+                                   pool + " does not exist"};
         }
     }
 }

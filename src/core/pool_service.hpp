@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "storage/contract/pool_model.hpp"
 #include "storage/contract/control_store.hpp"
 #include "storage/contract/driver.hpp"
+#include "storage/contract/pool_model.hpp"
 
 namespace marconi::core {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "storage/contract/error.hpp"
 #include "core/retry_policy.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 namespace {
@@ -26,9 +26,7 @@ using std::to_string;
     throw error(errc::invalid_request, std::move(description));
 }
 
-bool is_integer(const json::value& v) {
-    return v.is_int64() || v.is_uint64();
-}
+bool is_integer(const json::value& v) { return v.is_int64() || v.is_uint64(); }
 
 // Zaqar's JSON reader refuses integers beyond int64, so a uint64 only ever needs to compare
 // as "too large"; saturating keeps every range check right.

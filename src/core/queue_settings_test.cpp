@@ -14,9 +14,7 @@ namespace {
 
 namespace json = boost::json;
 
-json::object obj(std::string_view text) {
-    return json::parse(text).as_object();
-}
+json::object obj(std::string_view text) { return json::parse(text).as_object(); }
 
 /// The description validate_queue_metadata throws, or "" when the metadata is accepted.
 std::string problem(std::string_view metadata, const limits& l = {}) {

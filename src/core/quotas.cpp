@@ -26,9 +26,9 @@ std::string describe_refusal(counted what, std::string_view project, std::string
             return "Project " + std::string(project) + " has " + to_string(used) +
                    " queues and topics, its limit" + quota;
         case counted::messages:
-            return "Queue " + std::string(where) + " holds " + to_string(used) +
-                   " messages; " + to_string(adding) + " more would exceed its limit of " +
-                   to_string(limit) + quota;
+            return "Queue " + std::string(where) + " holds " + to_string(used) + " messages; " +
+                   to_string(adding) + " more would exceed its limit of " + to_string(limit) +
+                   quota;
         case counted::subscriptions:
             return "Queue " + std::string(where) + " has " + to_string(used) +
                    " subscriptions, its limit" + quota;
@@ -41,15 +41,15 @@ std::int64_t retry_seconds(std::chrono::microseconds wait) {
     return std::max<std::int64_t>(1, (wait.count() + 999'999) / 1'000'000);
 }
 
-void admit(rate_limiter& limiter, std::string_view project, std::int64_t rate,
-           std::int64_t burst, std::string_view action, std::string_view key) {
+void admit(rate_limiter& limiter, std::string_view project, std::int64_t rate, std::int64_t burst,
+           std::string_view action, std::string_view key) {
     if (rate == 0) return;
     const auto decision = limiter.admit(project, rate, burst == 0 ? rate : burst);
     if (decision.admitted) return;
     throw throttled_error(errc::rate_limited,
                           "Project " + std::string(project) + " may " + std::string(action) + " " +
-                              to_string(rate) + " times a second (quotas." +
-                              std::string(key) + ").",
+                              to_string(rate) + " times a second (quotas." + std::string(key) +
+                              ").",
                           retry_seconds(decision.retry_after));
 }
 

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "common/clock.hpp"
-#include "storage/contract/ids.hpp"
 #include "core/rate_limiter.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::core {
 

@@ -7,8 +7,8 @@ admission rate_limiter::admit(std::string_view project, std::int64_t rate, std::
     return bucket_of(project, rate, burst)->take(clock_.now());
 }
 
-std::shared_ptr<token_bucket> rate_limiter::bucket_of(std::string_view project,
-                                                      std::int64_t rate, std::int64_t burst) {
+std::shared_ptr<token_bucket> rate_limiter::bucket_of(std::string_view project, std::int64_t rate,
+                                                      std::int64_t burst) {
     auto& s = stripes_[string_hash{}(project) % stripe_count];
     std::lock_guard lock(s.mutex);
     if (auto found = s.buckets.find(project); found != s.buckets.end()) return found->second;

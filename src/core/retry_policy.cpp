@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 namespace {

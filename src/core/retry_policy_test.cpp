@@ -106,12 +106,12 @@ TEST(retry_delay, arithmetic_backoff) {
 }
 
 TEST(retry_delay, geometric_backoff) {
-    EXPECT_EQ(schedule(R"({"retry_backoff_function":"geometric","minimum_delay":3,
+    EXPECT_EQ(
+        schedule(R"({"retry_backoff_function":"geometric","minimum_delay":3,
                           "maximum_delay":100,"retries_with_no_delay":0,
                           "minimum_delay_retries":0,"maximum_delay_retries":2})",
-                       "{}"),
-              (delays{3, 3, 4, 5, 6, 7, 9, 11, 14, 17, 21, 25, 31, 37, 45, 55, 67, 82, 100,
-                      100, 100}));
+                 "{}"),
+        (delays{3, 3, 4, 5, 6, 7, 9, 11, 14, 17, 21, 25, 31, 37, 45, 55, 67, 82, 100, 100, 100}));
     // Zaqar's float arithmetic makes the last backoff step 10, not 11: matched, not fixed.
     EXPECT_EQ(schedule(R"({"retry_backoff_function":"geometric","minimum_delay":1,
                           "maximum_delay":11})",

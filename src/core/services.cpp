@@ -4,9 +4,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/json_depth.hpp"
-#include "storage/contract/error.hpp"
 #include "core/json_patch.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 
@@ -67,8 +67,7 @@ net::awaitable<queue_record> queue_service::existing(queue_address queue, metada
     co_return std::move(*record);
 }
 
-net::awaitable<boost::json::object> queue_service::get(queue_address queue,
-                                                       metadata_owner owner) {
+net::awaitable<boost::json::object> queue_service::get(queue_address queue, metadata_owner owner) {
     co_return shown_metadata(co_await existing(std::move(queue), owner), owner);
 }
 
@@ -76,8 +75,7 @@ net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
                                                          boost::json::value patch,
                                                          metadata_owner owner) {
     const auto record = co_await existing(queue, owner);
-    auto patched =
-        apply_metadata_patch(parse_stored_metadata(record.metadata_json), patch, owner);
+    auto patched = apply_metadata_patch(parse_stored_metadata(record.metadata_json), patch, owner);
     try {
         validate_queue_metadata(patched, limits_);
     } catch (const error& e) {
@@ -130,8 +128,7 @@ boost::json::object queue_service::shown_metadata(const queue_record& record,
 
 // --- messages -----------------------------------------------------------------------------
 
-net::awaitable<std::vector<message_id>> message_service::post(queue_address queue,
-                                                              client_id client,
+net::awaitable<std::vector<message_id>> message_service::post(queue_address queue, client_id client,
                                                               std::vector<message_input> batch,
                                                               std::size_t body_bytes) {
     quotas_.admit_post(queue.project);
@@ -171,8 +168,8 @@ net::awaitable<std::vector<message_id>> message_service::post(queue_address queu
     std::vector<posted_message> posted;
     posted.reserve(resolved.size());
     for (std::size_t i = 0; i < resolved.size(); ++i) {
-        posted.push_back(posted_message{{}, resolved[i].body_json, resolved[i].ttl,
-                                        shown_delays[i]});
+        posted.push_back(
+            posted_message{{}, resolved[i].body_json, resolved[i].ttl, shown_delays[i]});
     }
     auto ids = co_await driver_.post_messages(queue, std::move(client), std::move(resolved));
     for (std::size_t i = 0; i < ids.size() && i < posted.size(); ++i) posted[i].id = ids[i];
@@ -196,8 +193,7 @@ net::awaitable<message> message_service::get(queue_address queue, message_id id)
     std::vector<message_id> ids{id};
     auto found = co_await driver_.get_messages(std::move(queue), std::move(ids));
     if (found.empty()) {
-        throw error(errc::message_not_found,
-                    "Message " + id.value() + " does not exist.");
+        throw error(errc::message_not_found, "Message " + id.value() + " does not exist.");
     }
     co_return std::move(found.front());
 }
@@ -207,16 +203,14 @@ net::awaitable<void> message_service::remove(queue_address queue, message_id id,
     co_await driver_.delete_message(std::move(queue), std::move(id), std::move(claim));
 }
 
-net::awaitable<void> message_service::remove_many(queue_address queue,
-                                                  std::vector<message_id> ids,
+net::awaitable<void> message_service::remove_many(queue_address queue, std::vector<message_id> ids,
                                                   std::optional<std::vector<claim_id>> claims) {
     validate_message_deletion(std::nullopt, ids.size(),
                               claims ? std::optional(claims->size()) : std::nullopt, limits_);
     co_await driver_.delete_messages(std::move(queue), std::move(ids), std::move(claims));
 }
 
-net::awaitable<std::vector<message>> message_service::pop(queue_address queue,
-                                                          std::int64_t limit) {
+net::awaitable<std::vector<message>> message_service::pop(queue_address queue, std::int64_t limit) {
     validate_message_deletion(limit, std::nullopt, std::nullopt, limits_);
     co_return co_await driver_.pop_messages(std::move(queue), limit);
 }

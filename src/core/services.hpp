@@ -12,13 +12,13 @@
 #include "core/limits.hpp"
 #include "core/metadata_cache.hpp"
 #include "core/pool_service.hpp"
-#include "storage/contract/model.hpp"
 #include "core/post_observer.hpp"
 #include "core/queue_settings.hpp"
 #include "core/quotas.hpp"
 #include "core/storage_probe.hpp"
 #include "core/subscription_service.hpp"
 #include "storage/contract/driver.hpp"
+#include "storage/contract/model.hpp"
 
 namespace marconi::core {
 
@@ -38,7 +38,9 @@ public:
     /// store) can go unseen here; zero turns the cache off.
     queue_service(storage::data_driver& driver, const limits& limits, quota_guard& quotas,
                   const clock& clock, std::chrono::milliseconds cache_max_age)
-        : driver_(driver), limits_(limits), quotas_(quotas),
+        : driver_(driver),
+          limits_(limits),
+          quotas_(quotas),
           cache_(clock, cache_max_age, cache_capacity) {}
 
     /// Creates the queue with validated metadata; false when it already existed (metadata

@@ -18,8 +18,8 @@ boost::asio::awaitable<void> storage_probe::run(std::chrono::milliseconds interv
             spdlog::warn("storage ping failed: {}", e.what());
         }
         if (answered != up_.exchange(answered)) {
-            spdlog::log(answered ? spdlog::level::info : spdlog::level::err,
-                        "message store is {}", answered ? "answering again" : "not answering");
+            spdlog::log(answered ? spdlog::level::info : spdlog::level::err, "message store is {}",
+                        answered ? "answering again" : "not answering");
         }
         timer.expires_after(interval);
         co_await timer.async_wait(boost::asio::use_awaitable);

@@ -2,8 +2,8 @@
 // round trip per ping: a background probe refreshes the answer every interval.
 #pragma once
 
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <atomic>
 #include <chrono>
 
 #include "storage/contract/driver.hpp"

@@ -3,10 +3,10 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "storage/contract/error.hpp"
 #include "core/services.hpp"
 #include "core/subscription_validation.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 #include "storage/contract/errors.hpp"
 
 namespace marconi::core {
@@ -42,15 +42,14 @@ net::awaitable<subscription_created> subscription_service::create(queue_address 
         observer_->subscriptions_changed(source);
         // New or re-created while unconfirmed: (re)send the confirmation, as Zaqar does.
         if (!created.confirmed) {
-            co_await observer_->confirmation_needed(source, created.id, subscriber, expires,
-                                                    false);
+            co_await observer_->confirmation_needed(source, created.id, subscriber, expires, false);
         }
     }
     co_return created;
 }
 
-net::awaitable<void> subscription_service::check_subscription_quota(
-    const queue_address& source, const std::string& subscriber) {
+net::awaitable<void> subscription_service::check_subscription_quota(const queue_address& source,
+                                                                    const std::string& subscriber) {
     const auto max = quotas_.limit(counted::subscriptions, source.project);
     if (max == 0) co_return;
     // One page of `max` is enough to know whether the source is full. Racing creates may

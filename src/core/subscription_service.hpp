@@ -12,9 +12,9 @@
 #include "common/clock.hpp"
 #include "core/limits.hpp"
 #include "core/quotas.hpp"
-#include "storage/contract/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
 #include "storage/contract/driver.hpp"
+#include "storage/contract/subscription_model.hpp"
 
 namespace marconi::core {
 
@@ -26,10 +26,13 @@ class queue_service;
 /// a topic; the same rules apply to both.
 class subscription_service {
 public:
-    subscription_service(storage::data_driver& driver, queue_service& queues,
-                         const limits& limits, quota_guard& quotas, const clock& clock,
-                         notification_options notification)
-        : driver_(driver), queues_(queues), limits_(limits), quotas_(quotas), clock_(clock),
+    subscription_service(storage::data_driver& driver, queue_service& queues, const limits& limits,
+                         quota_guard& quotas, const clock& clock, notification_options notification)
+        : driver_(driver),
+          queues_(queues),
+          limits_(limits),
+          quotas_(quotas),
+          clock_(clock),
           notification_(notification) {}
 
     /// POST: validates the body, creates the source queue if missing, stores the subscription
@@ -55,8 +58,7 @@ public:
     net::awaitable<void> purge(queue_address source);
     /// PUT .../confirm with {"confirmed": bool}; returns the new state. Throws
     /// subscription_not_found.
-    net::awaitable<bool> confirm(queue_address source, subscription_id id,
-                                 boost::json::value body);
+    net::awaitable<bool> confirm(queue_address source, subscription_id id, boost::json::value body);
 
     /// The subscriptions a post to `source` notifies: every live one that is confirmed, or
     /// every live one when require_confirmation is off (Zaqar's notifier skips unconfirmed

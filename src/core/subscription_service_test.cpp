@@ -9,9 +9,9 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 
-#include "storage/contract/error.hpp"
 #include "core/services.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 #include "storage/factory/make_driver.hpp"
 
 namespace marconi::core {

@@ -1,9 +1,9 @@
 // Marconi. Subscription request checks.
 #include "core/subscription_validation.hpp"
 
-#include "storage/contract/error.hpp"
 #include "core/retry_policy.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
@@ -79,8 +79,8 @@ void validate_subscriber_uri(const std::string& text, std::string_view scheme) {
         if (parsed->path().empty()) fail("The subscriber of subscription must name a mailbox.");
         return;
     }
-    const bool web = scheme == "http" || scheme == "https" || scheme == "trust+http" ||
-                     scheme == "trust+https";
+    const bool web =
+        scheme == "http" || scheme == "https" || scheme == "trust+http" || scheme == "trust+https";
     if (!web) return;
     if (parsed->host_address().empty()) fail("The subscriber of subscription must name a host.");
     if (parsed->has_port() && !is_usable_port(parsed->port())) {
@@ -90,8 +90,7 @@ void validate_subscriber_uri(const std::string& text, std::string_view scheme) {
 
 /// The subscriber of a POST or PATCH body: a string whose scheme is configured and whose URI
 /// could be delivered to. null is "not given" (nullopt); any other non-string is refused.
-std::optional<std::string> checked_subscriber(const json::value* subscriber,
-                                              const limits& limits) {
+std::optional<std::string> checked_subscriber(const json::value* subscriber, const limits& limits) {
     if (!subscriber || subscriber->is_null()) return std::nullopt;
     const std::string text = subscriber->is_string() ? std::string(subscriber->get_string()) : "";
     const auto scheme = uri_scheme(text);
@@ -107,9 +106,9 @@ std::optional<std::string> checked_subscriber(const json::value* subscriber,
 bool is_header_name(std::string_view name) {
     constexpr std::string_view specials = "!#$%&'*+-.^_`|~";
     return !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
-               const auto u = static_cast<unsigned char>(c);
-               return u < 128 && (std::isalnum(u) || specials.find(c) != std::string_view::npos);
-           });
+        const auto u = static_cast<unsigned char>(c);
+        return u < 128 && (std::isalnum(u) || specials.find(c) != std::string_view::npos);
+    });
 }
 
 /// Headers the webhook sender writes itself. A second Host (or framing header) would make the
@@ -133,8 +132,7 @@ void validate_post_headers(const json::object& options) {
                  json::serialize(json::string_view(name)));
         }
         if (is_sender_header(name)) {
-            fail("Options post_headers may not set the " + name +
-                 " header: the notifier sets it.");
+            fail("Options post_headers may not set the " + name + " header: the notifier sets it.");
         }
     }
 }
@@ -166,8 +164,9 @@ subscription_fields validate_subscription_patch(const json::value& body, const l
         }
         const auto seconds_now = seconds_between(time_point{}, now);
         if (ttl->is_uint64() || ttl->get_int64() > python_datetime_max - seconds_now) {
-            fail("The TTL seconds for a subscription plus current time must be less than "
-                 "9999-12-31 23:59:59.999999.");
+            fail(
+                "The TTL seconds for a subscription plus current time must be less than "
+                "9999-12-31 23:59:59.999999.");
         }
         fields.ttl = ttl->get_int64();
     }

@@ -32,8 +32,8 @@ subscription_fields validate_subscription_patch(const boost::json::value& body,
 
 /// A POST body (subscription_posting): `subscriber` is required and not null, then the PATCH
 /// rules. The result always has a subscriber.
-subscription_fields validate_subscription_post(const boost::json::value& body,
-                                               const limits& limits, time_point now);
+subscription_fields validate_subscription_post(const boost::json::value& body, const limits& limits,
+                                               time_point now);
 
 /// The one place subscription `options` are checked beyond being an object: `_retry_policy`
 /// as Zaqar checks it (core/retry_policy.hpp), and ours: `_dead_letter_queue` (a queue name)

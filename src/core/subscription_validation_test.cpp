@@ -55,8 +55,8 @@ TEST(subscription_validation, accepted_post_fields_come_back_typed) {
     EXPECT_EQ(fields.ttl, 60);
     ASSERT_TRUE(fields.options);
     EXPECT_EQ(json::serialize(*fields.options), R"({"k":[1]})");
-    const auto bare = validate_subscription_post(json::parse(R"({"subscriber":"mailto:a@b.c"})"),
-                                                 limits{}, now);
+    const auto bare =
+        validate_subscription_post(json::parse(R"({"subscriber":"mailto:a@b.c"})"), limits{}, now);
     EXPECT_FALSE(bare.ttl);
     EXPECT_FALSE(bare.options);
 }
@@ -86,8 +86,7 @@ TEST(subscription_validation, post_refuses_a_null_subscriber) {
 
 TEST(subscription_validation, subscriber_must_be_deliverable) {
     const auto problem_of = [](std::string_view subscriber) {
-        return post_problem(R"({"subscriber":)" + json::serialize(json::string(subscriber)) +
-                            "}");
+        return post_problem(R"({"subscriber":)" + json::serialize(json::string(subscriber)) + "}");
     };
     const std::string invalid = "The subscriber of subscription must be a valid URI.";
     const std::string no_host = "The subscriber of subscription must name a host.";
@@ -105,9 +104,9 @@ TEST(subscription_validation, subscriber_must_be_deliverable) {
     EXPECT_EQ(problem_of("http://a.example:/"),
               "The subscriber of subscription must have a port between 1 and 65535.");
     EXPECT_EQ(problem_of("mailto:"), "The subscriber of subscription must name a mailbox.");
-    for (const char* ok : {"http://[::1]:8080/hook", "https://a.example/p?q=1#f",
-                           "http://user@a.example", "HTTP://A.EXAMPLE", "http://127.0.0.1:1/",
-                           "mailto:a@b.c?subject=two%20words"}) {
+    for (const char* ok :
+         {"http://[::1]:8080/hook", "https://a.example/p?q=1#f", "http://user@a.example",
+          "HTTP://A.EXAMPLE", "http://127.0.0.1:1/", "mailto:a@b.c?subject=two%20words"}) {
         EXPECT_EQ(problem_of(ok), "") << ok;
     }
     EXPECT_EQ(patch_problem(R"({"subscriber":"http://"})"), no_host);

@@ -30,8 +30,8 @@ public:
 private:
     static std::int64_t micros(time_point t);
 
-    const std::int64_t interval_;   ///< microseconds between two tokens
-    const std::int64_t tolerance_;  ///< burst * interval_: how far ahead of now tat_ may run
+    const std::int64_t interval_;       ///< microseconds between two tokens
+    const std::int64_t tolerance_;      ///< burst * interval_: how far ahead of now tat_ may run
     std::atomic<std::int64_t> tat_{0};  ///< microseconds since the epoch
 };
 

@@ -99,22 +99,14 @@ bool py_uuid_parses(std::string_view text) {
 
 bool zaqar_truthy(const boost::json::value& value) noexcept {
     switch (value.kind()) {
-        case boost::json::kind::null:
-            return false;
-        case boost::json::kind::bool_:
-            return value.get_bool();
-        case boost::json::kind::int64:
-            return value.get_int64() != 0;
-        case boost::json::kind::uint64:
-            return value.get_uint64() != 0;
-        case boost::json::kind::double_:
-            return value.get_double() != 0.0;
-        case boost::json::kind::string:
-            return !value.get_string().empty();
-        case boost::json::kind::array:
-            return !value.get_array().empty();
-        case boost::json::kind::object:
-            return !value.get_object().empty();
+        case boost::json::kind::null: return false;
+        case boost::json::kind::bool_: return value.get_bool();
+        case boost::json::kind::int64: return value.get_int64() != 0;
+        case boost::json::kind::uint64: return value.get_uint64() != 0;
+        case boost::json::kind::double_: return value.get_double() != 0.0;
+        case boost::json::kind::string: return !value.get_string().empty();
+        case boost::json::kind::array: return !value.get_array().empty();
+        case boost::json::kind::object: return !value.get_object().empty();
     }
     return false;
 }

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "storage/contract/error.hpp"
 #include "core/limits.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::core {
 
@@ -19,13 +19,13 @@ namespace marconi::core {
 /// titles such as "Wrong UUID value" that api::to_http cannot derive from errc alone.
 /// The router should prefer title() when it catches one of these.
 class titled_error : public error {
-   public:
+public:
     titled_error(errc code, std::string title, std::string description)
         : error(code, std::move(description)), title_(std::move(title)) {}
 
     std::string_view title() const noexcept { return title_; }
 
-   private:
+private:
     std::string title_;
 };
 

@@ -33,9 +33,7 @@ std::optional<failure> run(const std::function<void()>& fn) {
     return std::nullopt;
 }
 
-void expect_ok(const std::function<void()>& fn) {
-    EXPECT_EQ(run(fn), std::nullopt);
-}
+void expect_ok(const std::function<void()>& fn) { EXPECT_EQ(run(fn), std::nullopt); }
 
 void expect_invalid(const std::function<void()>& fn, const std::string& description) {
     const auto f = run(fn);
@@ -82,7 +80,8 @@ TEST(topic_name, follows_the_queue_rules_with_zaqars_topic_wording) {
     expect_ok([] { validate_topic_name("a-Topic_1.x"); });
     const failure expected{errc::invalid_request, "Invalid topic identification",
                            "The format of the submitted topic name or project id is not valid."};
-    for (const std::string& bad : std::vector<std::string>{"", "a b", "a/b", std::string(65, 't')}) {
+    for (const std::string& bad :
+         std::vector<std::string>{"", "a b", "a/b", std::string(65, 't')}) {
         EXPECT_EQ(run([&] { validate_topic_name(bad); }), expected) << bad;
     }
     EXPECT_EQ(run([] { validate_topic_name("ok", std::string(257, 'p')); }), expected);
@@ -104,8 +103,7 @@ TEST(project_id, control_characters_are_refused_so_internal_namespaces_stay_unre
                            "X-PROJECT-ID must not contain control characters."};
     EXPECT_EQ(run([] { validate_project_id(std::string_view{"p\x1ftopics"}); }), expected);
     EXPECT_EQ(run([] { validate_project_id("p\x7f"); }), expected);
-    EXPECT_EQ(topic_address(project_id{"p"}, queue_name{"t"}).project.value(),
-              "p\x1ftopics");
+    EXPECT_EQ(topic_address(project_id{"p"}, queue_name{"t"}).project.value(), "p\x1ftopics");
 }
 
 TEST(client_id, missing_header) {
@@ -127,13 +125,13 @@ TEST(client_id, strict_accepts_what_python_uuid_accepts) {
 
 TEST(client_id, strict_rejects_malformed_uuid) {
     const failure expected{errc::missing_header, "Wrong UUID value", "Malformed hexadecimal UUID."};
-    for (const char* bad : {"", "not-a-uuid", "3381af92-2b9e-11e3-b191-71861300734",
-                            "g381af922b9e11e3b19171861300734c", "3381af922b9e11e3b19171861300734c0",
-                            "-3381af922b9e11e3b19171861300734", "3381af92__b9e11e3b19171861300734",
-                            "_381af922b9e11e3b19171861300734c", "3381af922b9e11e3b19171861300734_",
-                            "{}", "0x3381af922b9e11e3b191718613007",
-                            "3381af92-2b9e-11e3-b191-71861300734g",
-                            "3381af92-2b9e-11e3-b191+71861300734c"}) {
+    for (const char* bad :
+         {"", "not-a-uuid", "3381af92-2b9e-11e3-b191-71861300734",
+          "g381af922b9e11e3b19171861300734c", "3381af922b9e11e3b19171861300734c0",
+          "-3381af922b9e11e3b19171861300734", "3381af92__b9e11e3b19171861300734",
+          "_381af922b9e11e3b19171861300734c", "3381af922b9e11e3b19171861300734_", "{}",
+          "0x3381af922b9e11e3b191718613007", "3381af92-2b9e-11e3-b191-71861300734g",
+          "3381af92-2b9e-11e3-b191+71861300734c"}) {
         EXPECT_EQ(run([&] { validate_client_id(bad, limits{}); }), expected) << bad;
     }
 }

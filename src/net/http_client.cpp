@@ -36,8 +36,8 @@ bool is_ip_literal(const std::string& host) {
 
 /// The Host header: brackets around an IPv6 address, the port only when not the default.
 std::string host_header(const url& server) {
-    std::string out = server.host.find(':') != std::string::npos ? "[" + server.host + "]"
-                                                                 : server.host;
+    std::string out =
+        server.host.find(':') != std::string::npos ? "[" + server.host + "]" : server.host;
     if (server.port != (server.tls ? "443" : "80")) out += ":" + server.port;
     return out;
 }
@@ -81,8 +81,7 @@ net::awaitable<result<http_response>> exchange(Stream& stream,
     http_response response;
     response.status = reply.result_int();
     for (const auto& field : reply) {
-        response.headers.emplace_back(std::string(field.name_string()),
-                                      std::string(field.value()));
+        response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     response.body = std::move(reply.body());
     co_return response;
@@ -107,7 +106,8 @@ url parse_url(const std::string& text) {
     if (scheme == "https") {
         out.tls = true;
     } else if (scheme != "http") {
-        throw std::invalid_argument("\"" + text + "\": only http:// and https:// URLs are supported");
+        throw std::invalid_argument("\"" + text +
+                                    "\": only http:// and https:// URLs are supported");
     }
     if (u.has_userinfo()) {
         throw std::invalid_argument("\"" + text + "\": credentials do not belong in the URL");
@@ -141,10 +141,10 @@ client::client(url server, client_options options)
         tls_->load_verify_file(options_.cafile, ec);
     }
     if (ec) {
-        throw std::invalid_argument(
-            (options_.cafile.empty() ? std::string("the system's CA certificates")
-                                     : options_.cafile) +
-            ": cannot load: " + ec.message());
+        throw std::invalid_argument((options_.cafile.empty()
+                                         ? std::string("the system's CA certificates")
+                                         : options_.cafile) +
+                                    ": cannot load: " + ec.message());
     }
     tls_->set_verify_mode(ssl::verify_peer);
 }

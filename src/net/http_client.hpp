@@ -45,8 +45,7 @@ public:
     client(url server, client_options options);
     ~client() override;
 
-    net::awaitable<boost::system::result<http_response>> send(
-        http_request request) const override;
+    net::awaitable<boost::system::result<http_response>> send(http_request request) const override;
     std::string origin() const override { return server_.origin(); }
 
 private:

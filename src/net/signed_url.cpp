@@ -165,8 +165,10 @@ bool verify(std::string_view secret_key, const presented_signature& presented,
             std::string_view method, std::string_view path,
             std::chrono::system_clock::time_point now) {
     if (secret_key.empty()) return false;
-    url_grant grant{split_commas(presented.paths), split_commas(presented.methods),
-                    std::string(presented.project), {}};
+    url_grant grant{split_commas(presented.paths),
+                    split_commas(presented.methods),
+                    std::string(presented.project),
+                    {}};
     if (std::find(grant.methods.begin(), grant.methods.end(), method) == grant.methods.end()) {
         return false;
     }

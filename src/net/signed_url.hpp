@@ -16,7 +16,7 @@ struct url_grant {
     std::vector<std::string> paths;    // full paths, e.g. /v2/queues/q/messages
     std::vector<std::string> methods;  // GET, POST, ...
     std::string project;
-    std::string expires;               // "%Y-%m-%dT%H:%M:%S", UTC, no zone
+    std::string expires;  // "%Y-%m-%dT%H:%M:%S", UTC, no zone
 };
 
 /// Zaqar's signature (spec section 7): hex HMAC-SHA256 over sorted paths, sorted

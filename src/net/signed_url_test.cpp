@@ -51,7 +51,6 @@ TEST(signed_url, every_field_and_the_key_change_the_signature) {
     EXPECT_NE(sign("K", base), reference);
 }
 
-
 using std::chrono::sys_days;
 using namespace std::chrono_literals;
 
@@ -60,9 +59,9 @@ std::chrono::sys_seconds at(std::chrono::year_month_day date, std::chrono::secon
 }
 
 TEST(signed_url, parse_expires_reads_what_oslo_parse_isotime_reads) {
-    using std::chrono::year;
-    using std::chrono::January;
     using std::chrono::December;
+    using std::chrono::January;
+    using std::chrono::year;
     // Each expectation matches timeutils.normalize_time(timeutils.parse_isotime(text)).
     EXPECT_EQ(parse_expires("2099-01-02T03:04:05"), at(year{2099} / January / 2, 3h + 4min + 5s));
     EXPECT_EQ(parse_expires("2099-01-01"), at(year{2099} / January / 1));
@@ -78,17 +77,17 @@ TEST(signed_url, parse_expires_reads_what_oslo_parse_isotime_reads) {
 TEST(signed_url, parse_expires_refuses_what_is_not_a_date) {
     // iso8601 (Zaqar's parser) also reads one-digit months and days ("2099-1-1"); ISO 8601's
     // extended format, and /share's documented form, have two.
-    for (const auto* text : {"", "garbage", "1700000000", "2099-13-01T00:00:00",
-                             "2099-02-30T00:00:00", "2099-01-01T24:00:00", "2099-01-01T00:60",
-                             "2099-01-01T00:00:00 ", "2099-01-01T00:00:00+2", "2099-1-1",
-                             "2099-01-01T00:00:00.", "2099-01-01Tx"}) {
+    for (const auto* text :
+         {"", "garbage", "1700000000", "2099-13-01T00:00:00", "2099-02-30T00:00:00",
+          "2099-01-01T24:00:00", "2099-01-01T00:60", "2099-01-01T00:00:00 ",
+          "2099-01-01T00:00:00+2", "2099-1-1", "2099-01-01T00:00:00.", "2099-01-01Tx"}) {
         EXPECT_EQ(parse_expires(text), std::nullopt) << text;
     }
 }
 
 TEST(signed_url, format_expires_is_zaqars_date_format) {
-    using std::chrono::year;
     using std::chrono::January;
+    using std::chrono::year;
     EXPECT_EQ(format_expires(at(year{2016} / January / 1)), "2016-01-01T00:00:00");
     EXPECT_EQ(format_expires(at(year{2099} / January / 2, 3h + 4min + 5s)), "2099-01-02T03:04:05");
 }
@@ -101,14 +100,12 @@ struct shared {
     std::string paths = "/v2/queues/q/messages";
     std::string project = "p";
 
-    shared() {
-        signature = sign("key", url_grant{{paths}, {"POST", "GET"}, project, expires});
-    }
+    shared() { signature = sign("key", url_grant{{paths}, {"POST", "GET"}, project, expires}); }
     presented_signature headers() const { return {signature, expires, methods, paths, project}; }
 };
 
-const auto now = std::chrono::system_clock::time_point{sys_days{std::chrono::year{2030} /
-                                                                std::chrono::January / 1}};
+const auto now = std::chrono::system_clock::time_point{
+    sys_days{std::chrono::year{2030} / std::chrono::January / 1}};
 
 TEST(signed_url, verify_accepts_the_granted_methods_on_the_path_and_below_it) {
     const shared grant;
@@ -176,7 +173,8 @@ TEST(signed_url, verify_accepts_expiry_dates_past_the_nanosecond_clock_range) {
 TEST(signed_url, a_dot_in_a_granted_path_is_not_a_wildcard) {
     // Zaqar's re.search would let a grant on queue a.b reach queue axb.
     const auto expires = std::string("2099-01-01T00:00:00");
-    const auto signature = sign("key", url_grant{{"/v2/queues/a.b/messages"}, {"GET"}, "p", expires});
+    const auto signature =
+        sign("key", url_grant{{"/v2/queues/a.b/messages"}, {"GET"}, "p", expires});
     const presented_signature headers{signature, expires, "GET", "/v2/queues/a.b/messages", "p"};
     EXPECT_TRUE(verify("key", headers, "GET", "/v2/queues/a.b/messages", now));
     EXPECT_FALSE(verify("key", headers, "GET", "/v2/queues/axb/messages", now));

@@ -218,8 +218,8 @@ net::awaitable<bool> dispatcher::deliver(core::message_id id, core::claim_id cla
         const auto source = j.source_address();
         // Delivery follows the subscription as it is now: deleted or expired ones get nothing.
         auto subscription = co_await subscriptions_.get_subscription(source, j.subscription);
-        if (!subscription || (j.kind == job_kind::notification &&
-                              options_.require_confirmation && !subscription->confirmed)) {
+        if (!subscription || (j.kind == job_kind::notification && options_.require_confirmation &&
+                              !subscription->confirmed)) {
             co_await remove(id, claim);
             co_return false;
         }

@@ -24,7 +24,6 @@
 #include <vector>
 
 #include "common/clock.hpp"
-#include "storage/contract/model.hpp"
 #include "core/services.hpp"
 #include "notify/delivery.hpp"
 #include "notify/fair_scheduler.hpp"
@@ -33,6 +32,7 @@
 #include "notify/options.hpp"
 #include "notify/webhook_sender.hpp"
 #include "storage/contract/driver.hpp"
+#include "storage/contract/model.hpp"
 #include "storage/contract/subscription_store.hpp"
 
 namespace marconi::notify {
@@ -104,7 +104,7 @@ private:
     fair_scheduler scheduler_;
     fair_scheduler::ticket next_ticket_ = 1;
     std::map<fair_scheduler::ticket, held_job> waiting_;  ///< oldest claim first
-    std::size_t returning_ = 0;  ///< jobs being handed back to the outbox
+    std::size_t returning_ = 0;                           ///< jobs being handed back to the outbox
     std::priority_queue<time_point, std::vector<time_point>, std::greater<>>
         due_;  ///< when re-queued jobs of this server become deliverable (on clock_)
 };

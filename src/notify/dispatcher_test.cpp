@@ -91,9 +91,8 @@ net::awaitable<void> serve(receiver& r) {
             r.bodies.push_back(request.body());
         }
         r.arrived.notify_all();
-        bhttp::response<bhttp::string_body> reply{fail ? bhttp::status::internal_server_error
-                                                       : bhttp::status::ok,
-                                                  11};
+        bhttp::response<bhttp::string_body> reply{
+            fail ? bhttp::status::internal_server_error : bhttp::status::ok, 11};
         reply.prepare_payload();
         co_await bhttp::async_write(stream, reply, use_tuple);
     }
@@ -238,7 +237,8 @@ TEST_F(dispatcher_test, delivers_each_posted_message_once_and_empties_the_outbox
     ASSERT_EQ(bodies.size(), 1u);
     EXPECT_EQ(json::parse(bodies[0]),
               json::parse(R"({"body":{"n":1},"ttl":300,"queue_name":"orders",
-                  "Message_Type":"Notification","message_id":")" + ids[0].value() + "\"}"));
+                  "Message_Type":"Notification","message_id":")" +
+                          ids[0].value() + "\"}"));
     ASSERT_TRUE(eventually([&] { return outbox_total() == 0; }));
     EXPECT_EQ(receiver_.count(), 1u);  // once, and nothing for the post before subscribing
 }

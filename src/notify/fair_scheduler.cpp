@@ -22,7 +22,7 @@ void fair_scheduler::add(ticket t, const std::string& project, const std::string
 }
 
 std::optional<fair_scheduler::ticket> fair_scheduler::start_in(const std::string& project,
-                                                                bool include_failing) {
+                                                               bool include_failing) {
     auto& p = projects_.at(project);
     for (auto it = p.turn.begin(); it != p.turn.end(); ++it) {
         auto& s = p.subscribers.at(*it);

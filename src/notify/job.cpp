@@ -70,8 +70,8 @@ std::optional<job> decode(const std::string& text) {
     const auto* subscription = string_at(o, "subscription_id");
     const auto* subscriber = string_at(o, "subscriber");
     const auto* payload = o.if_contains("payload");
-    if (integer_at(o, "v") != 1 || !kind || !project || !source_type || !source ||
-        !subscription || !subscriber || !payload) {
+    if (integer_at(o, "v") != 1 || !kind || !project || !source_type || !source || !subscription ||
+        !subscriber || !payload) {
         return std::nullopt;
     }
     job j;

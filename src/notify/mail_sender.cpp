@@ -35,8 +35,8 @@ std::vector<std::string> split_command(const std::string& command) {
 bool write_all(int fd, const std::string& input, steady::time_point deadline) {
     std::size_t done = 0;
     while (done < input.size()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - steady::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
         if (left.count() <= 0) return false;
         pollfd p{fd, POLLOUT, 0};
         if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -138,9 +138,8 @@ mail_sender::mail_sender(std::string command, std::chrono::milliseconds timeout,
 mail_sender::~mail_sender() { pool_.join(); }
 
 net::awaitable<attempt_result> mail_sender::send(std::string mail) {
-    co_return co_await net::co_spawn(pool_.get_executor(),
-                                     run_on_pool(argv_, std::move(mail), timeout_),
-                                     net::use_awaitable);
+    co_return co_await net::co_spawn(
+        pool_.get_executor(), run_on_pool(argv_, std::move(mail), timeout_), net::use_awaitable);
 }
 
 }  // namespace marconi::notify

@@ -74,29 +74,29 @@ net::awaitable<void> notifier::messages_posted(core::queue_address source,
 }
 
 net::awaitable<void> notifier::confirmation_needed(core::queue_address source,
-                                                    core::subscription_id id,
-                                                    std::string subscriber, time_point expires,
-                                                    bool unsubscribed) {
+                                                   core::subscription_id id, std::string subscriber,
+                                                   time_point expires, bool unsubscribed) {
     if (!options_.require_confirmation) co_return;
     if (options_.secret_key.empty()) {
         // Zaqar logs and sends nothing in this case too.
-        spdlog::error("notifications: cannot send a subscription confirmation: "
-                      "[signed_url] secret_key is not set");
+        spdlog::error(
+            "notifications: cannot send a subscription confirmation: "
+            "[signed_url] secret_key is not set");
         co_return;
     }
     const auto owner = source_of(source);
     signing::url_grant grant;
-    grant.paths = {"/v2/" + std::string(owner.topic ? "topics/" : "queues/") +
-                   source.name.value() + "/subscriptions/" + id.value() + "/confirm"};
+    grant.paths = {"/v2/" + std::string(owner.topic ? "topics/" : "queues/") + source.name.value() +
+                   "/subscriptions/" + id.value() + "/confirm"};
     grant.methods = {"PUT"};
     grant.project = owner.project.value();
     grant.expires = signing::format_expires(std::chrono::floor<std::chrono::seconds>(expires));
     json::object payload;
     if (unsubscribed) {
         payload["Message_Type"] = "UnsubscribeConfirmation";
-        payload["Message"] = "You have unsubscribed successfully to the queue: " +
-                             source.name.value() +
-                             ", you can resubscribe it by using confirmed=True.";
+        payload["Message"] =
+            "You have unsubscribed successfully to the queue: " + source.name.value() +
+            ", you can resubscribe it by using confirmed=True.";
     } else {
         payload["Message_Type"] = "SubscriptionConfirmation";
         payload["Message"] = "You have chosen to subscribe to the queue: " + source.name.value();

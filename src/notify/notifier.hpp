@@ -12,12 +12,12 @@
 #include "common/clock.hpp"
 #include "common/expiring_cache.hpp"
 #include "core/post_observer.hpp"
-#include "storage/contract/subscription_model.hpp"
 #include "core/subscription_observer.hpp"
 #include "core/subscription_service.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/options.hpp"
 #include "storage/contract/driver.hpp"
+#include "storage/contract/subscription_model.hpp"
 
 namespace marconi::notify {
 

@@ -16,14 +16,14 @@ struct options {
     /// exhausted its retries, unless the subscription names its own (`_dead_letter_queue`
     /// option); "" = log only.
     std::string dead_letter_queue = "notification_failures";
-    std::chrono::milliseconds timeout{10000};  ///< per attempt: HTTP exchange or smtp_command
+    std::chrono::milliseconds timeout{10000};       ///< per attempt: HTTP exchange or smtp_command
     std::chrono::milliseconds poll_interval{1000};  ///< outbox polling when nothing wakes us
     std::string smtp_command = "/usr/sbin/sendmail -t -oi";
     /// How long a source's subscription list is reused for posts; bounds how late a
     /// subscription created on another server is seen (this server's own are seen at once).
     std::chrono::milliseconds subscription_cache_age{5000};
     std::int64_t job_ttl = 1209600;  ///< seconds a pending job (or a failure record) is kept
-    std::string secret_key;  ///< [signed_url] secret_key, for confirmation links
+    std::string secret_key;          ///< [signed_url] secret_key, for confirmation links
 };
 
 }  // namespace marconi::notify

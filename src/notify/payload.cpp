@@ -20,8 +20,8 @@ std::string option_string(const json::object& options, std::string_view key) {
 }
 
 std::string header_safe(std::string value) {
-    std::replace_if(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n'; },
-                    ' ');
+    std::replace_if(
+        value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
     return value;
 }
 

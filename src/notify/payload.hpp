@@ -27,7 +27,7 @@ std::vector<std::pair<std::string, std::string>> webhook_headers(
 
 /// A `mailto:` subscriber taken apart.
 struct mailto_address {
-    std::string to;  ///< percent-decoded
+    std::string to;       ///< percent-decoded
     std::string subject;  ///< ?subject= (first value, any case of the key), else ""
     bool has_subject = false;
 };

@@ -68,10 +68,11 @@ TEST(payload, zaqar_notification_plus_message_id) {
 }
 
 TEST(payload, post_data_template_replaces_the_quoted_placeholder) {
-    const auto options = json::parse(
-        R"({"post_data":"{\"wrapped\":\"$zaqar_message$\",\"again\":\"$zaqar_message$\",)"
-        R"(\"bare\":\"x$zaqar_message$\"}"})")
-                             .as_object();
+    const auto options =
+        json::parse(
+            R"({"post_data":"{\"wrapped\":\"$zaqar_message$\",\"again\":\"$zaqar_message$\",)"
+            R"(\"bare\":\"x$zaqar_message$\"}"})")
+            .as_object();
     const auto body = json::parse(webhook_body(sample(), options));
     const auto message = json::parse(notification_json(sample()));
     EXPECT_EQ(body.at("wrapped"), message);
@@ -81,10 +82,10 @@ TEST(payload, post_data_template_replaces_the_quoted_placeholder) {
 }
 
 TEST(payload, post_headers_extend_and_may_replace_content_type) {
-    const auto options = json::parse(
-        R"({"post_headers":{"X-Token":"abc","content-type":"text/plain","X-Bad":1,)"
-        R"("X-Evil":"a\r\nB: c"}})")
-                             .as_object();
+    const auto options =
+        json::parse(R"({"post_headers":{"X-Token":"abc","content-type":"text/plain","X-Bad":1,)"
+                    R"("X-Evil":"a\r\nB: c"}})")
+            .as_object();
     const auto headers = webhook_headers(options);
     const std::vector<std::pair<std::string, std::string>> expected{
         {"X-Token", "abc"}, {"content-type", "text/plain"}, {"X-Evil", "a  B: c"}};

@@ -120,8 +120,8 @@ attempt_result mail(mail_sender& sender, std::string text) {
 TEST(mail_sender, pipes_the_mail_to_the_command_with_its_arguments) {
     const auto out = std::filesystem::temp_directory_path() /
                      ("marconi-notify-" + std::to_string(::getpid()) + ".mail");
-    const auto sendmail = script("sendmail", "echo \"$@\" > " + out.string() + "\ncat >> " +
-                                                 out.string() + "\n");
+    const auto sendmail =
+        script("sendmail", "echo \"$@\" > " + out.string() + "\ncat >> " + out.string() + "\n");
     mail_sender sender(sendmail.string() + " -t -oi", std::chrono::seconds(5), 1);
     const auto result = mail(sender, "To: a@b\n\nhello\n");
     EXPECT_TRUE(result.delivered) << result.error;

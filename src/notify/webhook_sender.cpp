@@ -10,8 +10,8 @@ namespace marconi::notify {
 webhook_sender::~webhook_sender() = default;
 
 std::shared_ptr<const outbound::client> webhook_sender::client_for(bool tls,
-                                                                     const std::string& host,
-                                                                     const std::string& port) {
+                                                                   const std::string& host,
+                                                                   const std::string& port) {
     outbound::url origin{tls, host, port, ""};
     auto key = origin.origin();
     std::lock_guard lock(mutex_);

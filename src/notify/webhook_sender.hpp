@@ -37,7 +37,7 @@ public:
 
 private:
     std::shared_ptr<const outbound::client> client_for(bool tls, const std::string& host,
-                                                         const std::string& port);
+                                                       const std::string& port);
 
     static constexpr std::size_t max_clients = 256;
     const std::chrono::milliseconds timeout_;

@@ -210,8 +210,8 @@ TYPED_TEST(claim_contract, delete_unclaimed_message_with_a_bad_claim_id_is_claim
     auto c = this->claim(q, 1, 60);
     ASSERT_TRUE(c);
     this->advance(60s);  // c expired; both messages are unclaimed
-    for (const auto& bad : {c->id, core::claim_id{"malformed"},
-                            core::claim_id{"00000000000000ff00000000"}}) {
+    for (const auto& bad :
+         {c->id, core::claim_id{"malformed"}, core::claim_id{"00000000000000ff00000000"}}) {
         EXPECT_EQ(error_of([&] { this->run(d.delete_message(q, ids[0], bad)); }),
                   errc::claim_invalid)
             << bad.value();
@@ -258,7 +258,8 @@ TYPED_TEST(claim_contract, delete_claimed_message_with_an_unknown_claim_id_is_cl
     auto q = this->queue("jobs");
     auto ids = this->post(q, {"1"});
     ASSERT_TRUE(this->claim(q, 1));
-    for (const auto& bad : {core::claim_id{"malformed"}, core::claim_id{"00000000000000ff00000000"}}) {
+    for (const auto& bad :
+         {core::claim_id{"malformed"}, core::claim_id{"00000000000000ff00000000"}}) {
         EXPECT_EQ(error_of([&] { this->run(d.delete_message(q, ids[0], bad)); }),
                   errc::claim_invalid)
             << bad.value();

@@ -3,11 +3,11 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "storage/contract/error.hpp"
-#include "storage/contract/model.hpp"
 #include "driver_factories.hpp"
 #include "run_awaitable.hpp"
 #include "storage/contract/driver.hpp"
+#include "storage/contract/error.hpp"
+#include "storage/contract/model.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -51,9 +51,9 @@ protected:
     }
 
     /// Posts one message per body, in one batch.
-    std::vector<core::message_id> post(const core::queue_address& q, std::vector<std::string> bodies,
-                                       std::int64_t ttl = 3600, std::int64_t delay = 0,
-                                       std::string client = "client-1") {
+    std::vector<core::message_id> post(const core::queue_address& q,
+                                       std::vector<std::string> bodies, std::int64_t ttl = 3600,
+                                       std::int64_t delay = 0, std::string client = "client-1") {
         std::vector<core::new_message> batch;
         for (auto& body : bodies) batch.push_back(message(std::move(body), ttl, delay));
         return run(driver_->post_messages(q, core::client_id{std::move(client)}, std::move(batch)));

@@ -40,8 +40,8 @@ struct redis_control_cluster_factory : redis_control_factory<redis_cluster_uri_f
     static constexpr const char* name = "redis_cluster";
 };
 
-using control_store_types = ::testing::Types<sqlite_control_factory,
-                                             redis_control_standalone_factory,
-                                             redis_control_cluster_factory>;
+using control_store_types =
+    ::testing::Types<sqlite_control_factory, redis_control_standalone_factory,
+                     redis_control_cluster_factory>;
 
 }  // namespace marconi::conformance

@@ -46,8 +46,9 @@ private:
 inline std::string fixture_redis_uri(const char* uri_file) {
     const char* dir = std::getenv("MARCONI_TEST_REDIS_DIR");
     if (dir == nullptr) {
-        throw std::runtime_error("MARCONI_TEST_REDIS_DIR is not set: run the suite with ctest, "
-                                 "whose redis_servers fixture starts the servers");
+        throw std::runtime_error(
+            "MARCONI_TEST_REDIS_DIR is not set: run the suite with ctest, "
+            "whose redis_servers fixture starts the servers");
     }
     std::ifstream in{std::filesystem::path{dir} / uri_file};
     std::string uri;

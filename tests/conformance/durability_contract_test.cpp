@@ -18,7 +18,8 @@ TYPED_TEST(durability_contract, committed_messages_and_metadata_survive_reopenin
     this->reopen();
     auto& d = *this->driver_;
     EXPECT_EQ(this->run(d.get_queue(this->queue("meta")))->metadata_json, R"({"k":1})");
-    EXPECT_EQ(this->bodies(this->run(d.get_messages(q, ids))), (std::vector<std::string>{"1", "2"}));
+    EXPECT_EQ(this->bodies(this->run(d.get_messages(q, ids))),
+              (std::vector<std::string>{"1", "2"}));
     // Ids and markers keep growing after a reopen: nothing is reused.
     auto more = this->post(q, {"3"});
     EXPECT_EQ(std::find(ids.begin(), ids.end(), more[0]), ids.end());

@@ -117,9 +117,8 @@ TEST_F(pooled_driver_test, hashing_places_the_same_name_in_the_same_pool_on_ever
     add_pool("c", 1);
     // Two heads on one control store would agree; so do two stores given the same names.
     temp_dir other_dir{"marconi-pooled-other"};
-    auto other_control =
-        storage::make_control_store("sqlite:///" + (other_dir.path() / "control.db").string(),
-                                    storage::sync_mode::off);
+    auto other_control = storage::make_control_store(
+        "sqlite:///" + (other_dir.path() / "control.db").string(), storage::sync_mode::off);
     for (const char* n : {"a", "b", "c"}) {
         core::pool_record pool{n, "sqlite:///" + (other_dir.path() / n).string() + ".db", 1,
                                std::nullopt, "{}"};
@@ -162,7 +161,8 @@ TEST_F(pooled_driver_test, listing_merges_every_pool_in_name_order) {
         options.marker = page.back().name.value();
     }
     std::vector<std::string> expected;
-    for (int i = 0; i < 12; ++i) expected.push_back("q" + std::string(1, static_cast<char>('a' + i)));
+    for (int i = 0; i < 12; ++i)
+        expected.push_back("q" + std::string(1, static_cast<char>('a' + i)));
     EXPECT_EQ(seen, expected);
     EXPECT_EQ(run(d->count_queues(core::project_id{"p"})), 12);
 }

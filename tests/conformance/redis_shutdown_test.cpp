@@ -53,8 +53,7 @@ TYPED_TEST(redis_shutdown, closing_with_commands_in_flight_never_hangs) {
         if (closed.wait_for(10s) != std::future_status::ready) {
             // The closing thread is stuck for good: report, and end the process rather than
             // hang the whole test run.
-            std::fprintf(stderr, "FAIL: the driver did not close within 10 s (round %d)\n",
-                         round);
+            std::fprintf(stderr, "FAIL: the driver did not close within 10 s (round %d)\n", round);
             std::abort();
         }
         closer.join();

@@ -350,9 +350,9 @@ TYPED_TEST(storage_contract, get_messages_keeps_the_given_order_and_skips_unknow
     auto& d = *this->driver_;
     auto q = this->queue("jobs");
     auto ids = this->post(q, {"1", "2", "3"});
-    auto got = this->run(d.get_messages(
-        q, {ids[2], core::message_id{"garbage"}, ids[0],
-            core::message_id{"ffffffffffffffffffffffff"}, core::message_id{""}}));
+    auto got = this->run(
+        d.get_messages(q, {ids[2], core::message_id{"garbage"}, ids[0],
+                           core::message_id{"ffffffffffffffffffffffff"}, core::message_id{""}}));
     EXPECT_EQ(this->bodies(got), (std::vector<std::string>{"3", "1"}));
 }
 
@@ -377,14 +377,16 @@ TYPED_TEST(storage_contract, delete_messages_with_claims_needs_every_message_hel
     const std::vector<core::claim_id> claims{c1->id, c2->id};
 
     // "3" is not claimed: the whole call fails and nothing goes.
-    EXPECT_EQ(error_of([&] { this->run(d.delete_messages(q, {ids[0], ids[2]}, claims)); }),
-              errc::claim_invalid);
-    // "2" is held by c2, which is not listed.
     EXPECT_EQ(error_of([&] {
-                  this->run(d.delete_messages(q, {ids[0], ids[1]},
-                                              std::vector<core::claim_id>{c1->id}));
+                  this->run(d.delete_messages(q, {ids[0], ids[2]}, claims));
               }),
               errc::claim_invalid);
+    // "2" is held by c2, which is not listed.
+    EXPECT_EQ(
+        error_of([&] {
+            this->run(d.delete_messages(q, {ids[0], ids[1]}, std::vector<core::claim_id>{c1->id}));
+        }),
+        errc::claim_invalid);
     EXPECT_EQ(this->run(d.get_queue_stats(q)).total, 4);
 
     this->run(d.delete_messages(q, {ids[0], ids[1], core::message_id{"unknown"}}, claims));
@@ -443,8 +445,7 @@ TYPED_TEST(storage_contract, concurrent_posts_get_distinct_ids_in_one_consistent
     net::thread_pool pool{4};
     std::vector<std::future<std::vector<core::message_id>>> results;
     for (int p = 0; p < producers; ++p) {
-        results.push_back(
-            net::co_spawn(pool, post_batch(*this->driver_, q, p), net::use_future));
+        results.push_back(net::co_spawn(pool, post_batch(*this->driver_, q, p), net::use_future));
     }
     std::set<core::message_id> all_ids;
     for (auto& r : results) {

@@ -133,8 +133,8 @@ TYPED_TEST(subscription_contract, concurrent_creates_of_one_subscriber_make_one_
     net::thread_pool pool{4};
     std::vector<std::future<core::subscription_created>> results;
     for (int i = 0; i < clients; ++i) {
-        results.push_back(net::co_spawn(
-            pool, create_on(this->store(), q, "http://same.example"), net::use_future));
+        results.push_back(net::co_spawn(pool, create_on(this->store(), q, "http://same.example"),
+                                        net::use_future));
     }
     int created = 0;
     std::set<core::subscription_id> ids;
@@ -214,8 +214,7 @@ TYPED_TEST(subscription_contract, unknown_or_malformed_ids_are_not_found) {
         this->run(this->store().delete_subscription(q, other));  // idempotent, no error
     }
     EXPECT_TRUE(this->get(q, id));
-    EXPECT_EQ(error_of([&] { this->list(q, std::string{"not-a-marker"}); }),
-              errc::invalid_request);
+    EXPECT_EQ(error_of([&] { this->list(q, std::string{"not-a-marker"}); }), errc::invalid_request);
 }
 
 TYPED_TEST(subscription_contract, delete_is_idempotent) {

@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
         acceptor.bind(ep);
         acceptor.listen(net::socket_base::max_listen_connections);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "floor-server: cannot listen on %s:%u: %s\n", bind.c_str(), port, e.what());
+        std::fprintf(stderr, "floor-server: cannot listen on %s:%u: %s\n", bind.c_str(), port,
+                     e.what());
         return 2;
     }
     const auto ep = acceptor.local_endpoint();

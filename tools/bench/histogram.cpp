@@ -11,7 +11,8 @@ namespace marconi::bench {
 namespace {
 
 std::uint64_t load(const std::uint64_t& v) {
-    return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(v)).load(std::memory_order_relaxed);
+    return std::atomic_ref<std::uint64_t>(const_cast<std::uint64_t&>(v))
+        .load(std::memory_order_relaxed);
 }
 
 void store(std::uint64_t& v, std::uint64_t x) {
@@ -31,7 +32,8 @@ std::size_t histogram::bucket_of(std::uint64_t v) {
     const int msb = std::bit_width(v) - 1;  // >= linear_bits
     const int shift = msb - sub_bits;
     const std::uint64_t sub = (v >> shift) - (std::uint64_t{1} << sub_bits);  // [0, 64)
-    return static_cast<std::size_t>(linear_limit + std::uint64_t(msb - linear_bits) * (1u << sub_bits) + sub);
+    return static_cast<std::size_t>(linear_limit +
+                                    std::uint64_t(msb - linear_bits) * (1u << sub_bits) + sub);
 }
 
 std::uint64_t histogram::bucket_low(std::size_t index) {

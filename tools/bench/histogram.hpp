@@ -19,7 +19,8 @@ public:
     static constexpr int sub_bits = 6;     // 64 buckets per power of two above
     static constexpr int max_bits = 36;    // values clamp at 2^36 µs (about 19 h)
     static constexpr std::size_t bucket_count =
-        (std::size_t{1} << linear_bits) + std::size_t(max_bits - linear_bits + 1) * (1u << sub_bits);
+        (std::size_t{1} << linear_bits) +
+        std::size_t(max_bits - linear_bits + 1) * (1u << sub_bits);
 
     histogram();
 

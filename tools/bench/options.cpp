@@ -29,7 +29,8 @@ bool split_url(options& o) {
         auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), o.port);
         if (ec != std::errc{} || end != port.data() + port.size() || o.port == 0) return false;
     }
-    if (o.host.starts_with('[') && o.host.ends_with(']')) o.host = o.host.substr(1, o.host.size() - 2);
+    if (o.host.starts_with('[') && o.host.ends_with(']'))
+        o.host = o.host.substr(1, o.host.size() - 2);
     return !o.host.empty();
 }
 
@@ -95,13 +96,16 @@ std::variant<options, int> parse_options(int argc, char** argv) {
     o.producers = producers.value_or(o.populate_queues ? 32 : 0);
     if (o.populate_queues) {
         if (o.workers || o.observers || o.pingers) {
-            std::fprintf(stderr, "marconi-bench: --populate-queues replaces the roles; use only --producers\n");
+            std::fprintf(
+                stderr,
+                "marconi-bench: --populate-queues replaces the roles; use only --producers\n");
             return 2;
         }
         if (o.producers == 0) o.producers = 32;
     } else if (o.connections() == 0) {
-        std::fprintf(stderr, "marconi-bench: nothing to do: give --producers, --workers, "
-                             "--observers or --pingers (or --populate-queues)\n");
+        std::fprintf(stderr,
+                     "marconi-bench: nothing to do: give --producers, --workers, "
+                     "--observers or --pingers (or --populate-queues)\n");
         return 2;
     }
     return o;

@@ -70,9 +70,11 @@ void print_progress(std::FILE* out, double elapsed_s, double interval_s,
         errors += r.totals.errors;
         all.merge(r.totals.latency);
         if (r.kind == role::pinger) {
-            per_role += fmt::format(" {} {:.0f} req/s", name_of(r.kind), per_s(r.totals.requests, interval_s));
+            per_role += fmt::format(" {} {:.0f} req/s", name_of(r.kind),
+                                    per_s(r.totals.requests, interval_s));
         } else {
-            per_role += fmt::format(" {} {:.0f} msg/s", name_of(r.kind), per_s(r.totals.messages, interval_s));
+            per_role += fmt::format(" {} {:.0f} msg/s", name_of(r.kind),
+                                    per_s(r.totals.messages, interval_s));
         }
     }
     std::fprintf(out, "[%5.1fs] %8.0f req/s |%s | p50 %.2f ms p99 %.2f ms | errors %llu\n",
@@ -90,15 +92,15 @@ void print_table(std::FILE* out, const bench_report& r) {
         const auto& t = role.totals;
         requests += t.requests;
         errors += t.errors;
-        std::fprintf(out, "%-13s %5llu %10llu %10llu %10.0f %10.0f %8.2f %8.2f %8.2f %8.2f %8.2f %7llu\n",
-                     std::string(name_of(role.kind)).c_str(),
-                     static_cast<unsigned long long>(t.connections),
-                     static_cast<unsigned long long>(t.requests),
-                     static_cast<unsigned long long>(t.messages), per_s(t.requests, role.duration_s),
-                     per_s(t.messages, role.duration_s), ms(t.latency.percentile(0.5)),
-                     ms(t.latency.percentile(0.9)), ms(t.latency.percentile(0.99)),
-                     ms(t.latency.percentile(0.999)), ms(t.latency.max()),
-                     static_cast<unsigned long long>(t.errors));
+        std::fprintf(
+            out, "%-13s %5llu %10llu %10llu %10.0f %10.0f %8.2f %8.2f %8.2f %8.2f %8.2f %7llu\n",
+            std::string(name_of(role.kind)).c_str(), static_cast<unsigned long long>(t.connections),
+            static_cast<unsigned long long>(t.requests),
+            static_cast<unsigned long long>(t.messages), per_s(t.requests, role.duration_s),
+            per_s(t.messages, role.duration_s), ms(t.latency.percentile(0.5)),
+            ms(t.latency.percentile(0.9)), ms(t.latency.percentile(0.99)),
+            ms(t.latency.percentile(0.999)), ms(t.latency.max()),
+            static_cast<unsigned long long>(t.errors));
         std::string statuses;
         for (std::size_t s = 0; s < t.status.size(); ++s)
             if (t.status[s]) statuses += fmt::format(" {}:{}", s, t.status[s]);
@@ -114,8 +116,11 @@ void print_table(std::FILE* out, const bench_report& r) {
                  r.client_cpu_s, requests ? r.client_cpu_s * 1e6 / double(requests) : 0.0);
     const auto& v = r.verdict;
     std::fprintf(out, "verification: %s (no_5xx %s, no_double_claim %s, counts_add_up %s)\n",
-                 v.ok() ? "OK" : "FAILED", v.no_5xx ? "ok" : "FAIL", v.no_double_claim ? "ok" : "FAIL",
-                 !v.counts_add_up ? "skipped" : *v.counts_add_up ? "ok" : "FAIL");
+                 v.ok() ? "OK" : "FAILED", v.no_5xx ? "ok" : "FAIL",
+                 v.no_double_claim ? "ok" : "FAIL",
+                 !v.counts_add_up   ? "skipped"
+                 : *v.counts_add_up ? "ok"
+                                    : "FAIL");
     for (const auto& line : v.violations) std::fprintf(out, "  violation: %s\n", line.c_str());
     for (const auto& line : r.notes) std::fprintf(out, "  note: %s\n", line.c_str());
 }
@@ -145,12 +150,14 @@ std::string to_json(const bench_report& r) {
             {"status_counts", std::move(statuses)},
             {"duration_s", round3(role.duration_s)},
         };
-        if (role.kind == role::worker || role.kind == role::observer) o["idle_polls"] = t.idle_polls;
+        if (role.kind == role::worker || role.kind == role::observer)
+            o["idle_polls"] = t.idle_polls;
         if (role.kind == role::worker) o["claimed"] = t.claimed;
         roles[name_of(role.kind)] = std::move(o);
     }
     const auto requests = total_requests(r);
-    json::object checks{{"no_5xx", r.verdict.no_5xx}, {"no_double_claim", r.verdict.no_double_claim}};
+    json::object checks{{"no_5xx", r.verdict.no_5xx},
+                        {"no_double_claim", r.verdict.no_double_claim}};
     json::array skipped;
     if (r.verdict.counts_add_up) {
         checks["counts_add_up"] = *r.verdict.counts_add_up;
@@ -164,10 +171,9 @@ std::string to_json(const bench_report& r) {
     json::object out{
         {"duration_s", round3(r.duration_s)},
         {"roles", std::move(roles)},
-        {"total",
-         json::object{{"requests", requests},
-                      {"req_per_s", round3(per_s(requests, r.duration_s))},
-                      {"errors", errors}}},
+        {"total", json::object{{"requests", requests},
+                               {"req_per_s", round3(per_s(requests, r.duration_s))},
+                               {"errors", errors}}},
         {"client_cpu_s", round3(r.client_cpu_s)},
         {"client_cpu_us_per_request",
          round3(requests ? r.client_cpu_s * 1e6 / double(requests) : 0.0)},

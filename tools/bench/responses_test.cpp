@@ -10,9 +10,10 @@ TEST(responses, claim) {
     json_scratch scratch;
     std::vector<claimed_message> out;
     std::size_t n = 0;
-    ASSERT_TRUE(parse_claim(R"({"messages":[{"id":"a1","href":"/v2/queues/q/messages/a1?claim_id=c","ttl":60,"age":0,"body":{"x":1}},
+    ASSERT_TRUE(parse_claim(
+        R"({"messages":[{"id":"a1","href":"/v2/queues/q/messages/a1?claim_id=c","ttl":60,"age":0,"body":{"x":1}},
                                             {"id":"b2","href":"/v2/queues/q/messages/b2?claim_id=c","ttl":60,"age":0,"body":null}]})",
-                            scratch, out, n));
+        scratch, out, n));
     ASSERT_EQ(n, 2u);
     EXPECT_EQ(out[0].id, "a1");
     EXPECT_EQ(out[1].href, "/v2/queues/q/messages/b2?claim_id=c");
@@ -24,8 +25,9 @@ TEST(responses, listing) {
     json_scratch scratch;
     std::size_t n = 0;
     std::optional<std::string> next;
-    ASSERT_TRUE(parse_listing(R"({"messages":[{"id":"a"},{"id":"b"}],"links":[{"rel":"next","href":"/v2/queues/q/messages?marker=5&echo=true"}]})",
-                              scratch, n, next));
+    ASSERT_TRUE(parse_listing(
+        R"({"messages":[{"id":"a"},{"id":"b"}],"links":[{"rel":"next","href":"/v2/queues/q/messages?marker=5&echo=true"}]})",
+        scratch, n, next));
     EXPECT_EQ(n, 2u);
     EXPECT_EQ(next, "/v2/queues/q/messages?marker=5&echo=true");
     ASSERT_TRUE(parse_listing(R"({"messages":[],"links":[]})", scratch, n, next));
@@ -36,7 +38,8 @@ TEST(responses, listing) {
 TEST(responses, stats_and_posted) {
     EXPECT_EQ(parse_stats_total(R"({"messages":{"claimed":1,"free":2,"total":3}})"), 3);
     EXPECT_FALSE(parse_stats_total("{}"));
-    EXPECT_EQ(count_posted(R"({"resources":["/v2/queues/q/messages/a","/v2/queues/q/messages/b"]})"), 2u);
+    EXPECT_EQ(
+        count_posted(R"({"resources":["/v2/queues/q/messages/a","/v2/queues/q/messages/b"]})"), 2u);
 }
 
 }  // namespace

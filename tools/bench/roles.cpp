@@ -15,8 +15,9 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t max_violations_kept = 50;
 
 std::uint64_t micros_since(bench_clock::time_point t, bench_clock::time_point now) {
-    return now <= t ? 0 : static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(now - t).count());
+    return now <= t ? 0
+                    : static_cast<std::uint64_t>(
+                          std::chrono::duration_cast<std::chrono::microseconds>(now - t).count());
 }
 
 /// Accounts one finished request: latency from `scheduled`, status, error.
@@ -43,8 +44,7 @@ net::awaitable<void> sleep_for(connection_slot* s, bench_clock::duration d) {
 /// lateness counts toward latency, which is what keeps coordinated omission out).
 net::awaitable<std::optional<bench_clock::time_point>> next_slot(connection_slot* s) {
     auto& run = s->run;
-    if (run.opt.requests &&
-        run.tickets.fetch_add(1, std::memory_order_relaxed) >= run.opt.requests)
+    if (run.opt.requests && run.tickets.fetch_add(1, std::memory_order_relaxed) >= run.opt.requests)
         co_return std::nullopt;
     if (!s->open_loop) {
         const auto now = bench_clock::now();
@@ -70,7 +70,8 @@ std::string producer_body(const options& o) {
     // {"ttl":3600,"body":{"pad":"xxx"}}: pad so the body is about --body-bytes.
     const std::size_t overhead = 10;  // {"pad":""}
     const std::string pad(o.body_bytes > int(overhead) ? o.body_bytes - overhead : 1, 'x');
-    std::string one = "{\"ttl\":" + std::to_string(o.message_ttl) + ",\"body\":{\"pad\":\"" + pad + "\"}}";
+    std::string one =
+        "{\"ttl\":" + std::to_string(o.message_ttl) + ",\"body\":{\"pad\":\"" + pad + "\"}}";
     std::string out = "{\"messages\":[";
     for (int i = 0; i < o.batch; ++i) {
         if (i) out += ',';
@@ -127,7 +128,7 @@ net::awaitable<void> run_worker(connection_slot* s) {
         if (!parse_claim(s->conn.body(), s->scratch, claimed, count)) {
             stats.errors.add();
             run.add_note("worker: unreadable claim response: " +
-                              std::string(s->conn.body().substr(0, 200)));
+                         std::string(s->conn.body().substr(0, 200)));
             continue;
         }
         stats.claimed.add(count);
@@ -247,7 +248,8 @@ net::awaitable<void> run_put_queues(connection_slot* s) {
         const auto i = s->run.next_item.fetch_add(1, std::memory_order_relaxed);
         if (i >= s->run.opt.populate_queues) break;
         const auto t = bench_clock::now();
-        const auto r = co_await s->conn.request(method::put, "/v2/queues/" + s->run.opt.queue_name(i));
+        const auto r =
+            co_await s->conn.request(method::put, "/v2/queues/" + s->run.opt.queue_name(i));
         account(stats, t, r, r.status == 201 || r.status == 204);
         if (r.status == 201 || r.status == 204) stats.messages.add();
         co_await after_failure(s, r);
@@ -277,7 +279,8 @@ net::awaitable<void> run_fetch_totals(http_connection* conn, const std::vector<s
     for (std::size_t i = first; i < queues->size(); i += step) {
         // A retry or two: a stats read must not fail the run because of one dropped connection.
         for (int attempt = 0; attempt < 3; ++attempt) {
-            const auto r = co_await conn->request(method::get, "/v2/queues/" + (*queues)[i] + "/stats");
+            const auto r =
+                co_await conn->request(method::get, "/v2/queues/" + (*queues)[i] + "/stats");
             if (r.status == 200) {
                 (*totals)[i] = parse_stats_total(conn->body());
                 break;

@@ -33,8 +33,8 @@ struct run_context {
     const options& opt;
     bench_clock::time_point start;
     bench_clock::time_point deadline = bench_clock::time_point::max();
-    std::atomic<std::uint64_t> tickets{0};   // --requests budget
-    std::atomic<std::uint64_t> next_item{0}; // --populate-queues work index
+    std::atomic<std::uint64_t> tickets{0};    // --requests budget
+    std::atomic<std::uint64_t> next_item{0};  // --populate-queues work index
     claim_ledger ledger;
     std::vector<queue_tally> tallies;
 

@@ -40,7 +40,8 @@ std::optional<tcp::endpoint> reach(const options& opt) {
     tcp::resolver resolver(io);
     auto results = resolver.resolve(opt.host, std::to_string(opt.port), ec);
     if (ec || results.empty()) {
-        std::fprintf(stderr, "marconi-bench: cannot resolve %s: %s\n", opt.host.c_str(), ec.message().c_str());
+        std::fprintf(stderr, "marconi-bench: cannot resolve %s: %s\n", opt.host.c_str(),
+                     ec.message().c_str());
         return std::nullopt;
     }
     const tcp::endpoint ep = *results.begin();
@@ -112,7 +113,8 @@ public:
             if (counts) {
                 check_counts_after(names, initial, elapsed, report);
             } else {
-                report.notes.push_back("counts_add_up skipped: it needs both producers and workers");
+                report.notes.push_back(
+                    "counts_add_up skipped: it needs both producers and workers");
             }
         }
         report.client_cpu_s = cpu_seconds() - cpu0 - setup_cpu_s_;
@@ -129,7 +131,8 @@ public:
             transport += r.totals.transport_errors;
         }
         if (requests > 0 && transport == requests) {
-            std::fprintf(stderr, "marconi-bench: every request failed in transport: server unreachable?\n");
+            std::fprintf(stderr,
+                         "marconi-bench: every request failed in transport: server unreachable?\n");
             return 2;
         }
         return report.verdict.ok() ? 0 : 1;
@@ -215,8 +218,9 @@ private:
             while (!cv.wait_until(lock, tick, [&] { return running == 0; })) {
                 lock.unlock();
                 const auto now = bench_clock::now();
-                if (!opt_.quiet) progress(shown, previous, seconds_between(run_.start, now),
-                                          seconds_between(last, now));
+                if (!opt_.quiet)
+                    progress(shown, previous, seconds_between(run_.start, now),
+                             seconds_between(last, now));
                 last = now;
                 tick += std::chrono::seconds(1);
                 lock.lock();
@@ -234,8 +238,8 @@ private:
         return t;
     }
 
-    void progress(const std::vector<role>& shown, std::vector<role_totals>& previous, double elapsed,
-                  double interval) const {
+    void progress(const std::vector<role>& shown, std::vector<role_totals>& previous,
+                  double elapsed, double interval) const {
         std::vector<role_report> delta;
         for (std::size_t i = 0; i < shown.size(); ++i) {
             auto now = merged(shown[i]);
@@ -263,9 +267,11 @@ private:
         const std::size_t n = std::min<std::size_t>(8, names.size());
         std::vector<std::unique_ptr<http_connection>> conns;
         for (std::size_t i = 0; i < n; ++i) {
-            conns.push_back(std::make_unique<http_connection>(
-                ios_[0]->get_executor(), endpoint_, identity(), std::chrono::milliseconds(opt_.timeout_ms)));
-            net::co_spawn(*ios_[0], run_fetch_totals(conns.back().get(), &names, i, n, &totals), log_escape);
+            conns.push_back(
+                std::make_unique<http_connection>(ios_[0]->get_executor(), endpoint_, identity(),
+                                                  std::chrono::milliseconds(opt_.timeout_ms)));
+            net::co_spawn(*ios_[0], run_fetch_totals(conns.back().get(), &names, i, n, &totals),
+                          log_escape);
         }
         ios_[0]->run();
         ios_[0]->restart();
@@ -290,7 +296,8 @@ private:
             }
             const auto& t = run_.tallies[q];
             counts.push_back({names[q], *initial[q], *final_totals[q], t.posted.load(),
-                              t.posted_uncertain.load(), t.deleted.load(), t.deleted_uncertain.load()});
+                              t.posted_uncertain.load(), t.deleted.load(),
+                              t.deleted_uncertain.load()});
         }
         auto more = check_counts(counts);
         problems.insert(problems.end(), more.begin(), more.end());
@@ -309,7 +316,8 @@ private:
                     which += fmt::format(" {} {}x{}", name_of(r.kind), s, r.totals.status[s]);
         }
         v.no_5xx = server_errors == 0;
-        if (!v.no_5xx) v.violations.push_back(fmt::format("{} responses were 5xx:{}", server_errors, which));
+        if (!v.no_5xx)
+            v.violations.push_back(fmt::format("{} responses were 5xx:{}", server_errors, which));
         v.no_double_claim = run_.ledger.violations() == 0;
         auto found = run_.take_violations();
         v.violations.insert(v.violations.begin(), found.begin(), found.end());

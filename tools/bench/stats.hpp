@@ -20,7 +20,9 @@ inline std::string_view name_of(role r) { return role_names[static_cast<std::siz
 /// so the hot path never pays for a locked instruction.
 class counter {
 public:
-    void add(std::uint64_t n = 1) { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    void add(std::uint64_t n = 1) {
+        v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
     std::uint64_t get() const { return v_.load(std::memory_order_relaxed); }
 
 private:
@@ -32,10 +34,10 @@ private:
 struct role_stats {
     static constexpr std::size_t status_slots = 600;
 
-    histogram latency;      // µs per request (from the scheduled time in open-loop mode)
-    counter requests;       // every attempted request, errors included
-    counter messages;       // posted / deleted / listed, per role
-    counter errors;         // transport errors + unexpected statuses
+    histogram latency;  // µs per request (from the scheduled time in open-loop mode)
+    counter requests;   // every attempted request, errors included
+    counter messages;   // posted / deleted / listed, per role
+    counter errors;     // transport errors + unexpected statuses
     counter transport_errors;
     counter server_errors;  // 5xx
     counter idle_polls;     // worker 204 on claim, observer empty page

@@ -1,8 +1,8 @@
 // Marconi bench: correctness checks made while the load runs and after it.
 #include "verifier.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace marconi::bench {
 
@@ -20,9 +20,9 @@ std::uint64_t claim_ledger::key(std::string_view queue, std::string_view id) {
 }
 
 std::optional<std::string> claim_ledger::on_claimed(std::string_view queue, std::string_view id,
-                                                     bench_clock::time_point sent,
-                                                     bench_clock::time_point received,
-                                                     std::chrono::seconds ttl) {
+                                                    bench_clock::time_point sent,
+                                                    bench_clock::time_point received,
+                                                    std::chrono::seconds ttl) {
     const auto k = key(queue, id);
     std::optional<std::string> violation;
     std::lock_guard lock(mutex_);
@@ -32,7 +32,8 @@ std::optional<std::string> claim_ledger::on_claimed(std::string_view queue, std:
         // at least until live_until. Slack absorbs clock and rounding differences.
         if (it->second.deleted) {
             ++violations_;
-            violation = fmt::format("message {}/{} was claimed again after it was deleted", queue, id);
+            violation =
+                fmt::format("message {}/{} was claimed again after it was deleted", queue, id);
         } else if (received + slack_ < it->second.live_until) {
             ++violations_;
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -90,8 +91,9 @@ std::vector<std::string> check_counts(const std::vector<queue_count>& queues) {
     std::int64_t initial = 0;
     for (const auto& q : queues) initial += q.initial_total;
     if (deleted > initial + posted + posted_uncertain) {
-        out.push_back(fmt::format("deleted {} messages but only {} were posted (+{} already queued)",
-                                  deleted, posted, initial));
+        out.push_back(
+            fmt::format("deleted {} messages but only {} were posted (+{} already queued)", deleted,
+                        posted, initial));
     }
     return out;
 }

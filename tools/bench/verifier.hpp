@@ -21,7 +21,8 @@ using bench_clock = std::chrono::steady_clock;
 /// Thread safety: every member takes the internal mutex; workers on any thread call it.
 class claim_ledger {
 public:
-    explicit claim_ledger(std::chrono::milliseconds slack = std::chrono::seconds(1)) : slack_(slack) {}
+    explicit claim_ledger(std::chrono::milliseconds slack = std::chrono::seconds(1))
+        : slack_(slack) {}
 
     /// A claim sent at `sent` and answered at `received` returned message `id` of `queue`.
     /// Returns a description of the violation if the message was still held by a live claim.

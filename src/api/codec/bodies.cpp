@@ -4,8 +4,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/codec/json_reader.hpp"
-#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api {
 

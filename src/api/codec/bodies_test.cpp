@@ -41,19 +41,21 @@ TEST(parse_message_batch, rejects_malformed_documents_with_zaqar_wording) {
               "Document type not supported.");
     EXPECT_EQ(error_of([] { parse_message_batch(R"({"messages":[{"ttl":60}]})"); }).description(),
               "Missing \"body\" field.");
-    EXPECT_EQ(error_of([] { parse_message_batch(R"({"messages":[{"body":1,"ttl":"60"}]})"); })
-                  .description(),
+    EXPECT_EQ(error_of([] {
+                  parse_message_batch(R"({"messages":[{"body":1,"ttl":"60"}]})");
+              }).description(),
               "The value of the \"ttl\" field must be a int.");
-    EXPECT_EQ(error_of([] { parse_message_batch(R"({"messages":[{"body":1,"ttl":true}]})"); })
-                  .code(),
-              core::errc::invalid_body);
+    EXPECT_EQ(
+        error_of([] { parse_message_batch(R"({"messages":[{"body":1,"ttl":true}]})"); }).code(),
+        core::errc::invalid_body);
     EXPECT_EQ(error_of([] { parse_message_batch(R"({"other":[]})"); }).code(),
               core::errc::invalid_request);
 }
 
 TEST(parse_json, rejects_numbers_beyond_double_range) {
-    EXPECT_EQ(error_of([] { parse_json(R"({"messages":[{"body":{"x":[1e400]}}]})"); }).description(),
-              "Request body could not be parsed.");
+    EXPECT_EQ(
+        error_of([] { parse_json(R"({"messages":[{"body":{"x":[1e400]}}]})"); }).description(),
+        "Request body could not be parsed.");
     EXPECT_THROW(parse_json_object(R"({"x":-1e400})"), core::error);
     EXPECT_NO_THROW(parse_json(R"({"x":1.7e308})"));
 }
@@ -71,9 +73,9 @@ TEST(parse_json, names_the_depth_limit_and_refuses_integers_beyond_64_bits) {
     const auto too_large = error_of([] { parse_json(R"({"ttl":18446744073709551616})"); });
     EXPECT_EQ(too_large.code(), core::errc::invalid_body);
     EXPECT_EQ(too_large.description(), "JSON contains integer that is too large.");
-    EXPECT_EQ(error_of([] { parse_claim_body(R"({"ttl":9223372036854775808})", false); })
-                  .description(),
-              "JSON contains integer that is too large.");
+    EXPECT_EQ(
+        error_of([] { parse_claim_body(R"({"ttl":9223372036854775808})", false); }).description(),
+        "JSON contains integer that is too large.");
 }
 
 TEST(parse_claim_body, allows_an_empty_body_only_when_optional) {

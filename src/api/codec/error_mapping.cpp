@@ -52,9 +52,8 @@ constexpr row table[] = {
     {transport_errc::method_not_allowed, 405, "Method not allowed"},
 };
 // With every code found (error_mapping_test), as many rows as codes means one row each.
-static_assert(std::size(table) ==
-              static_cast<std::size_t>(errc::count) +
-                  static_cast<std::size_t>(transport_errc::count));
+static_assert(std::size(table) == static_cast<std::size_t>(errc::count) +
+                                      static_cast<std::size_t>(transport_errc::count));
 
 template <class Code>
 std::optional<http_error> find_row(Code code) {

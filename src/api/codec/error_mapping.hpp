@@ -31,8 +31,8 @@ std::optional<http_error> find_http(transport_errc code);
 /// A domain or transport error as every transport answers it.
 struct error_answer {
     unsigned status;
-    std::string title;        ///< to_http's, or a core::titled_error's own
-    std::string description;  ///< made valid UTF-8
+    std::string title;                        ///< to_http's, or a core::titled_error's own
+    std::string description;                  ///< made valid UTF-8
     std::optional<std::int64_t> retry_after;  ///< seconds, for a core::throttled_error
 };
 

@@ -113,8 +113,8 @@ TEST(error_response, body_stays_valid_json_when_the_description_echoes_bad_bytes
 }
 
 TEST(error_response, keeps_a_titled_errors_own_title) {
-    const auto reply = error_response(
-        core::titled_error(errc::missing_header, "Wrong UUID value", "Malformed hexadecimal UUID."));
+    const auto reply = error_response(core::titled_error(errc::missing_header, "Wrong UUID value",
+                                                         "Malformed hexadecimal UUID."));
     EXPECT_EQ(reply.status, 400u);
     EXPECT_EQ(boost::json::parse(reply.body).at("title"), "Wrong UUID value");
 }

@@ -14,11 +14,11 @@ json::object resource(std::string_view href_template, json::object vars,
                       std::initializer_list<std::string_view> allow) {
     json::array methods;
     for (auto m : allow) methods.emplace_back(m);
-    return json::object{{"href-template", href_template},
-                        {"href-vars", std::move(vars)},
-                        {"hints", json::object{{"allow", std::move(methods)},
-                                               {"formats", json::object{{"application/json",
-                                                                         json::object{}}}}}}};
+    return json::object{
+        {"href-template", href_template},
+        {"href-vars", std::move(vars)},
+        {"hints", json::object{{"allow", std::move(methods)},
+                               {"formats", json::object{{"application/json", json::object{}}}}}}};
 }
 
 json::object build_home_document(bool admin_mode) {
@@ -35,7 +35,8 @@ json::object build_home_document(bool admin_mode) {
                                  {"limit", "param/queue_limit"},
                                  {"detailed", "param/detailed"}},
                                 {"GET"})},
-        {"rel/queue", resource("/v2/queues/{queue_name}", queue_var, {"GET", "PUT", "PATCH", "DELETE"})},
+        {"rel/queue",
+         resource("/v2/queues/{queue_name}", queue_var, {"GET", "PUT", "PATCH", "DELETE"})},
         {"rel/queue_stats", resource("/v2/queues/{queue_name}/stats", queue_var, {"GET"})},
         {"rel/queue_purge", resource("/v2/queues/{queue_name}/purge", queue_var, {"POST"})},
         {"rel/queue_share", resource("/v2/queues/{queue_name}/share", queue_var, {"POST"})},
@@ -47,9 +48,9 @@ json::object build_home_document(bool admin_mode) {
                         {"include_claimed", "param/include_claimed"}}),
                   {"GET"})},
         {"rel/post_messages", resource("/v2/queues/{queue_name}/messages", queue_var, {"POST"})},
-        {"rel/messages_delete", resource("/v2/queues/{queue_name}/messages{?ids,pop}",
-                                         with({{"ids", "param/ids"}, {"pop", "param/pop"}}),
-                                         {"DELETE"})},
+        {"rel/messages_delete",
+         resource("/v2/queues/{queue_name}/messages{?ids,pop}",
+                  with({{"ids", "param/ids"}, {"pop", "param/pop"}}), {"DELETE"})},
         {"rel/message_get", resource("/v2/queues/{queue_name}/messages/{message_id}",
                                      with({{"message_id", "param/message_id"}}), {"GET"})},
         {"rel/message_delete",
@@ -68,9 +69,9 @@ json::object build_home_document(bool admin_mode) {
          resource("/v2/queues/{queue_name}/subscriptions{?marker,limit}",
                   with({{"marker", "param/marker"}, {"limit", "param/subscription_limit"}}),
                   {"GET"})},
-        {"rel/subscriptions_post", resource("/v2/queues/{queue_name}/subscriptions",
-                                            with({{"limit", "param/subscription_limit"}}),
-                                            {"POST"})},
+        {"rel/subscriptions_post",
+         resource("/v2/queues/{queue_name}/subscriptions",
+                  with({{"limit", "param/subscription_limit"}}), {"POST"})},
         {"rel/subscription",
          resource("/v2/queues/{queue_name}/subscriptions/{subscriptions_id}",
                   with({{"subscriptions_id", "param/subscriptions_id"}}), {"GET", "DELETE"})},

@@ -18,7 +18,7 @@ namespace {
 /// number's text: that is the only place an integer literal read as a double can be told
 /// from a decimal one.
 class checking_handler {
-   public:
+public:
     static constexpr std::size_t max_object_size = json::object::max_size();
     static constexpr std::size_t max_array_size = json::array::max_size();
     static constexpr std::size_t max_key_size = json::string::max_size();
@@ -88,7 +88,7 @@ class checking_handler {
     bool on_comment_part(json::string_view, json::error_code&) { return true; }
     bool on_comment(json::string_view, json::error_code&) { return true; }
 
-   private:
+private:
     /// A fraction or an exponent: a number Zaqar's json.loads reads as a float too.
     static bool is_decimal(json::string_view text) {
         return text.find_first_of(".eE") != json::string_view::npos;

@@ -15,10 +15,10 @@ namespace marconi::api {
 /// Why a document was refused.
 enum class json_problem {
     none,
-    malformed,         ///< not JSON
-    too_deep,          ///< arrays and objects nested deeper than the limit
-    integer_too_large, ///< an integer literal outside [-2^63, 2^63 - 1]
-    not_finite,        ///< a number beyond double's range (1e400), which JSON cannot spell
+    malformed,          ///< not JSON
+    too_deep,           ///< arrays and objects nested deeper than the limit
+    integer_too_large,  ///< an integer literal outside [-2^63, 2^63 - 1]
+    not_finite,         ///< a number beyond double's range (1e400), which JSON cannot spell
 };
 
 struct json_reading {

@@ -39,7 +39,7 @@ TEST(read_client_json, nests_up_to_the_limit) {
 TEST(read_client_json, refuses_integers_outside_int64) {
     EXPECT_EQ(problem_of("9223372036854775807"), json_problem::none);
     EXPECT_EQ(problem_of("-9223372036854775808"), json_problem::none);
-    EXPECT_EQ(problem_of("9223372036854775808"), json_problem::integer_too_large);  // uint64
+    EXPECT_EQ(problem_of("9223372036854775808"), json_problem::integer_too_large);   // uint64
     EXPECT_EQ(problem_of("18446744073709551616"), json_problem::integer_too_large);  // double
     EXPECT_EQ(problem_of("-9223372036854775809"), json_problem::integer_too_large);
     EXPECT_EQ(problem_of(R"({"x":[1,123456789012345678901234567890]})"),

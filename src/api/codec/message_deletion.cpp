@@ -16,9 +16,9 @@ message_deletion checked_message_deletion(const std::optional<std::vector<std::s
                                           std::optional<std::int64_t> pop,
                                           const std::optional<std::vector<std::string>>& claim_ids,
                                           const core::limits& limits) {
-    core::validate_message_deletion(
-        pop, ids ? std::optional(ids->size()) : std::nullopt,
-        claim_ids ? std::optional(claim_ids->size()) : std::nullopt, limits);
+    core::validate_message_deletion(pop, ids ? std::optional(ids->size()) : std::nullopt,
+                                    claim_ids ? std::optional(claim_ids->size()) : std::nullopt,
+                                    limits);
     message_deletion deletion;
     deletion.pop = pop;
     if (pop) return deletion;

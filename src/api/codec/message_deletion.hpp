@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "storage/contract/ids.hpp"
 #include "core/limits.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::api {
 

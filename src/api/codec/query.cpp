@@ -11,9 +11,9 @@ namespace marconi::api {
 namespace {
 
 core::error invalid(std::string_view name, std::string_view what) {
-    return core::error(core::errc::invalid_parameter,
-                       "The \"" + std::string(name) + "\" parameter is invalid. " +
-                           std::string(what));
+    return core::error(
+        core::errc::invalid_parameter,
+        "The \"" + std::string(name) + "\" parameter is invalid. " + std::string(what));
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ std::int64_t int_value(std::string_view name, std::string_view text) {
 bool bool_value(std::string_view name, std::string_view text) {
     static constexpr std::array<std::string_view, 7> truthy{"true", "True", "t", "yes",
                                                             "y",    "1",    "on"};
-    static constexpr std::array<std::string_view, 7> falsy{"false", "False", "f", "no",
+    static constexpr std::array<std::string_view, 7> falsy{"false", "False", "f",  "no",
                                                            "n",     "0",     "off"};
     for (auto t : truthy) {
         if (text == t) return true;

@@ -88,8 +88,8 @@ std::string render_message_page(const std::vector<core::message>& messages,
     return out;
 }
 
-std::string render_messages(const std::vector<core::message>& messages,
-                            std::string_view queue_path, time_point now) {
+std::string render_messages(const std::vector<core::message>& messages, std::string_view queue_path,
+                            time_point now) {
     std::string out;
     out.reserve(16 + messages.size() * 160);
     out += "{\"messages\":";
@@ -143,7 +143,8 @@ std::string render_post_result(const std::vector<core::message_id>& ids,
 }
 
 std::string iso8601(time_point t) {
-    const std::time_t seconds = std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
+    const std::time_t seconds =
+        std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
     std::tm utc{};
     ::gmtime_r(&seconds, &utc);
     char text[32];
@@ -156,10 +157,9 @@ json::object stats_object(const core::queue_stats& stats, std::string_view queue
     boost::json::object messages{
         {"claimed", stats.claimed}, {"free", stats.free}, {"total", stats.total}};
     auto summary = [&](const core::message_summary& s) {
-        return boost::json::object{
-            {"href", std::string(queue_path) + "/messages/" + s.id.value()},
-            {"age", seconds_between(s.created, now)},
-            {"created", iso8601(s.created)}};
+        return boost::json::object{{"href", std::string(queue_path) + "/messages/" + s.id.value()},
+                                   {"age", seconds_between(s.created, now)},
+                                   {"created", iso8601(s.created)}};
     };
     if (stats.total > 0 && stats.oldest && stats.newest) {
         messages["oldest"] = summary(*stats.oldest);

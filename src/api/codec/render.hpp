@@ -33,13 +33,14 @@ std::string render_message_page(const std::vector<core::message>& messages,
                                 const std::optional<std::string>& next_href);
 
 /// `{"messages":[...]}`, the `?ids=` and claim-create form.
-std::string render_messages(const std::vector<core::message>& messages,
-                            std::string_view queue_path, time_point now);
+std::string render_messages(const std::vector<core::message>& messages, std::string_view queue_path,
+                            time_point now);
 
 /// A message's body as a JSON value (it is stored as JSON text).
 boost::json::value message_body(const core::message& m);
 
-/// Pop's raw storage form: `{"messages":[{"id","age","ttl","claim_count","body","claim_id":null}]}`.
+/// Pop's raw storage form:
+/// `{"messages":[{"id","age","ttl","claim_count","body","claim_id":null}]}`.
 boost::json::object popped_object(const std::vector<core::message>& messages, time_point now);
 std::string render_popped(const std::vector<core::message>& messages, time_point now);
 

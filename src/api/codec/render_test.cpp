@@ -69,8 +69,8 @@ TEST(render, stats_include_oldest_and_newest_only_when_not_empty) {
 }
 
 TEST(render, post_result_lists_hrefs_in_order) {
-    const auto doc = boost::json::parse(render_post_result(
-        {core::message_id{"x"}, core::message_id{"y"}}, "/v2/queues/q"));
+    const auto doc = boost::json::parse(
+        render_post_result({core::message_id{"x"}, core::message_id{"y"}}, "/v2/queues/q"));
     EXPECT_EQ(doc.at("resources").at(1), "/v2/queues/q/messages/y");
 }
 

@@ -18,12 +18,9 @@ void append_string(std::string& out, std::string_view s) { append_json_string(ou
 
 json::object subscription_object(const core::subscription& s, std::string_view source,
                                  time_point now) {
-    return json::object{{"id", s.id.value()},
-                        {"source", source},
-                        {"subscriber", s.subscriber},
-                        {"ttl", s.ttl},
-                        {"age", s.age(now)},
-                        {"options", parse_own_json(s.options_json)},
+    return json::object{{"id", s.id.value()},         {"source", source},
+                        {"subscriber", s.subscriber}, {"ttl", s.ttl},
+                        {"age", s.age(now)},          {"options", parse_own_json(s.options_json)},
                         {"confirmed", s.confirmed}};
 }
 

@@ -3,8 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "net/signed_url.hpp"
 #include "core/validation.hpp"
+#include "net/signed_url.hpp"
 
 namespace marconi::api {
 
@@ -90,16 +90,18 @@ request_scope check_headers(const request& req, const core::limits& limits,
     if (!req.body.empty()) {
         if (auto type = req.header("Content-Type")) {
             if (type->starts_with("application/x-www-form-urlencoded")) {
-                throw core::titled_error(errc::invalid_request, "Invalid Content-Type",
-                            "Endpoint does not accept `application/x-www-form-urlencoded` "
-                            "content; currently supported media type is `application/json`; "
-                            "specify proper client-side media type with the \"Content-Type\" "
-                            "header.");
+                throw core::titled_error(
+                    errc::invalid_request, "Invalid Content-Type",
+                    "Endpoint does not accept `application/x-www-form-urlencoded` "
+                    "content; currently supported media type is `application/json`; "
+                    "specify proper client-side media type with the \"Content-Type\" "
+                    "header.");
             }
         }
     }
     if (auto accept = req.header("Accept")) {
-        const bool json_ok = accept->empty() || accept->find("application/json") != std::string_view::npos ||
+        const bool json_ok = accept->empty() ||
+                             accept->find("application/json") != std::string_view::npos ||
                              accept->find("*/*") != std::string_view::npos ||
                              accept->find("application/*") != std::string_view::npos;
         if (!json_ok) {

@@ -7,13 +7,13 @@
 #include <chrono>
 #include <string_view>
 
+#include "api/codec/transport_error.hpp"
 #include "api/http/message.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/policy.hpp"
-#include "api/codec/transport_error.hpp"
+#include "core/limits.hpp"
 #include "storage/contract/error.hpp"
 #include "storage/contract/ids.hpp"
-#include "core/limits.hpp"
 
 namespace marconi::api {
 

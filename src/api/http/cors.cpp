@@ -11,8 +11,8 @@ namespace {
 
 /// oslo's CORS.simple_headers: always allowed in a preflight's Access-Control-Request-Headers.
 constexpr std::string_view simple_headers[] = {
-    "Accept",        "Accept-Language", "Content-Type",  "Cache-Control",
-    "Content-Language", "Expires",      "Last-Modified", "Pragma"};
+    "Accept",           "Accept-Language", "Content-Type",  "Cache-Control",
+    "Content-Language", "Expires",         "Last-Modified", "Pragma"};
 
 // Header names as strings: g++ 12 -O2 warns (-Warray-bounds, a false positive, GCC PR 105329)
 // when a std::string temporary is built from a literal longer than the small-string buffer.
@@ -78,8 +78,7 @@ response cors_policy::preflight(const request& req, const std::string& allow) co
     const auto requested = split_list(req.header("Access-Control-Request-Headers").value_or(""));
     for (const auto name : requested) {
         const auto permitted = [&](std::string_view allowed) { return same_name(allowed, name); };
-        if (std::none_of(options_.allow_headers.begin(), options_.allow_headers.end(),
-                         permitted) &&
+        if (std::none_of(options_.allow_headers.begin(), options_.allow_headers.end(), permitted) &&
             std::none_of(std::begin(simple_headers), std::end(simple_headers), permitted)) {
             return reply;
         }

@@ -14,9 +14,9 @@ cors_options zaqar_defaults(std::vector<std::string> origins) {
     o.expose_headers = {"X-Auth-Token", "X-Subject-Token", "X-Service-Token",
                         "X-OpenStack-Request-ID"};
     o.allow_methods = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"};
-    o.allow_headers = {"X-Auth-Token", "X-Identity-Status", "X-Roles", "X-Service-Catalog",
-                       "X-User-Id", "X-Tenant-Id", "X-OpenStack-Request-ID", "X-Trace-Info",
-                       "X-Trace-HMAC", "Client-id"};
+    o.allow_headers = {
+        "X-Auth-Token", "X-Identity-Status",      "X-Roles",      "X-Service-Catalog", "X-User-Id",
+        "X-Tenant-Id",  "X-OpenStack-Request-ID", "X-Trace-Info", "X-Trace-HMAC",      "Client-id"};
     return o;
 }
 
@@ -65,8 +65,8 @@ TEST(cors, preflight_refusals_are_plain_200s) {
         return !header(reply, "Access-Control-Allow-Origin");
     };
     EXPECT_TRUE(refused({{"Access-Control-Request-Method", "GET"}}));  // no Origin
-    EXPECT_TRUE(refused({{"Origin", "https://evil.example"},
-                         {"Access-Control-Request-Method", "GET"}}));
+    EXPECT_TRUE(
+        refused({{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}}));
     EXPECT_TRUE(refused({{"Origin", origin}}));  // no requested method
     EXPECT_TRUE(refused({{"Origin", origin}, {"Access-Control-Request-Method", "TRACE"}}));
     EXPECT_TRUE(refused({{"Origin", origin}, {"Access-Control-Request-Method", "get"}}));

@@ -5,8 +5,8 @@
 
 #include "api/http/message.hpp"
 #include "common/clock.hpp"
-#include "storage/contract/ids.hpp"
 #include "core/services.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::api {
 

@@ -17,7 +17,8 @@ TEST(io_pool, next_hands_out_every_context_in_turn) {
     std::vector<net::io_context*> seen;
     for (int i = 0; i < 6; ++i) seen.push_back(&pool.next());
     EXPECT_EQ(std::set<net::io_context*>(seen.begin(), seen.begin() + 3).size(), 3u);
-    EXPECT_EQ(std::vector(seen.begin(), seen.begin() + 3), std::vector(seen.begin() + 3, seen.end()));
+    EXPECT_EQ(std::vector(seen.begin(), seen.begin() + 3),
+              std::vector(seen.begin() + 3, seen.end()));
     EXPECT_EQ(seen.front(), &pool.main());
 }
 

@@ -135,13 +135,13 @@ struct listener::state {
     const api::router& router;
     const listener_options options;
     const net::strand<net::io_context::executor_type> strand;  ///< accept loop and drain
-    tcp::acceptor acceptor;      // on strand
+    tcp::acceptor acceptor;                                    // on strand
     net::steady_timer drain_timer;  // on strand: cancelled when the last session ends
 
-    std::atomic<bool> draining{false};         ///< set once, by shutdown()
-    std::atomic<std::size_t> connections{0};   ///< sessions alive
-    std::atomic<std::size_t> inflight{0};      ///< requests admitted and not yet answered
-    std::atomic<std::size_t> refusing{0};      ///< over-limit connections being answered
+    std::atomic<bool> draining{false};        ///< set once, by shutdown()
+    std::atomic<std::size_t> connections{0};  ///< sessions alive
+    std::atomic<std::size_t> inflight{0};     ///< requests admitted and not yet answered
+    std::atomic<std::size_t> refusing{0};     ///< over-limit connections being answered
 
     std::mutex sessions_mutex;
     std::unordered_set<std::shared_ptr<session>> sessions;  // guarded by sessions_mutex
@@ -216,7 +216,8 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
     if constexpr (std::is_same_v<Stream, tls_stream>) {
         // The handshake counts as the start of the first request.
         transport.expires_after(options.header_timeout);
-        auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+        auto [handshake_error] =
+            co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
         if (handshake_error) {
             spdlog::debug("TLS handshake failed: {}", handshake_error.message());
             co_return;
@@ -301,9 +302,9 @@ net::awaitable<void> run_session(state_ptr self, std::shared_ptr<stream_session<
         {
             inflight_slot slot{self->inflight, options.max_inflight_requests};
             if (!slot.admitted()) {
-                reply = error_response(core::error(
-                    core::errc::unavailable,
-                    "The server is busy: too many requests in progress; retry later."));
+                reply = error_response(
+                    core::error(core::errc::unavailable,
+                                "The server is busy: too many requests in progress; retry later."));
             } else {
                 try {
                     reply = co_await self->router.dispatch(to_request(std::move(beast_request)));
@@ -400,8 +401,8 @@ net::awaitable<void> run_accept_loop(state_ptr self) {
         }
         self->connections.fetch_add(1);
         if (self->tls) {
-            start_session(self, std::make_shared<stream_session<tls_stream>>(std::move(socket),
-                                                                             *self->tls));
+            start_session(
+                self, std::make_shared<stream_session<tls_stream>>(std::move(socket), *self->tls));
         } else {
             start_session(self,
                           std::make_shared<stream_session<beast::tcp_stream>>(std::move(socket)));
@@ -453,8 +454,7 @@ net::awaitable<std::size_t> drain(state_ptr self, std::chrono::milliseconds grac
         spdlog::warn("shutdown: grace period over, closing {} connections", left);
         close_sessions(*self, close_mode::all);
         const auto unwind_deadline = std::chrono::steady_clock::now() + unwind_time;
-        while (self->connections.load() > 0 &&
-               std::chrono::steady_clock::now() < unwind_deadline) {
+        while (self->connections.load() > 0 && std::chrono::steady_clock::now() < unwind_deadline) {
             self->drain_timer.expires_at(unwind_deadline);
             co_await self->drain_timer.async_wait(use_tuple);
         }
@@ -479,8 +479,10 @@ std::unique_ptr<ssl::context> make_tls_context(const std::string& cert_file,
     tls->use_private_key_file(key_file, ssl::context::pem, ec);
     if (ec) throw std::runtime_error("TLS private key " + key_file + ": " + ec.message());
     if (SSL_CTX_check_private_key(tls->native_handle()) != 1) {
-        throw std::runtime_error("TLS private key " + key_file + " does not match the "
-                                 "certificate " + cert_file);
+        throw std::runtime_error("TLS private key " + key_file +
+                                 " does not match the "
+                                 "certificate " +
+                                 cert_file);
     }
     return tls;
 }

@@ -100,9 +100,9 @@ std::optional<response> transfer_encoding_refusal(const header_type& header,
         }
     }
     if (codings->size() > 1) {
-        return error_response(501, "Not implemented",
-                              "The transfer coding '" + std::string(codings->front().name) +
-                                  "' is not implemented.");
+        return error_response(
+            501, "Not implemented",
+            "The transfer coding '" + std::string(codings->front().name) + "' is not implemented.");
     }
     // Beast decides the framing on its own reading of the field; both must agree.
     if (!chunked_by_parser) return bad_request("The Transfer-Encoding is malformed.");
@@ -136,8 +136,7 @@ bool names_other_http_version(std::string_view unparsed) {
     const auto version = line.substr(space + 1);
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
     return version.size() == 8 && version.starts_with("HTTP/") && digit(version[5]) &&
-           version[6] == '.' && digit(version[7]) && version != "HTTP/1.0" &&
-           version != "HTTP/1.1";
+           version[6] == '.' && digit(version[7]) && version != "HTTP/1.0" && version != "HTTP/1.1";
 }
 
 }  // namespace
@@ -204,10 +203,8 @@ std::optional<response> request_reader::answer_to(beast::error_code ec,
         case http::error::bad_transfer_encoding:
             return bad_request("The Transfer-Encoding is malformed or conflicts with the framing.");
         case http::error::bad_chunk:
-        case http::error::bad_chunk_extension:
-            return bad_request("The chunked body is malformed.");
-        default:
-            return bad_request("The request is malformed: " + ec.message() + ".");
+        case http::error::bad_chunk_extension: return bad_request("The chunked body is malformed.");
+        default: return bad_request("The request is malformed: " + ec.message() + ".");
     }
 }
 

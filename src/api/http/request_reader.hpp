@@ -54,8 +54,7 @@ public:
     /// The answer to a failed read (a parse error), or nothing when the connection simply
     /// ended or timed out. `unparsed` is what the parser did not consume: it tells an
     /// unsupported HTTP version (505) from a malformed request line (400).
-    std::optional<response> answer_to(boost::beast::error_code ec,
-                                      std::string_view unparsed) const;
+    std::optional<response> answer_to(boost::beast::error_code ec, std::string_view unparsed) const;
 
     /// The whole request, with the header section as it was before any trailer fields (RFC
     /// 9110 section 6.5.1: trailers are never merged into the header). Call once, when done().

@@ -53,8 +53,9 @@ TEST(request_reader, frames_a_content_length_body_and_leaves_the_next_request) {
 }
 
 TEST(request_reader, a_final_coding_other_than_chunked_is_400_before_any_body_is_read) {
-    const auto bytes = std::string("GET /q HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n") +
-                       std::string(next_request);
+    const auto bytes =
+        std::string("GET /q HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n") +
+        std::string(next_request);
     const auto out = read_one(bytes);
     ASSERT_TRUE(out.answer);
     EXPECT_EQ(out.answer->status, 400u);

@@ -59,8 +59,7 @@ router::router(std::span<const route> routes, core::services& services, const ma
             if (!rule) {
                 throw std::invalid_argument("route " + std::string(to_string(r.method)) + " " +
                                             std::string(r.path_template) +
-                                            " names an unknown policy rule " +
-                                            std::string(r.rule));
+                                            " names an unknown policy rule " + std::string(r.rule));
             }
         }
         const auto segments = split_path(r.path_template);
@@ -159,11 +158,14 @@ net::awaitable<response> router::authorized(request& req, const match_result& ma
     }
 
     auto scope = check_headers(req, services_.limits, who);
-    request_context ctx{services_,     clock_,      std::move(scope.project),
-                        std::move(scope.client), admin_mode_, access_.signed_url_key};
+    request_context ctx{services_,
+                        clock_,
+                        std::move(scope.project),
+                        std::move(scope.client),
+                        admin_mode_,
+                        access_.signed_url_key};
     if (found->rule) {
-        enforce_policy(access_.policy, *found->rule, found->target->rule, who,
-                       ctx.project.value());
+        enforce_policy(access_.policy, *found->rule, found->target->rule, who, ctx.project.value());
     }
     co_return co_await found->target->handle(ctx, req);
 }

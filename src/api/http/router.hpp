@@ -50,7 +50,7 @@ private:
 
     struct match_result {
         const compiled_route* found = nullptr;  ///< with the request's path params filled in
-        std::string allow;       ///< when not found: the methods served on this path
+        std::string allow;                      ///< when not found: the methods served on this path
         bool open_path = false;  ///< the path belongs to an open route (no authentication)
     };
 

@@ -115,8 +115,7 @@ TEST_F(router_test, missing_and_bogus_tokens_get_401_with_a_challenge) {
     }
     // Authentication comes before routing and before the header checks.
     EXPECT_EQ(send(r, method::get, "/v2/nowhere", {}).status, 401u);
-    EXPECT_EQ(send(r, method::get, "/v2/nowhere", {{"X-Auth-Token", "member-key"}}).status,
-              404u);
+    EXPECT_EQ(send(r, method::get, "/v2/nowhere", {{"X-Auth-Token", "member-key"}}).status, 404u);
     EXPECT_EQ(send(r, method::get, "/v2/queues", {{"X-Auth-Token", "member-key"}}).status,
               400u);  // no Client-ID
 }
@@ -130,7 +129,8 @@ TEST_F(router_test, a_key_fills_in_and_pins_the_project) {
     ASSERT_EQ(listed.status, 200u);
     EXPECT_NE(listed.body.find("\"name\":\"q1\""), std::string::npos) << listed.body;
 
-    const auto spoofed = send(r, method::get, "/v2/queues", {client, token, {"X-Project-ID", "p2"}});
+    const auto spoofed =
+        send(r, method::get, "/v2/queues", {client, token, {"X-Project-ID", "p2"}});
     EXPECT_EQ(spoofed.status, 403u);
     EXPECT_EQ(title(spoofed), "Not authorized");
 }
@@ -138,8 +138,8 @@ TEST_F(router_test, a_key_fills_in_and_pins_the_project) {
 TEST_F(router_test, admin_rules_need_the_admin_role) {
     const auto r = make(keys_, defaults_);
     const std::pair<std::string, std::string> client{"Client-ID", client_id};
-    const auto denied = send(r, method::head, "/v2/health", {client, {"X-Auth-Token", "member-key"},
-                                                             {"X-Roles", "admin"}});
+    const auto denied = send(r, method::head, "/v2/health",
+                             {client, {"X-Auth-Token", "member-key"}, {"X-Roles", "admin"}});
     EXPECT_EQ(denied.status, 403u);  // X-Roles is not trusted with keys
     EXPECT_EQ(boost::json::parse(denied.body).at("description"),
               "You are not authorized to complete this action.");
@@ -152,9 +152,9 @@ TEST_F(router_test, noauth_takes_roles_and_project_from_headers) {
     const std::pair<std::string, std::string> client{"Client-ID", client_id};
     const std::pair<std::string, std::string> project{"X-Project-ID", "p9"};
     EXPECT_EQ(send(r, method::head, "/v2/health", {client, project}).status, 403u);
-    EXPECT_EQ(send(r, method::head, "/v2/health", {client, project, {"X-Roles", "member, admin"}})
-                  .status,
-              204u);
+    EXPECT_EQ(
+        send(r, method::head, "/v2/health", {client, project, {"X-Roles", "member, admin"}}).status,
+        204u);
     EXPECT_EQ(send(r, method::get, "/v2/queues", {client}).status, 400u);  // no project
     EXPECT_EQ(send(r, method::get, "/v2/queues",
                    {client, project, {"X-Roles", "a"}, {"X-Roles", "admin"}})
@@ -170,8 +170,7 @@ TEST_F(router_test, a_policy_file_rule_applies_to_its_route) {
     const auto path = "/v2/queues/q1/messages/00000000000000000000";
     EXPECT_EQ(send(r, method::delete_, path, {client, {"X-Auth-Token", "member-key"}}).status,
               403u);
-    EXPECT_EQ(send(r, method::delete_, path, {client, {"X-Auth-Token", "admin-key"}}).status,
-              204u);
+    EXPECT_EQ(send(r, method::delete_, path, {client, {"X-Auth-Token", "admin-key"}}).status, 204u);
     EXPECT_EQ(send(r, method::get, "/v2/queues", {client, {"X-Auth-Token", "admin-key"}}).status,
               403u);
 }
@@ -186,7 +185,8 @@ TEST_F(router_test, preflights_need_no_credentials_and_errors_carry_cors_headers
     const auto r = make(keys_, defaults_);
     const std::pair<std::string, std::string> origin{"Origin", "https://app.example"};
     const auto pre = send(r, method::options, "/v2/queues/q1",
-                          {origin, {"Access-Control-Request-Method", "DELETE"},
+                          {origin,
+                           {"Access-Control-Request-Method", "DELETE"},
                            {"Access-Control-Request-Headers", "X-Auth-Token"}});
     EXPECT_EQ(pre.status, 200u);
     EXPECT_EQ(header(pre, "Allow"), "PUT, GET, PATCH, DELETE, OPTIONS");
@@ -209,18 +209,17 @@ TEST_F(router_test, a_pre_signed_request_skips_authentication_but_not_the_rest) 
     const router r(v2_routes(), services_, clock_, true,
                    access_control{keys_, defaults_, cors_, "url-key"});
     const std::pair<std::string, std::string> client{"Client-ID", client_id};
-    ASSERT_EQ(send(r, method::put, "/v2/queues/q1", {client, {"X-Auth-Token", "member-key"}})
-                  .status,
-              201u);
+    ASSERT_EQ(
+        send(r, method::put, "/v2/queues/q1", {client, {"X-Auth-Token", "member-key"}}).status,
+        201u);
     const signing::url_grant grant{
         {"/v2/queues/q1/messages"}, {"GET"}, "p1", "2999-01-01T00:00:00"};
     const auto signature = signing::sign("url-key", grant);
-    std::vector<std::pair<std::string, std::string>> signed_headers{
-        {"URL-Signature", signature},
-        {"URL-Expires", grant.expires},
-        {"URL-Methods", "GET"},
-        {"URL-Paths", grant.paths[0]},
-        {"X-Project-ID", "p1"}};
+    std::vector<std::pair<std::string, std::string>> signed_headers{{"URL-Signature", signature},
+                                                                    {"URL-Expires", grant.expires},
+                                                                    {"URL-Methods", "GET"},
+                                                                    {"URL-Paths", grant.paths[0]},
+                                                                    {"X-Project-ID", "p1"}};
 
     auto with_client = signed_headers;
     with_client.push_back(client);
@@ -246,8 +245,7 @@ TEST_F(router_test, a_pre_signed_request_skips_authentication_but_not_the_rest) 
 TEST_F(router_test, a_route_naming_an_unknown_rule_is_a_startup_error) {
     static const route bad[] = {
         route{method::get, "/v2/x", v2_routes()[0].handle, "queues:frobnicate"}};
-    EXPECT_THROW(router(bad, services_, clock_, false,
-                        access_control{keys_, defaults_, cors_}),
+    EXPECT_THROW(router(bad, services_, clock_, false, access_control{keys_, defaults_, cors_}),
                  std::invalid_argument);
 }
 

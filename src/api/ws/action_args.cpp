@@ -41,8 +41,7 @@ std::optional<bool> bool_arg(const json::object& body, std::string_view name) {
     return bool_value(name, text_arg(*v));
 }
 
-std::optional<std::vector<std::string>> list_arg(const json::object& body,
-                                                 std::string_view name) {
+std::optional<std::vector<std::string>> list_arg(const json::object& body, std::string_view name) {
     const auto* v = body.if_contains(name);
     if (!v) return std::nullopt;
     std::vector<std::string> items;

@@ -22,6 +22,8 @@ std::span<const action_row> action_table() {
     constexpr auto pre_signed = access::pre_signed;
     constexpr std::string_view q = "/v2/queues/{queue_name}";
     // Zaqar's v2 RequestSchema (api/v1/request.py, v1_1, v2), in its order.
+    // One row per action, as the schema reads, rather than one field per line:
+    // clang-format off
     static const std::vector<action_row> rows{
         {"get_home_doc", h::none, false, {}, checked, m::get, "/v2", steps::get_home_doc},
         {"check_node_health", h::none, false, {}, checked, m::get, "/v2/health",
@@ -105,6 +107,7 @@ std::span<const action_row> action_table() {
          checked, m::get, "/v2/queues/{queue_name}/subscriptions/{subscription_id}",
          steps::subscription_get},
     };
+    // clang-format on
     return rows;
 }
 
@@ -120,11 +123,11 @@ namespace {
 /// jsonschema Draft 4 types: a boolean is no integer, nor is 1.0.
 bool has_type(const json::value& v, json_type type) {
     switch (type) {
-    case json_type::string: return v.is_string();
-    case json_type::integer: return v.is_int64() || v.is_uint64();
-    case json_type::boolean: return v.is_bool();
-    case json_type::array: return v.is_array();
-    case json_type::object: return v.is_object();
+        case json_type::string: return v.is_string();
+        case json_type::integer: return v.is_int64() || v.is_uint64();
+        case json_type::boolean: return v.is_bool();
+        case json_type::array: return v.is_array();
+        case json_type::object: return v.is_object();
     }
     return false;
 }
@@ -138,10 +141,10 @@ bool valid_headers(const json::value* headers, const action_row& row) {
         if (const auto* v = h.if_contains(name); v && !v->is_string()) return false;
     }
     switch (row.headers) {
-    case required_headers::none: return true;
-    case required_headers::client: return h.contains("X-Project-ID") && h.contains("Client-ID");
-    case required_headers::token:
-        return h.contains("X-Project-ID") && h.contains("X-Auth-Token");
+        case required_headers::none: return true;
+        case required_headers::client: return h.contains("X-Project-ID") && h.contains("Client-ID");
+        case required_headers::token:
+            return h.contains("X-Project-ID") && h.contains("X-Auth-Token");
     }
     return false;
 }
@@ -209,25 +212,29 @@ std::string route_of(const action_row& row, const frame& f) {
 
 std::optional<reply> bad_segment(const action_row& row, const frame& f) {
     std::optional<reply> bad;
-    walk_route(row.route, [](std::string_view) {}, [&](std::string_view name) {
-        if (bad) return;
-        const auto value = text_of(f.body, name);
-        if (!value.empty() && value.find('/') == std::string::npos) return;
-        if (name == "queue_name") {
-            try {
-                core::validate_queue_name(value);
-            } catch (const core::error& e) {
-                bad = error_reply(e);
-                return;
+    walk_route(
+        row.route, [](std::string_view) {},
+        [&](std::string_view name) {
+            if (bad) return;
+            const auto value = text_of(f.body, name);
+            if (!value.empty() && value.find('/') == std::string::npos) return;
+            if (name == "queue_name") {
+                try {
+                    core::validate_queue_name(value);
+                } catch (const core::error& e) {
+                    bad = error_reply(e);
+                    return;
+                }
             }
-        }
-        std::optional<core::errc> code;  // none: no route, as for an HTTP path with a bad segment
-        if (name == "message_id") code = core::errc::message_not_found;
-        if (name == "claim_id") code = core::errc::claim_not_found;
-        if (name == "subscription_id") code = core::errc::subscription_not_found;
-        bad = code ? error_reply(core::error(*code, "Not found."))
-                   : error_reply(transport_error(transport_errc::route_not_found, "Not found."));
-    });
+            std::optional<core::errc>
+                code;  // none: no route, as for an HTTP path with a bad segment
+            if (name == "message_id") code = core::errc::message_not_found;
+            if (name == "claim_id") code = core::errc::claim_not_found;
+            if (name == "subscription_id") code = core::errc::subscription_not_found;
+            bad = code
+                      ? error_reply(core::error(*code, "Not found."))
+                      : error_reply(transport_error(transport_errc::route_not_found, "Not found."));
+        });
     return bad;
 }
 

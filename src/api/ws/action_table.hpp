@@ -13,8 +13,8 @@
 #include "api/http/message.hpp"
 #include "api/ws/frame.hpp"
 #include "common/clock.hpp"
-#include "storage/contract/ids.hpp"
 #include "core/services.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::api::ws {
 
@@ -31,9 +31,9 @@ struct field {
 
 /// The headers an action's schema requires besides the declared types.
 enum class required_headers {
-    none,     ///< get_home_doc, check_node_health, ping_node
-    client,   ///< X-Project-ID and Client-ID
-    token,    ///< X-Project-ID and X-Auth-Token (authenticate)
+    none,    ///< get_home_doc, check_node_health, ping_node
+    client,  ///< X-Project-ID and Client-ID
+    token,   ///< X-Project-ID and X-Auth-Token (authenticate)
 };
 
 /// What a step may use: the services, and who the frame acts as after the access checks.
@@ -62,8 +62,8 @@ enum class access {
 struct action_row {
     std::string_view name;
     required_headers headers;
-    bool body_required;         ///< 'body' is in the frame's required keys
-    std::vector<field> body;    ///< the body's declared properties
+    bool body_required;       ///< 'body' is in the frame's required keys
+    std::vector<field> body;  ///< the body's declared properties
     access kind;
     /// The route of the same operation in the HTTP route table (v2_routes()): its policy
     /// rule and scope apply to the action too, and a URL-Signature must grant it (signatures
@@ -71,7 +71,7 @@ struct action_row {
     /// resource, each checked to be one path segment before anything else.
     api::method method;
     std::string_view route;
-    action_step run;            ///< null: Zaqar 15 validates the action but serves none (501)
+    action_step run;  ///< null: Zaqar 15 validates the action but serves none (501)
 };
 
 /// Every action Zaqar 15's v2 RequestSchema knows, in its order.

@@ -38,13 +38,15 @@ std::string error_of(const std::optional<reply>& r) {
 TEST(ws_table, has_one_row_for_every_action_of_zaqars_request_schema) {
     // zaqar/api/v2/request.py (with v1 and v1_1's), Zaqar 15.
     const std::set<std::string_view> zaqar{
-        "get_home_doc", "check_node_health", "ping_node", "authenticate",
-        "queue_list", "queue_create", "queue_delete", "queue_get", "queue_get_stats",
-        "queue_purge", "message_list", "message_get", "message_get_many", "message_post",
-        "message_delete", "message_delete_many", "claim_create", "claim_get", "claim_update",
-        "claim_delete", "pool_list", "pool_create", "pool_update", "pool_get", "pool_delete",
-        "flavor_list", "flavor_create", "flavor_update", "flavor_get", "flavor_delete",
-        "subscription_list", "subscription_create", "subscription_delete", "subscription_get"};
+        "get_home_doc",        "check_node_health", "ping_node",         "authenticate",
+        "queue_list",          "queue_create",      "queue_delete",      "queue_get",
+        "queue_get_stats",     "queue_purge",       "message_list",      "message_get",
+        "message_get_many",    "message_post",      "message_delete",    "message_delete_many",
+        "claim_create",        "claim_get",         "claim_update",      "claim_delete",
+        "pool_list",           "pool_create",       "pool_update",       "pool_get",
+        "pool_delete",         "flavor_list",       "flavor_create",     "flavor_update",
+        "flavor_get",          "flavor_delete",     "subscription_list", "subscription_create",
+        "subscription_delete", "subscription_get"};
     std::set<std::string_view> rows;
     for (const auto& row : action_table()) {
         EXPECT_TRUE(rows.insert(row.name).second) << row.name << " has two rows";
@@ -98,7 +100,8 @@ TEST(ws_schema, requires_the_headers_and_the_body_fields_of_each_action) {
 
 TEST(ws_args, read_body_fields_as_the_http_parameters_they_stand_for) {
     const auto body = json::parse(R"({"ids":["a","b,c",""],"echo":true,"limit":3,
-        "marker":"a b&c","words":"yes","text_limit":"4","bad":"x"})").as_object();
+        "marker":"a b&c","words":"yes","text_limit":"4","bad":"x"})")
+                          .as_object();
     EXPECT_EQ(list_arg(body, "ids"), (std::vector<std::string>{"a", "b", "c"}));
     EXPECT_EQ(bool_arg(body, "echo"), true);
     EXPECT_EQ(bool_arg(body, "words"), true);
@@ -278,8 +281,8 @@ TEST_F(ws_actions, messages_and_claims_answer_with_zaqar_bodies) {
     r = run("message_get_many", {{"queue_name", "q"}, {"message_ids", json::array{"x"}}});
     EXPECT_EQ(r.status, 404u);
     // Query-parameter rules for the fields: "a,b" is two ids.
-    r = run("message_delete_many", {{"queue_name", "q"}, {"message_ids", json::array{"a,b"}},
-                                    {"pop", 1}});
+    r = run("message_delete_many",
+            {{"queue_name", "q"}, {"message_ids", json::array{"a,b"}}, {"pop", 1}});
     EXPECT_EQ(r.status, 400u);
 }
 
@@ -372,8 +375,7 @@ TEST_F(ws_actions, a_checking_strategy_needs_authenticate_or_a_signature) {
     EXPECT_EQ(run_on(d, socket, payload("queue_create", {{"queue_name", "q"}})).status, 201u);
     auto elsewhere = payload("queue_list", {});
     elsewhere["headers"].as_object()["X-Project-ID"] = "other";
-    EXPECT_EQ(run_on(d, socket, elsewhere).body,
-              json::parse(R"({"error":"Not authenticated."})"));
+    EXPECT_EQ(run_on(d, socket, elsewhere).body, json::parse(R"({"error":"Not authenticated."})"));
 
     // A pre-signed frame: URL-Methods and URL-Paths come as lists.
     const signing::url_grant grant{{"/v2/queues/q/messages"}, {"GET"}, "p", "2999-01-01T00:00:00"};

@@ -12,16 +12,15 @@ namespace json = boost::json;
 
 net::awaitable<reply> claim_create(action_context& ctx, const frame& f) {
     auto queue = queue_arg(ctx, f);
-    const auto body =
-        parse_claim_body(body_text(f.body, {"ttl", "grace"}), /*optional_body=*/true);
+    const auto body = parse_claim_body(body_text(f.body, {"ttl", "grace"}), /*optional_body=*/true);
     const auto limit = int_arg(f.body, "limit");
-    const auto claim = co_await ctx.services.claims.create(std::move(queue), body.ttl, body.grace,
-                                                           limit);
+    const auto claim =
+        co_await ctx.services.claims.create(std::move(queue), body.ttl, body.grace, limit);
     if (!claim) co_return reply{204, json::object{{"claim_id", nullptr}}};
     const json::value id = json::string(claim->id.value());
-    co_return reply{201, json::object{{"claim_id", id},
-                                      {"messages", format_messages(claim->messages, id,
-                                                                   ctx.clock.now())}}};
+    co_return reply{
+        201, json::object{{"claim_id", id},
+                          {"messages", format_messages(claim->messages, id, ctx.clock.now())}}};
 }
 
 net::awaitable<reply> claim_get(action_context& ctx, const frame& f) {
@@ -32,9 +31,9 @@ net::awaitable<reply> claim_get(action_context& ctx, const frame& f) {
     const auto now = ctx.clock.now();
     const json::value claim_id = json::string(given);
     auto messages = format_messages(claim.messages, claim_id, now);
-    co_return reply{200, json::object{{"age", claim.age(now)},
-                                      {"ttl", claim.ttl()},
-                                      {"messages", std::move(messages)}}};
+    co_return reply{
+        200, json::object{
+                 {"age", claim.age(now)}, {"ttl", claim.ttl()}, {"messages", std::move(messages)}}};
 }
 
 net::awaitable<reply> claim_update(action_context& ctx, const frame& f) {

@@ -57,8 +57,8 @@ reply not_authentified() { return error_reply(403, "Not authentified."); }
 /// Refusals before any access check, as the frame cannot stand for the operation at all.
 std::optional<reply> refusal(const action_row& row, const frame& f) {
     if (!row.run) {
-        return error_reply(501, "The " + f.action +
-                                    " action is not implemented; use the HTTP admin API.");
+        return error_reply(
+            501, "The " + f.action + " action is not implemented; use the HTTP admin API.");
     }
     return bad_segment(row, f);
 }
@@ -206,8 +206,8 @@ net::awaitable<reply> dispatcher::serve(const compiled_row& c, const frame& f,
     }
     auto scope = check_headers(headers, services_.limits, who);
     if (c.rule) enforce_policy(access_.policy, *c.rule, c.rule_name, who, scope.project.value());
-    action_context ctx{services_,     clock_,      std::move(scope.project),
-                       std::move(scope.client), admin_mode_, subscriber};
+    action_context ctx{services_,   clock_,    std::move(scope.project), std::move(scope.client),
+                       admin_mode_, subscriber};
     co_return co_await c.row->run(ctx, f);
 }
 

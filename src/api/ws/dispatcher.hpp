@@ -35,9 +35,8 @@ class dispatcher {
 public:
     /// `routes`: the HTTP route table, whose policy rules and scopes the actions share. Throws
     /// std::invalid_argument when a row's route is not in it or names a rule the policy lacks.
-    dispatcher(std::span<const route> routes, core::services& services,
-               const marconi::clock& clock, bool admin_mode,
-               access_control access = access_control::trusting());
+    dispatcher(std::span<const route> routes, core::services& services, const marconi::clock& clock,
+               bool admin_mode, access_control access = access_control::trusting());
 
     /// A new socket's standing: auth_off or unauthenticated.
     socket_auth new_socket() const;
@@ -55,7 +54,7 @@ private:
         const action_row* row;
         const auth::check* rule;  ///< null: none
         std::string_view rule_name;
-        bool admin_only;          ///< the route is served only in admin mode
+        bool admin_only;  ///< the route is served only in admin mode
     };
 
     const compiled_row* find(std::string_view action) const;

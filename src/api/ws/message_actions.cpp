@@ -25,8 +25,8 @@ net::awaitable<reply> message_list(action_context& ctx, const frame& f) {
     options.include_delayed = bool_arg(f.body, "include_delayed").value_or(false);
     options.client = ctx.client;
     const auto page = co_await ctx.services.messages.list(std::move(queue), std::move(options));
-    co_return reply{200, json::object{{"messages", format_messages(page.messages, nullptr,
-                                                                   ctx.clock.now())}}};
+    co_return reply{
+        200, json::object{{"messages", format_messages(page.messages, nullptr, ctx.clock.now())}}};
 }
 
 net::awaitable<reply> message_get(action_context& ctx, const frame& f) {

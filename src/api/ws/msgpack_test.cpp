@@ -20,7 +20,7 @@ TEST(msgpack, encodes_as_python_packb) {
     const auto value = json::parse(R"({"a":[1,-1,300,-200,1.5,null,true,"x"]})");
     EXPECT_EQ(json_to_msgpack(value),
               bytes({0x81, 0xa1, 'a', 0x98, 0x01, 0xff, 0xcd, 0x01, 0x2c, 0xd1, 0xff, 0x38, 0xcb,
-                     0x3f, 0xf8, 0, 0, 0, 0, 0, 0, 0xc0, 0xc3, 0xa1, 'x'}));
+                     0x3f, 0xf8, 0,   0,    0,    0,    0,    0,    0xc0, 0xc3, 0xa1, 'x'}));
 }
 
 TEST(msgpack, picks_the_smallest_integer_and_length_forms) {
@@ -57,13 +57,13 @@ TEST(msgpack, decodes_every_python_form) {
 }
 
 TEST(msgpack, refuses_what_json_cannot_hold_or_is_malformed) {
-    EXPECT_THROW(msgpack_to_json(bytes({0x81, 0x01, 0x02})), msgpack_error);      // int key
-    EXPECT_THROW(msgpack_to_json(bytes({0xd4, 0x01, 0x02})), msgpack_error);      // ext
-    EXPECT_THROW(msgpack_to_json(bytes({0xc1})), msgpack_error);                  // reserved
-    EXPECT_THROW(msgpack_to_json(bytes({0xa3, 'a'})), msgpack_error);             // truncated
+    EXPECT_THROW(msgpack_to_json(bytes({0x81, 0x01, 0x02})), msgpack_error);  // int key
+    EXPECT_THROW(msgpack_to_json(bytes({0xd4, 0x01, 0x02})), msgpack_error);  // ext
+    EXPECT_THROW(msgpack_to_json(bytes({0xc1})), msgpack_error);              // reserved
+    EXPECT_THROW(msgpack_to_json(bytes({0xa3, 'a'})), msgpack_error);         // truncated
     EXPECT_THROW(msgpack_to_json(bytes({0xdd, 0xff, 0xff, 0xff, 0xff})), msgpack_error);
-    EXPECT_THROW(msgpack_to_json(bytes({0x01, 0x02})), msgpack_error);            // extra data
-    EXPECT_THROW(msgpack_to_json(bytes({0xa2, 0xc3, 0x28})), msgpack_error);      // not UTF-8
+    EXPECT_THROW(msgpack_to_json(bytes({0x01, 0x02})), msgpack_error);        // extra data
+    EXPECT_THROW(msgpack_to_json(bytes({0xa2, 0xc3, 0x28})), msgpack_error);  // not UTF-8
     EXPECT_THROW(msgpack_to_json(""), msgpack_error);
     EXPECT_THROW(msgpack_to_json(std::string(100, static_cast<char>(0x91))), msgpack_error);
 }

@@ -31,8 +31,8 @@ std::string notification_key::tag_of(std::string_view socket_id) const {
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     unsigned int size = 0;
     if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-             reinterpret_cast<const unsigned char*>(socket_id.data()), socket_id.size(),
-             mac.data(), &size) == nullptr) {
+             reinterpret_cast<const unsigned char*>(socket_id.data()), socket_id.size(), mac.data(),
+             &size) == nullptr) {
         throw std::runtime_error("OpenSSL HMAC-SHA256 failed");
     }
     static constexpr char digits[] = "0123456789abcdef";

@@ -1,7 +1,7 @@
 // Marconi. The queue actions: queue_list, queue_create, queue_delete, queue_get,
 // queue_get_stats, queue_purge.
-#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <algorithm>
 
 #include "api/codec/bodies.hpp"
 #include "api/codec/render.hpp"

@@ -16,9 +16,9 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
-#include <variant>
 #include <mutex>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "api/codec/json_reader.hpp"
@@ -70,10 +70,7 @@ struct socket_subscription {
 
 struct server::state {
     state(net::io_context& io, const dispatcher& actions, server_options options)
-        : io(io),
-          actions(actions),
-          options(std::move(options)),
-          key(notification_key::random()) {}
+        : io(io), actions(actions), options(std::move(options)), key(notification_key::random()) {}
 
     net::io_context& io;
     const dispatcher& actions;
@@ -145,7 +142,7 @@ struct connection final : peer {
     websocket::stream<Stream&> ws;
     std::deque<outgoing> queue;
     bool writing = false;
-    bool ended = false;  ///< the read loop is over: nothing more is queued
+    bool ended = false;             ///< the read loop is over: nothing more is queued
     net::steady_timer writer_done;  ///< cancelled when the writer stops
 };
 
@@ -193,7 +190,8 @@ std::variant<json::object, reply> decode_frame(const std::string& data, bool bin
             payload = msgpack_to_json(data);
         } catch (const msgpack_error& e) {
             return error_reply(400, std::string("Can't decode binary (MessagePack) request. "
-                                                "ValueError: ") + e.what());
+                                                "ValueError: ") +
+                                        e.what());
         }
     } else {
         // One level more than a request body: the frame's own object around its "body".
@@ -258,8 +256,8 @@ net::awaitable<void> delete_subscriptions(socket_context& ctx) {
         f.body = json::object{{"queue_name", sub.queue}, {"subscription_id", sub.id}};
         const auto out = co_await ctx.server->actions.run(f, ctx.auth, {});
         if (out.status >= 300) {
-            spdlog::warn("websocket {}: deleting subscription {} answered {}", ctx.self->id,
-                         sub.id, out.status);
+            spdlog::warn("websocket {}: deleting subscription {} answered {}", ctx.self->id, sub.id,
+                         out.status);
         }
     }
 }

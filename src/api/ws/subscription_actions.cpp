@@ -61,8 +61,8 @@ net::awaitable<reply> subscription_get(action_context& ctx, const frame& f) {
     auto source = queue_arg(ctx, f);
     const auto name = source.name.value();
     core::subscription_id id{text_of(f.body, "subscription_id")};
-    const auto subscription = co_await ctx.services.subscriptions.get(std::move(source),
-                                                                      std::move(id));
+    const auto subscription =
+        co_await ctx.services.subscriptions.get(std::move(source), std::move(id));
     co_return reply{200, subscription_object(subscription, name, ctx.clock.now())};
 }
 

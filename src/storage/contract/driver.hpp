@@ -90,8 +90,7 @@ public:
         core::queue_address queue, core::claim_options options,
         std::optional<core::dead_letter_policy> dead_letter) = 0;
     /// Throws claim_not_found when unknown, malformed or expired.
-    virtual net::awaitable<core::claim> get_claim(core::queue_address queue,
-                                                  core::claim_id id) = 0;
+    virtual net::awaitable<core::claim> get_claim(core::queue_address queue, core::claim_id id) = 0;
     /// Resets the expiry to now + ttl and extends message lifetimes as create_claim does.
     /// Throws claim_not_found when unknown, malformed or expired.
     virtual net::awaitable<void> update_claim(core::queue_address queue, core::claim_id id,

@@ -11,18 +11,18 @@ namespace marconi::core {
 /// (pinned by error_mapping_test). The transport's own failures (401, 404 of an unknown route,
 /// 405, 406, 415, 431) are api::transport_errc.
 enum class errc {
-    invalid_request,      ///< a value out of range or otherwise invalid (Zaqar: "Invalid API request")
-    invalid_body,         ///< body unparsable, wrong field type, missing field
-    invalid_parameter,    ///< a query parameter of the wrong type ("Invalid parameter")
-    missing_header,       ///< a required header is absent or malformed
+    invalid_request,  ///< a value out of range or otherwise invalid (Zaqar: "Invalid API request")
+    invalid_body,     ///< body unparsable, wrong field type, missing field
+    invalid_parameter,  ///< a query parameter of the wrong type ("Invalid parameter")
+    missing_header,     ///< a required header is absent or malformed
     queue_not_found,
     message_not_found,
-    claim_not_found,      ///< GET/PATCH of a claim that is unknown or expired
-    pool_not_found,       ///< admin API: no pool of that name
-    flavor_not_found,     ///< admin API: no flavor of that name in the project
+    claim_not_found,         ///< GET/PATCH of a claim that is unknown or expired
+    pool_not_found,          ///< admin API: no pool of that name
+    flavor_not_found,        ///< admin API: no flavor of that name in the project
     subscription_not_found,  ///< no live subscription with that id on that queue or topic
     topic_not_found,
-    claim_invalid,        ///< delete with a claim id that is unknown, expired, or not this message's
+    claim_invalid,  ///< delete with a claim id that is unknown, expired, or not this message's
     message_not_claimed,  ///< delete with a claim id while the message is not claimed
     message_claimed,      ///< delete without a claim id while the message is claimed (403)
     conflict,             ///< JSON-patch on a missing key, duplicate resource

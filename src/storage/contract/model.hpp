@@ -13,9 +13,9 @@ namespace marconi::core {
 
 /// A message ready to store: defaults resolved and limits checked by the message service.
 struct new_message {
-    std::string body_json;  ///< the body as serialized JSON text, stored and returned verbatim
-    std::int64_t ttl = 0;   ///< seconds
-    std::int64_t delay = 0; ///< seconds before it becomes visible to claims and listings
+    std::string body_json;   ///< the body as serialized JSON text, stored and returned verbatim
+    std::int64_t ttl = 0;    ///< seconds
+    std::int64_t delay = 0;  ///< seconds before it becomes visible to claims and listings
 };
 
 /// A stored message as read back.
@@ -46,8 +46,8 @@ struct message_page {
 };
 
 struct claim_options {
-    std::int64_t ttl = 300;    ///< seconds
-    std::int64_t grace = 60;   ///< seconds
+    std::int64_t ttl = 300;   ///< seconds
+    std::int64_t grace = 60;  ///< seconds
     std::int64_t limit = 10;
 };
 
@@ -88,7 +88,7 @@ struct message_summary {
 };
 
 struct queue_stats {
-    std::int64_t free = 0;     ///< unclaimed, delayed included
+    std::int64_t free = 0;  ///< unclaimed, delayed included
     std::int64_t claimed = 0;
     std::int64_t total = 0;
     std::optional<message_summary> oldest;  ///< set when total > 0

@@ -12,10 +12,10 @@ namespace marconi::core {
 
 /// A subscription ready to store: validated, defaults resolved.
 struct new_subscription {
-    std::string subscriber;    ///< URI: http(s)://, mailto:, trust+http(s)://
-    std::int64_t ttl = 3600;   ///< seconds
+    std::string subscriber;           ///< URI: http(s)://, mailto:, trust+http(s)://
+    std::int64_t ttl = 3600;          ///< seconds
     std::string options_json = "{}";  ///< a JSON object, stored and returned verbatim
-    bool confirmed = true;     ///< false when [notification] require_confirmation is on
+    bool confirmed = true;            ///< false when [notification] require_confirmation is on
 };
 
 /// A stored subscription. Its source (queue, or topic via core::topic_address) is the address
@@ -24,8 +24,8 @@ struct subscription {
     subscription_id id;
     std::string subscriber;
     time_point created;
-    time_point expires;        ///< when it stops being live: the last set ttl after its setting
-    std::int64_t ttl = 0;      ///< seconds, as last set (Zaqar shows this, not expires - created)
+    time_point expires;    ///< when it stops being live: the last set ttl after its setting
+    std::int64_t ttl = 0;  ///< seconds, as last set (Zaqar shows this, not expires - created)
     std::string options_json;
     bool confirmed = true;
 
@@ -36,8 +36,8 @@ struct subscription {
 /// unconfirmed subscription with the same subscriber exists, and 409 when it is confirmed.
 struct subscription_created {
     subscription_id id;
-    bool created = true;     ///< false: a live one with this subscriber already existed
-    bool confirmed = true;   ///< the (new or existing) subscription's state
+    bool created = true;    ///< false: a live one with this subscriber already existed
+    bool confirmed = true;  ///< the (new or existing) subscription's state
 };
 
 /// PATCH: only the given fields change. A new ttl restarts the lifetime from now.

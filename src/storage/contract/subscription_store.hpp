@@ -46,8 +46,7 @@ public:
                                                      core::subscription_id id) = 0;
     /// Sets the confirmed flag. Throws subscription_not_found.
     virtual net::awaitable<void> confirm_subscription(core::queue_address source,
-                                                      core::subscription_id id,
-                                                      bool confirmed) = 0;
+                                                      core::subscription_id id, bool confirmed) = 0;
 };
 
 }  // namespace marconi::storage

@@ -30,8 +30,8 @@ std::string temporary_database_path() {
     std::filesystem::path dir = "/dev/shm";
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) dir = std::filesystem::temp_directory_path();
-    return (dir / ("marconi-mem-" + std::to_string(::getpid()) + "-" +
-                   std::to_string(counter++) + ".db"))
+    return (dir /
+            ("marconi-mem-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db"))
         .string();
 }
 
@@ -63,8 +63,8 @@ redis::redis_settings redis_settings_of(std::string_view uri) {
     }
 }
 
-std::unique_ptr<data_driver> make_sqlite(std::string_view location,
-                                         const driver_options& options, const clock& clock) {
+std::unique_ptr<data_driver> make_sqlite(std::string_view location, const driver_options& options,
+                                         const clock& clock) {
     sqlite::sqlite_driver::options opts;
     opts.sync = options.sync;
     opts.read_threads = options.read_threads;
@@ -122,8 +122,9 @@ std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_m
     if (view.starts_with(sqlite_scheme)) {
         const auto location = view.substr(sqlite_scheme.size());
         if (location == sqlite_memory) {
-            throw std::runtime_error("the control store needs a file: sqlite://:memory: would "
-                                     "forget every pool at restart");
+            throw std::runtime_error(
+                "the control store needs a file: sqlite://:memory: would "
+                "forget every pool at restart");
         }
         return std::make_unique<sqlite::sqlite_control_store>(sqlite_file_path(location), sync);
     }

@@ -27,8 +27,7 @@ TEST(make_driver, unknown_scheme_is_rejected) {
 }
 
 TEST(make_driver, bad_redis_uri_is_rejected_with_the_reason) {
-    EXPECT_NE(error_text("redis://host:port").find("invalid Redis storage URI"),
-              std::string::npos);
+    EXPECT_NE(error_text("redis://host:port").find("invalid Redis storage URI"), std::string::npos);
     EXPECT_NE(error_text("redis+cluster://a:1/2").find("only database 0"), std::string::npos);
 }
 
@@ -68,7 +67,8 @@ TEST(make_driver, memory_store_is_private_and_leaves_nothing_behind) {
     auto count_files = [] {
         std::size_t n = 0;
         const auto prefix = "marconi-mem-" + std::to_string(::getpid()) + "-";
-        for (auto dir : {std::filesystem::path{"/dev/shm"}, std::filesystem::temp_directory_path()}) {
+        for (auto dir :
+             {std::filesystem::path{"/dev/shm"}, std::filesystem::temp_directory_path()}) {
             std::error_code ec;
             for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
                 if (entry.path().filename().string().starts_with(prefix)) ++n;
@@ -85,8 +85,8 @@ TEST(make_driver, memory_store_is_private_and_leaves_nothing_behind) {
 }
 
 TEST(make_driver, a_message_store_and_a_control_store_never_share_a_file) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("marconi-kinds-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("marconi-kinds-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     const auto data_uri = "sqlite:///" + (dir / "data.db").string();
     const auto control_uri = "sqlite:///" + (dir / "control.db").string();

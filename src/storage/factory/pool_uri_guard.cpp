@@ -22,8 +22,7 @@ constexpr std::array<std::string_view, 3> side_file_suffixes = {"-wal", "-shm", 
 
 [[noreturn]] void refuse(std::string_view uri, std::string_view why) {
     throw core::error{core::errc::invalid_body,
-                      "The pool URI " + std::string{uri} + " cannot be used: " +
-                          std::string{why}};
+                      "The pool URI " + std::string{uri} + " cannot be used: " + std::string{why}};
 }
 
 /// The path of a `sqlite:///relative.db` or `sqlite:////absolute.db` URI, as make_driver reads
@@ -113,10 +112,10 @@ void pool_uri_guard::check(std::string_view uri,
     if (!allowed) {
         std::string dirs;
         for (const auto& dir : allowed_) dirs += (dirs.empty() ? "" : ", ") + dir.string();
-        refuse(uri, dirs.empty() ? "no directory is allowed for SQLite pools (set [pooling] "
-                                   "allowed_paths)."
-                                 : "it is outside the directories allowed for pools (" + dirs +
-                                       ").");
+        refuse(uri, dirs.empty()
+                        ? "no directory is allowed for SQLite pools (set [pooling] "
+                          "allowed_paths)."
+                        : "it is outside the directories allowed for pools (" + dirs + ").");
     }
     std::error_code ec;
     if (fs::exists(file, ec) && !fs::is_regular_file(file, ec)) {

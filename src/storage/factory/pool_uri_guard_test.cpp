@@ -57,7 +57,7 @@ TEST_F(pool_uri_guard_test, a_new_file_beside_the_default_store_is_allowed) {
     EXPECT_EQ(refusal(uri_of(stores() / "sub" / ".." / "pool-a.db")), "");
     EXPECT_EQ(refusal(uri_of(stores() / "sub" / "pool-b.db")), "");
     EXPECT_EQ(refusal("redis://127.0.0.1:6379/0"), "");  // names no local file
-    EXPECT_FALSE(fs::exists(stores() / "pool-a.db"));  // checking creates nothing
+    EXPECT_FALSE(fs::exists(stores() / "pool-a.db"));    // checking creates nothing
 }
 
 TEST_F(pool_uri_guard_test, memory_and_pathless_uris_are_refused) {
@@ -83,8 +83,7 @@ TEST_F(pool_uri_guard_test, symlinks_are_followed) {
     fs::create_symlink(other() / "target.db", stores() / "dangling.db");
     touch(other() / "real.db");
     fs::create_symlink(other() / "real.db", stores() / "linked.db");
-    EXPECT_NE(refusal(uri_of(stores() / "linked-dir" / "x.db")).find("outside"),
-              std::string::npos);
+    EXPECT_NE(refusal(uri_of(stores() / "linked-dir" / "x.db")).find("outside"), std::string::npos);
     EXPECT_NE(refusal(uri_of(stores() / "linked.db")).find("outside"), std::string::npos);
     EXPECT_NE(refusal(uri_of(stores() / "dangling.db")).find("a symbolic link to nothing"),
               std::string::npos);
@@ -115,8 +114,7 @@ TEST_F(pool_uri_guard_test, another_pools_file_is_refused) {
     const std::vector<std::string> others = {"redis://127.0.0.1:1", uri_of(stores() / "a.db")};
     const std::string taken = "its file belongs to another pool.";
     EXPECT_NE(refusal(uri_of(stores() / "a.db"), others).find(taken), std::string::npos);
-    EXPECT_NE(refusal(uri_of(stores() / "." / "a.db"), others).find(taken),
-              std::string::npos);
+    EXPECT_NE(refusal(uri_of(stores() / "." / "a.db"), others).find(taken), std::string::npos);
     EXPECT_NE(refusal(uri_of(stores() / "a.db-journal"), others).find(taken), std::string::npos);
     EXPECT_EQ(refusal(uri_of(stores() / "b.db"), others), "");
 }

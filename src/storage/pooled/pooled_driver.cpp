@@ -175,7 +175,8 @@ net::awaitable<void> pooled_driver::delete_queue(core::queue_address queue) {
     co_await store->delete_queue(queue);
     // Subscriptions outlive their queue and are found through the catalog: while any remain,
     // the entry stays (a later create of the queue reuses it).
-    const auto remaining = co_await store->subscriptions().list_subscriptions(queue, std::nullopt, 1);
+    const auto remaining =
+        co_await store->subscriptions().list_subscriptions(queue, std::nullopt, 1);
     if (!remaining.empty()) co_return;
     // Unregistered last: a crash in between leaves a catalog entry for an empty name, which
     // the next create reuses, rather than a queue the catalog has lost.
@@ -230,8 +231,8 @@ net::awaitable<std::vector<core::message_id>> pooled_driver::post_messages(
     co_return co_await store->post_messages(std::move(queue), std::move(client), std::move(batch));
 }
 
-net::awaitable<core::message_page> pooled_driver::list_messages(core::queue_address queue,
-                                                                core::message_list_options options) {
+net::awaitable<core::message_page> pooled_driver::list_messages(
+    core::queue_address queue, core::message_list_options options) {
     auto* store = co_await store_of(queue);
     co_return co_await store->list_messages(std::move(queue), std::move(options));
 }
@@ -277,10 +278,10 @@ net::awaitable<std::optional<core::claim>> pooled_driver::create_claim(
     core::queue_address target{queue.project, dead_letter->queue};
     auto target_pool = co_await control_.register_queue(target, source_pool);
     if (target_pool != source_pool) {
-        spdlog::warn("pooling: dead-letter queue {} is in pool '{}', not in '{}' with {}; "
-                     "its messages are moved within '{}'",
-                     target.name.value(), target_pool, source_pool, queue.name.value(),
-                     source_pool);
+        spdlog::warn(
+            "pooling: dead-letter queue {} is in pool '{}', not in '{}' with {}; "
+            "its messages are moved within '{}'",
+            target.name.value(), target_pool, source_pool, queue.name.value(), source_pool);
     }
     auto* store = co_await pool_store(source_pool);
     co_return co_await store->create_claim(std::move(queue), options, std::move(dead_letter));
@@ -313,7 +314,7 @@ net::awaitable<std::int64_t> pooled_driver::collect_garbage() {
 
 net::awaitable<bool> pooled_driver::ping() {
     const bool control_up = co_await control_.ping();
-    co_return control_up && co_await default_store_->ping();
+    co_return control_up&& co_await default_store_->ping();
 }
 
 std::vector<std::string> pooled_driver::capabilities() const {

@@ -41,7 +41,8 @@ public:
     pooled_driver(control_store& control, std::unique_ptr<data_driver> default_store,
                   driver_factory open_pool, const clock& clock, options opts);
 
-    net::awaitable<bool> create_queue(core::queue_address queue, std::string metadata_json) override;
+    net::awaitable<bool> create_queue(core::queue_address queue,
+                                      std::string metadata_json) override;
     net::awaitable<std::optional<core::queue_record>> get_queue(core::queue_address queue) override;
     net::awaitable<void> set_queue_metadata(core::queue_address queue,
                                             std::string metadata_json) override;
@@ -61,9 +62,9 @@ public:
         core::queue_address queue, std::vector<core::message_id> ids) override;
     net::awaitable<void> delete_message(core::queue_address queue, core::message_id id,
                                         std::optional<core::claim_id> claim) override;
-    net::awaitable<void> delete_messages(core::queue_address queue,
-                                         std::vector<core::message_id> ids,
-                                         std::optional<std::vector<core::claim_id>> claims) override;
+    net::awaitable<void> delete_messages(
+        core::queue_address queue, std::vector<core::message_id> ids,
+        std::optional<std::vector<core::claim_id>> claims) override;
     net::awaitable<std::vector<core::message>> pop_messages(core::queue_address queue,
                                                             std::int64_t limit) override;
 
@@ -92,16 +93,15 @@ private:
     net::awaitable<core::subscription_created> create_subscription(
         core::queue_address source, core::new_subscription subscription) override;
     net::awaitable<std::vector<core::subscription>> list_subscriptions(
-        core::queue_address source, std::optional<std::string> marker,
-        std::int64_t limit) override;
+        core::queue_address source, std::optional<std::string> marker, std::int64_t limit) override;
     net::awaitable<std::optional<core::subscription>> get_subscription(
         core::queue_address source, core::subscription_id id) override;
     net::awaitable<void> update_subscription(core::queue_address source, core::subscription_id id,
                                              core::subscription_update update) override;
     net::awaitable<void> delete_subscription(core::queue_address source,
                                              core::subscription_id id) override;
-    net::awaitable<void> confirm_subscription(core::queue_address source,
-                                              core::subscription_id id, bool confirmed) override;
+    net::awaitable<void> confirm_subscription(core::queue_address source, core::subscription_id id,
+                                              bool confirmed) override;
 
     struct open_pool {
         std::string uri;
@@ -132,12 +132,12 @@ private:
     expiring_cache<std::string, std::string> catalog_cache_;
 
     std::mutex mutex_;
-    std::vector<core::pool_record> pools_cache_;                  // guarded by mutex_
-    time_point pools_expire_{};                                   // guarded by mutex_
-    std::map<std::string, open_pool> open_;                       // guarded by mutex_
+    std::vector<core::pool_record> pools_cache_;  // guarded by mutex_
+    time_point pools_expire_{};                   // guarded by mutex_
+    std::map<std::string, open_pool> open_;       // guarded by mutex_
     /// Stores whose pool changed URI: kept until the end, a call may still be using one.
-    std::vector<std::unique_ptr<data_driver>> retired_;           // guarded by mutex_
-    std::mt19937_64 random_{std::random_device{}()};              // guarded by mutex_
+    std::vector<std::unique_ptr<data_driver>> retired_;  // guarded by mutex_
+    std::mt19937_64 random_{std::random_device{}()};     // guarded by mutex_
 };
 
 }  // namespace marconi::storage::pooled

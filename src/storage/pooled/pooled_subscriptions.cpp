@@ -40,8 +40,7 @@ net::awaitable<void> pooled_driver::delete_subscription(core::queue_address sour
 }
 
 net::awaitable<void> pooled_driver::confirm_subscription(core::queue_address source,
-                                                         core::subscription_id id,
-                                                         bool confirmed) {
+                                                         core::subscription_id id, bool confirmed) {
     auto* store = co_await store_of(source);
     co_await store->subscriptions().confirm_subscription(std::move(source), std::move(id),
                                                          confirmed);

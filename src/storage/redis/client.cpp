@@ -333,18 +333,19 @@ void client::resolve_master(std::size_t candidate) {
                                        options_.sentinel_master};
     conn->send(ask, [this, candidate](std::optional<reply> r) {
         endpoint found;
-        const bool known = r && r->type == reply::kind::array && r->elements.size() == 2 &&
-                           std::from_chars(r->elements[1].text.data(),
-                                           r->elements[1].text.data() + r->elements[1].text.size(),
-                                           found.port)
-                                   .ec == std::errc{};
+        const bool known =
+            r && r->type == reply::kind::array && r->elements.size() == 2 &&
+            std::from_chars(r->elements[1].text.data(),
+                            r->elements[1].text.data() + r->elements[1].text.size(), found.port)
+                    .ec == std::errc{};
         if (!known) {
             resolve_master(candidate + 1);
             return;
         }
         found.host = r->elements[0].text;
         if (!master_ || !(*master_ == found)) {
-            spdlog::info("redis: master '{}' is at {}", options_.sentinel_master, found.to_string());
+            spdlog::info("redis: master '{}' is at {}", options_.sentinel_master,
+                         found.to_string());
         }
         master_ = found;
         resolving_ = false;
@@ -368,14 +369,15 @@ void client::refresh_slots(std::size_t candidate) {
         return;
     }
     static const std::vector<std::string> slots_args{"CLUSTER", "SLOTS"};
-    connection_to(candidates[candidate])->send(slots_args, [this, candidate](std::optional<reply> r) {
-        if (r && r->type == reply::kind::array && !r->elements.empty()) {
-            apply_slots(*r);
-            refreshing_ = false;
-        } else {
-            refresh_slots(candidate + 1);
-        }
-    });
+    connection_to(candidates[candidate])
+        ->send(slots_args, [this, candidate](std::optional<reply> r) {
+            if (r && r->type == reply::kind::array && !r->elements.empty()) {
+                apply_slots(*r);
+                refreshing_ = false;
+            } else {
+                refresh_slots(candidate + 1);
+            }
+        });
 }
 
 void client::apply_slots(const reply& slots) {

@@ -12,8 +12,8 @@
 #include <array>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,7 +59,6 @@ public:
     net::awaitable<std::int64_t> replicated(std::string key, int replicas,
                                             std::chrono::milliseconds timeout);
 
-
 private:
     using done_fn = std::function<void(std::optional<reply>)>;
 
@@ -101,11 +100,11 @@ private:
     net::executor_work_guard<net::io_context::executor_type> work_;
     std::map<std::string, std::shared_ptr<connection>> connections_;  // by host:port
     std::map<std::string, std::shared_ptr<connection>> sentinel_connections_;
-    std::vector<endpoint> nodes_;                       // masters known from CLUSTER SLOTS
-    std::array<int, 16384> slot_owner_{};               // index into nodes_, -1 when unknown
+    std::vector<endpoint> nodes_;          // masters known from CLUSTER SLOTS
+    std::array<int, 16384> slot_owner_{};  // index into nodes_, -1 when unknown
     bool refreshing_ = false;
-    bool closing_ = false;  // set by the destructor: no new connections, no new commands
-    std::optional<endpoint> master_;        // sentinel mode: where the master is, when known
+    bool closing_ = false;            // set by the destructor: no new connections, no new commands
+    std::optional<endpoint> master_;  // sentinel mode: where the master is, when known
     std::vector<waiting_command> waiting_;  // sentinel mode: commands waiting for master_
     bool resolving_ = false;
     std::thread thread_;

@@ -202,7 +202,8 @@ void connection::send(const std::vector<std::string>& args, handler done) {
     }
     auto owned = std::make_unique<handler>(std::move(done));
     if (redisAsyncCommandArgv(ctx_, &connection::reply_callback, owned.get(),
-                              static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK) {
+                              static_cast<int>(argv.size()), argv.data(),
+                              lengths.data()) != REDIS_OK) {
         (*owned)(std::nullopt);
         return;
     }

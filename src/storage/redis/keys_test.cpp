@@ -29,7 +29,8 @@ TEST(redis_keys, every_key_of_a_queue_shares_one_slot) {
 TEST(redis_keys, projects_and_queues_never_collide) {
     EXPECT_NE(keys_.queue_keys(address("a}", "q"))[0], keys_.queue_keys(address("a%7D", "q"))[0]);
     EXPECT_NE(keys_.queue_keys(address("a/b", "q"))[0], keys_.queue_keys(address("a", "b"))[0]);
-    EXPECT_NE(keys_.project_index(core::project_id{"a"}), keys_.project_index(core::project_id{"b"}));
+    EXPECT_NE(keys_.project_index(core::project_id{"a"}),
+              keys_.project_index(core::project_id{"b"}));
     EXPECT_NE(key_space{"one"}.projects(), key_space{"two"}.projects());
 }
 

@@ -47,8 +47,8 @@ command with_script_text(const command& cmd, const lua_script& script) {
 
 net::awaitable<reply> run_script(client& redis, const lua_script& script,
                                  std::vector<std::string> keys, std::vector<std::string> args) {
-    auto cmd = std::make_shared<const command>(
-        script_command(script, std::move(keys), std::move(args)));
+    auto cmd =
+        std::make_shared<const command>(script_command(script, std::move(keys), std::move(args)));
     auto answer = co_await redis.execute(cmd);
     if (answer.error_code() == "NOSCRIPT") {
         auto retry = with_script_text(*cmd, script);

@@ -12,8 +12,7 @@ namespace marconi::storage::redis {
 struct lua_script {
     enum class access { reads, writes };
 
-    lua_script(std::string_view script_name, std::string script_text,
-               access kind = access::writes);
+    lua_script(std::string_view script_name, std::string script_text, access kind = access::writes);
 
     std::string_view name;
     std::string text;

@@ -148,8 +148,9 @@ net::awaitable<std::vector<core::pool_record>> redis_control_store::list_pools(
     std::optional<std::string> marker, std::int64_t limit) {
     std::vector<core::pool_record> out;
     if (limit <= 0) co_return out;
-    std::vector<std::string> range{"ZRANGEBYLEX", key("pool_names"), lex_after(marker), "+",
-                                   "LIMIT",       "0",               std::to_string(limit)};
+    std::vector<std::string> range{
+        "ZRANGEBYLEX", key("pool_names"),    lex_after(marker), "+", "LIMIT",
+        "0",           std::to_string(limit)};
     auto names = co_await call(std::move(range));
     if (names.as_array().empty()) co_return out;
     std::vector<std::string> get{"HMGET", key("pools")};
@@ -194,8 +195,9 @@ net::awaitable<std::vector<core::flavor_record>> redis_control_store::list_flavo
     core::project_id project, std::optional<std::string> marker, std::int64_t limit) {
     std::vector<core::flavor_record> out;
     if (limit <= 0) co_return out;
-    std::vector<std::string> args{"ZRANGEBYLEX", flavors_key(project), lex_after(marker), "+",
-                                  "LIMIT",       "0",                  std::to_string(limit)};
+    std::vector<std::string> args{
+        "ZRANGEBYLEX", flavors_key(project), lex_after(marker), "+", "LIMIT",
+        "0",           std::to_string(limit)};
     auto names = co_await call(std::move(args));
     for (const auto& n : names.as_array()) out.push_back({project, n.as_string()});
     co_return out;

@@ -101,8 +101,8 @@ redis_driver::redis_driver(redis_settings settings, const clock& clock)
       keys_(std::move(settings.prefix)),
       wait_replicas_(settings.wait_replicas),
       client_(std::make_unique<client>(std::move(settings.client))),
-      subscriptions_(std::make_unique<redis_subscription_store>(*client_, keys_, clock_,
-                                                                wait_replicas_)) {}
+      subscriptions_(
+          std::make_unique<redis_subscription_store>(*client_, keys_, clock_, wait_replicas_)) {}
 
 std::string redis_driver::now_ms() const {
     return std::to_string(clock_.now().time_since_epoch().count());
@@ -296,8 +296,7 @@ net::awaitable<void> redis_driver::delete_message(core::queue_address queue, cor
 net::awaitable<void> redis_driver::delete_messages(
     core::queue_address queue, std::vector<core::message_id> ids,
     std::optional<std::vector<core::claim_id>> claims) {
-    std::vector<std::string> args{claims ? "1" : "0",
-                                  std::to_string(claims ? claims->size() : 0)};
+    std::vector<std::string> args{claims ? "1" : "0", std::to_string(claims ? claims->size() : 0)};
     if (claims) {
         for (auto& c : *claims) args.push_back(std::move(c).value());
     }
@@ -437,7 +436,7 @@ net::awaitable<bool> redis_driver::ping() {
     try {
         command cmd{{"PING"}, {}};
         auto answer = co_await client_->execute(std::move(cmd));
-        co_return answer.type == reply::kind::status && answer.text == "PONG";
+        co_return answer.type == reply::kind::status&& answer.text == "PONG";
     } catch (const core::error&) {
         co_return false;
     }

@@ -18,7 +18,8 @@ class redis_driver final : public data_driver {
 public:
     redis_driver(redis_settings settings, const clock& clock);
 
-    net::awaitable<bool> create_queue(core::queue_address queue, std::string metadata_json) override;
+    net::awaitable<bool> create_queue(core::queue_address queue,
+                                      std::string metadata_json) override;
     net::awaitable<std::optional<core::queue_record>> get_queue(core::queue_address queue) override;
     net::awaitable<void> set_queue_metadata(core::queue_address queue,
                                             std::string metadata_json) override;
@@ -38,9 +39,9 @@ public:
         core::queue_address queue, std::vector<core::message_id> ids) override;
     net::awaitable<void> delete_message(core::queue_address queue, core::message_id id,
                                         std::optional<core::claim_id> claim) override;
-    net::awaitable<void> delete_messages(core::queue_address queue,
-                                         std::vector<core::message_id> ids,
-                                         std::optional<std::vector<core::claim_id>> claims) override;
+    net::awaitable<void> delete_messages(
+        core::queue_address queue, std::vector<core::message_id> ids,
+        std::optional<std::vector<core::claim_id>> claims) override;
     net::awaitable<std::vector<core::message>> pop_messages(core::queue_address queue,
                                                             std::int64_t limit) override;
 

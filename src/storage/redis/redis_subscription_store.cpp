@@ -65,10 +65,9 @@ net::awaitable<reply> redis_subscription_store::eval(const lua_script& script,
 
 net::awaitable<core::subscription_created> redis_subscription_store::create_subscription(
     core::queue_address source, core::new_subscription subscription) {
-    std::vector<std::string> args{random_tag(), std::move(subscription.subscriber),
-                                  std::to_string(subscription.ttl),
-                                  std::move(subscription.options_json),
-                                  subscription.confirmed ? "1" : "0"};
+    std::vector<std::string> args{
+        random_tag(), std::move(subscription.subscriber), std::to_string(subscription.ttl),
+        std::move(subscription.options_json), subscription.confirmed ? "1" : "0"};
     const core::subscription_id no_id;
     auto answer = co_await eval(scripts::create, source, no_id, std::move(args));
     const auto& f = answer.as_array();

@@ -16,8 +16,8 @@ constexpr std::string_view sentinel_scheme = "redis+sentinel://";
 constexpr int default_sentinel_port = 26379;
 
 [[noreturn]] void invalid(std::string_view uri, std::string_view why) {
-    throw std::invalid_argument("invalid Redis storage URI '" + std::string{uri} + "': " +
-                                std::string{why});
+    throw std::invalid_argument("invalid Redis storage URI '" + std::string{uri} +
+                                "': " + std::string{why});
 }
 
 int parse_number(std::string_view text, std::string_view uri, std::string_view what) {
@@ -52,12 +52,14 @@ void parse_query(std::string_view query, std::string_view uri, redis_settings& s
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         const auto eq = option.find('=');
         const auto key = option.substr(0, eq);
-        const auto value = eq == std::string_view::npos ? std::string_view{} : option.substr(eq + 1);
+        const auto value =
+            eq == std::string_view::npos ? std::string_view{} : option.substr(eq + 1);
         if (key == "prefix") {
-            const bool valid = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-                       c == '.';
-            });
+            const bool valid =
+                !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                           c == '.';
+                });
             if (!valid) invalid(uri, "the prefix may hold letters, digits, '_', '-' and '.'");
             settings.prefix = std::string{value};
         } else if (key == "wait_replicas") {
@@ -123,8 +125,8 @@ redis_settings parse_uri(std::string_view uri) {
     }
     while (!rest.empty()) {
         const auto comma = rest.find(',');
-        out.seeds.push_back(parse_host_port(rest.substr(0, comma), uri,
-                                            sentinel ? default_sentinel_port : 6379));
+        out.seeds.push_back(
+            parse_host_port(rest.substr(0, comma), uri, sentinel ? default_sentinel_port : 6379));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     }
     if (out.seeds.empty()) invalid(uri, "no host");

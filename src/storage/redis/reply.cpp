@@ -42,11 +42,10 @@ reply reply::from(const redisReply& raw) {
         case REDIS_REPLY_ARRAY:
             out.type = kind::array;
             out.elements.reserve(raw.elements);
-            for (std::size_t i = 0; i < raw.elements; ++i) out.elements.push_back(from(*raw.element[i]));
+            for (std::size_t i = 0; i < raw.elements; ++i)
+                out.elements.push_back(from(*raw.element[i]));
             break;
-        default:
-            out.type = kind::nil;
-            break;
+        default: out.type = kind::nil; break;
     }
     return out;
 }

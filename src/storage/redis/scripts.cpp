@@ -140,7 +140,7 @@ walk(0, function(id, m)
 end)
 return {free, taken, free + taken, oldest, oldest_created, newest, newest_created}
 )lua",
-                           reads);
+                          reads);
 
 // ARGV: now, client, then per message: tag, ttl ms, delay ms, body.
 // Returns {queue created (0/1), ids...}.
@@ -173,7 +173,7 @@ walk(tonumber(ARGV[2]), function(id, m)
 end)
 return out
 )lua",
-                           reads);
+                         reads);
 
 // ARGV: now, ids... Live messages among them, in the order given.
 const script get = make("get", R"lua(
@@ -184,7 +184,7 @@ for i = 2, #ARGV do
 end
 return out
 )lua",
-                           reads);
+                        reads);
 
 // ARGV: now, id, claim id ('' when none was given). The rules of data_driver::delete_message.
 const script delete_one = make("delete_one", R"lua(
@@ -292,7 +292,7 @@ for i = 3, #c do
 end
 return out
 )lua",
-                           reads);
+                              reads);
 
 // ARGV: now, claim id, ttl ms, grace ms. A claim's age restarts at each update, as in Zaqar.
 const script update_claim = make("update_claim", R"lua(
@@ -352,7 +352,7 @@ for i = 1, math.min(#fields, 200), 2 do
 end
 return out
 )lua",
-                           reads);
+                                     reads);
 
 // Runs on the dead-letter queue. ARGV: now, source queue, then per message: source id, tag,
 // moved at, expires, client, body. The message is created when it was moved, so its ttl reads

@@ -100,7 +100,8 @@ while #out < wanted do
     end
 end
 return out
-)lua", reads);
+)lua",
+                             reads);
 
 // ARGV: now, id. The subscription's fields, or an empty array.
 const lua_script get = make("subscription_get", R"lua(
@@ -108,7 +109,8 @@ local out = {}
 local s = load(ARGV[2])
 if live(s) then emit(out, ARGV[2], s) end
 return out
-)lua", reads);
+)lua",
+                            reads);
 
 // ARGV: now, id, has subscriber, subscriber, has ttl, ttl, has options, options ('1' = has).
 const lua_script update = make("subscription_update", R"lua(

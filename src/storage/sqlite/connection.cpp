@@ -63,12 +63,9 @@ void statement::bind(int index, std::nullopt_t) {
 
 bool statement::step() {
     switch (sqlite3_step(stmt_)) {
-        case SQLITE_ROW:
-            return true;
-        case SQLITE_DONE:
-            return false;
-        default:
-            conn_->fail(sqlite3_sql(stmt_));
+        case SQLITE_ROW: return true;
+        case SQLITE_DONE: return false;
+        default: conn_->fail(sqlite3_sql(stmt_));
     }
 }
 
@@ -76,9 +73,9 @@ std::int64_t statement::int64(int column) const { return sqlite3_column_int64(st
 
 std::string statement::text(int column) const {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    return data == nullptr ? std::string{}
-                           : std::string(data, static_cast<std::size_t>(
-                                                   sqlite3_column_bytes(stmt_, column)));
+    return data == nullptr
+               ? std::string{}
+               : std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 bool statement::is_null(int column) const {

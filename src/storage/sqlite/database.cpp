@@ -15,12 +15,9 @@ constexpr std::size_t max_batch = 512;
 
 const char* synchronous_sql(sync_mode mode) {
     switch (mode) {
-        case sync_mode::full:
-            return "PRAGMA synchronous = FULL";
-        case sync_mode::normal:
-            return "PRAGMA synchronous = NORMAL";
-        case sync_mode::off:
-            return "PRAGMA synchronous = OFF";
+        case sync_mode::full: return "PRAGMA synchronous = FULL";
+        case sync_mode::normal: return "PRAGMA synchronous = NORMAL";
+        case sync_mode::off: return "PRAGMA synchronous = OFF";
     }
     return "PRAGMA synchronous = FULL";
 }

@@ -51,11 +51,12 @@ protected:
     group_commit_writer_test() {
         std::filesystem::remove(path_);
         auto conn = std::make_unique<connection>(path_, connection::access::read_write);
-        conn->exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
-                   "CREATE TABLE t (x INTEGER NOT NULL UNIQUE);"
-                   "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
-                   "CREATE TABLE child (p INTEGER REFERENCES parent (id) "
-                   "DEFERRABLE INITIALLY DEFERRED);");
+        conn->exec(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+            "CREATE TABLE t (x INTEGER NOT NULL UNIQUE);"
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE child (p INTEGER REFERENCES parent (id) "
+            "DEFERRABLE INITIALLY DEFERRED);");
         writer_ = std::make_unique<group_commit_writer>(std::move(conn));
     }
     ~group_commit_writer_test() override {
@@ -138,9 +139,8 @@ TEST_F(group_commit_writer_test, a_failed_commit_fails_every_job_of_the_batch) {
     auto [gate, blocker] = block_writer();
     auto good = submit(insert(1));
     // A deferred foreign key is checked only at COMMIT, which therefore fails.
-    auto orphan = submit([](connection& conn) {
-        conn.prepare("INSERT INTO child (p) VALUES (42)").run();
-    });
+    auto orphan =
+        submit([](connection& conn) { conn.prepare("INSERT INTO child (p) VALUES (42)").run(); });
     gate.set_value();
     blocker.get();
     EXPECT_EQ(code_of(good.get()), core::errc::unavailable);
@@ -173,9 +173,8 @@ TEST_F(group_commit_writer_test, a_full_queue_fails_new_jobs_at_once_with_unavai
 }
 
 net::awaitable<std::thread::id> insert_and_report_thread(group_commit_writer& writer) {
-    co_await async_run(writer, [](connection& conn) {
-        conn.prepare("INSERT INTO t (x) VALUES (99)").run();
-    });
+    co_await async_run(
+        writer, [](connection& conn) { conn.prepare("INSERT INTO t (x) VALUES (99)").run(); });
     co_return std::this_thread::get_id();
 }
 

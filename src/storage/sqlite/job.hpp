@@ -107,8 +107,7 @@ private:
 /// Runs `fn(connection&)` on the sink's thread and resumes the caller with its result or
 /// exception. The job is enqueued when the returned awaitable is first awaited.
 template <class Fn>
-auto async_run(job_sink& sink, Fn fn)
-    -> net::awaitable<std::invoke_result_t<Fn&, connection&>> {
+auto async_run(job_sink& sink, Fn fn) -> net::awaitable<std::invoke_result_t<Fn&, connection&>> {
     using result = std::invoke_result_t<Fn&, connection&>;
     return net::async_initiate<const net::use_awaitable_t<>&, detail::job_signature<result>>(
         [&sink](auto handler, Fn work) {

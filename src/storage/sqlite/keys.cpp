@@ -45,7 +45,9 @@ std::optional<row_key> decode_key(std::string_view text) {
     auto id = parse_lower_hex<std::uint64_t>(text.substr(0, id_digits));
     auto tag = parse_lower_hex<std::uint32_t>(text.substr(id_digits));
     // Row ids are positive int64 values; anything above is not an id we issued.
-    if (!id || !tag || *id == 0 || *id > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    if (!id || !tag || *id == 0 ||
+        *id > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return std::nullopt;
     return row_key{static_cast<std::int64_t>(*id), *tag};
 }
 

@@ -19,8 +19,8 @@ TEST(sqlite_keys, key_round_trips_as_24_lowercase_hex_digits) {
 TEST(sqlite_keys, anything_but_the_canonical_form_is_no_key) {
     for (auto bad : {"", "1", "000000001234abcddeadbee", "000000001234abcddeadbeef0",
                      "000000001234ABCDdeadbeef", "000000001234abcddeadbeeg",
-                     "0000000000000000deadbeef",    // row ids start at 1
-                     "8000000000000000deadbeef",    // beyond int64
+                     "0000000000000000deadbeef",  // row ids start at 1
+                     "8000000000000000deadbeef",  // beyond int64
                      " 00000001234abcddeadbeef"}) {
         EXPECT_FALSE(decode_key(bad)) << bad;
     }

@@ -25,7 +25,8 @@ std::optional<message_state> find_message(connection& conn, std::int64_t queue_i
     stmt.bind_all(key.id, static_cast<std::int64_t>(key.tag), queue_id, now);
     if (!stmt.step()) return std::nullopt;
     message_state state;
-    if (!stmt.is_null(0) && !stmt.is_null(1) && stmt.int64(1) > now) state.live_claim = stmt.int64(0);
+    if (!stmt.is_null(0) && !stmt.is_null(1) && stmt.int64(1) > now)
+        state.live_claim = stmt.int64(0);
     return state;
 }
 
@@ -112,9 +113,8 @@ std::vector<core::message> get_messages(connection& conn, const core::queue_addr
     return out;
 }
 
-void delete_message(connection& conn, const core::queue_address& queue,
-                    const core::message_id& id, const std::optional<core::claim_id>& claim,
-                    millis now) {
+void delete_message(connection& conn, const core::queue_address& queue, const core::message_id& id,
+                    const std::optional<core::claim_id>& claim, millis now) {
     auto queue_id = find_queue(conn, queue);
     auto key = decode_key(id.value());
     if (!queue_id || !key) return;  // a missing message is deleted, whatever the claim
@@ -146,7 +146,8 @@ void delete_messages(connection& conn, const core::queue_address& queue,
     std::vector<std::int64_t> live_claims;
     if (claims) {
         for (const auto& c : *claims) {
-            if (auto id = find_live_claim(conn, *queue_id, c.value(), now)) live_claims.push_back(*id);
+            if (auto id = find_live_claim(conn, *queue_id, c.value(), now))
+                live_claims.push_back(*id);
         }
     }
     std::vector<std::int64_t> doomed;
@@ -157,9 +158,8 @@ void delete_messages(connection& conn, const core::queue_address& queue,
         if (!state) continue;
         // With claims, every listed live message must be held by one of them; the throw leaves
         // nothing deleted because deletion happens only after the whole list is checked.
-        if (claims && (!state->live_claim ||
-                       std::find(live_claims.begin(), live_claims.end(), *state->live_claim) ==
-                           live_claims.end())) {
+        if (claims && (!state->live_claim || std::find(live_claims.begin(), live_claims.end(),
+                                                       *state->live_claim) == live_claims.end())) {
             errors::claim_invalid();
         }
         doomed.push_back(key->id);

@@ -16,9 +16,8 @@ std::vector<core::message_id> post_messages(connection& conn, const core::queue_
                                             const core::client_id& client,
                                             const std::vector<core::new_message>& batch,
                                             millis now);
-void delete_message(connection& conn, const core::queue_address& queue,
-                    const core::message_id& id, const std::optional<core::claim_id>& claim,
-                    millis now);
+void delete_message(connection& conn, const core::queue_address& queue, const core::message_id& id,
+                    const std::optional<core::claim_id>& claim, millis now);
 void delete_messages(connection& conn, const core::queue_address& queue,
                      const std::vector<core::message_id>& ids,
                      const std::optional<std::vector<core::claim_id>>& claims, millis now);

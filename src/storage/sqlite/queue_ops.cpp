@@ -46,20 +46,15 @@ metadata_filter make_filter(const std::string& key, const std::string& value_jso
         errors::invalid_metadata_filter(key);
     }
     switch (value.kind()) {
-        case boost::json::kind::string:
-            return {key, "text", std::string{value.get_string()}};
+        case boost::json::kind::string: return {key, "text", std::string{value.get_string()}};
         case boost::json::kind::int64:
         case boost::json::kind::uint64:
-        case boost::json::kind::double_:
-            return {key, "number", value.to_number<double>()};
+        case boost::json::kind::double_: return {key, "number", value.to_number<double>()};
         case boost::json::kind::bool_:
             return {key, value.get_bool() ? "true" : "false", std::monostate{}};
-        case boost::json::kind::null:
-            return {key, "null", std::monostate{}};
-        case boost::json::kind::object:
-            return {key, "object", boost::json::serialize(value)};
-        case boost::json::kind::array:
-            return {key, "array", boost::json::serialize(value)};
+        case boost::json::kind::null: return {key, "null", std::monostate{}};
+        case boost::json::kind::object: return {key, "object", boost::json::serialize(value)};
+        case boost::json::kind::array: return {key, "array", boost::json::serialize(value)};
     }
     return {key, "null", std::monostate{}};
 }
@@ -129,7 +124,8 @@ std::vector<core::queue_record> list_queues(connection& conn, const core::projec
     std::vector<core::queue_record> out;
     if (options.limit <= 0) return out;
     std::vector<metadata_filter> filters;
-    for (const auto& [key, value] : options.metadata_equals) filters.push_back(make_filter(key, value));
+    for (const auto& [key, value] : options.metadata_equals)
+        filters.push_back(make_filter(key, value));
 
     std::string sql = base_sql;
     if (options.name_contains) sql += name_filter_sql;
@@ -189,7 +185,8 @@ core::queue_stats get_queue_stats(connection& conn, const core::queue_address& q
         stmt.bind_all(*id, now);
         if (!stmt.step()) return std::nullopt;
         return core::message_summary{
-            core::message_id{encode_key({stmt.int64(0), static_cast<std::uint32_t>(stmt.int64(1))})},
+            core::message_id{
+                encode_key({stmt.int64(0), static_cast<std::uint32_t>(stmt.int64(1))})},
             from_millis(stmt.int64(2))};
     };
     stats.oldest = summary(oldest_sql);

@@ -12,10 +12,11 @@ namespace marconi::storage::sqlite {
 reader_pool::reader_pool(int threads, const std::function<std::unique_ptr<connection>()>& open) {
     const int count = std::max(threads, 1);
     for (int i = 0; i < count; ++i) connections_.push_back(open());
-    for (auto& conn : connections_) threads_.emplace_back([this, c = conn.get()] {
-        pthread_setname_np(pthread_self(), "sqlite-reader");  // as top -H and perf show it
-        run(*c);
-    });
+    for (auto& conn : connections_)
+        threads_.emplace_back([this, c = conn.get()] {
+            pthread_setname_np(pthread_self(), "sqlite-reader");  // as top -H and perf show it
+            run(*c);
+        });
 }
 
 reader_pool::~reader_pool() {

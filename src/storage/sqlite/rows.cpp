@@ -43,14 +43,13 @@ std::optional<std::int64_t> find_live_claim(connection& conn, std::int64_t queue
 
 core::message read_message(const statement& row, millis now) {
     core::message msg;
-    msg.id = core::message_id{
-        encode_key({row.int64(0), static_cast<std::uint32_t>(row.int64(1))})};
+    msg.id = core::message_id{encode_key({row.int64(0), static_cast<std::uint32_t>(row.int64(1))})};
     msg.created = from_millis(row.int64(2));
     msg.expires = from_millis(row.int64(3));
     const bool claim_live = !row.is_null(4) && row.int64(4) > now && !row.is_null(5);
     if (claim_live) {
-        msg.claim = core::claim_id{
-            encode_key({row.int64(5), static_cast<std::uint32_t>(row.int64(6))})};
+        msg.claim =
+            core::claim_id{encode_key({row.int64(5), static_cast<std::uint32_t>(row.int64(6))})};
     }
     msg.claim_count = row.int64(7);
     msg.body_json = row.text(8);

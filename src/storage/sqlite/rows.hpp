@@ -30,7 +30,7 @@ std::optional<std::int64_t> find_live_claim(connection& conn, std::int64_t queue
 /// The column list read_message() expects, selected from
 /// `messages m LEFT JOIN claims c ON c.id = m.claim_id`. Spliced into SQL constants by macro so
 /// each statement stays one literal (and one cache entry).
-#define MARCONI_SQLITE_MESSAGE_COLUMNS                                                       \
+#define MARCONI_SQLITE_MESSAGE_COLUMNS \
     "m.seq, m.tag, m.created, m.expires, m.claim_expires, c.id, c.tag, m.claim_count, m.body"
 
 /// A message from a row selected with MARCONI_SQLITE_MESSAGE_COLUMNS; `claim` is set only while

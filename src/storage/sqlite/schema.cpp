@@ -127,9 +127,10 @@ void apply_migrations(connection& conn, std::span<const char* const> migrations,
     try {
         const auto found = application_id(conn);
         if (found != 0 && found != kind) {
-            throw std::runtime_error(kind == message_store_id
-                                         ? "the file is a Marconi control store, not a message store"
-                                         : "the file is a Marconi message store, not a control store");
+            throw std::runtime_error(
+                kind == message_store_id
+                    ? "the file is a Marconi control store, not a message store"
+                    : "the file is a Marconi message store, not a control store");
         }
         if (found == 0 && user_version(conn) > 0 && kind == control_store_id) {
             throw std::runtime_error("the file is a Marconi message store, not a control store");

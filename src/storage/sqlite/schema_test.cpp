@@ -81,8 +81,8 @@ T run(boost::asio::io_context& io, boost::asio::awaitable<T> task) {
 }
 
 TEST(sqlite_schema, a_version_1_file_opens_with_its_data_and_gains_subscriptions) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("marconi-schema-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("marconi-schema-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const auto path = (dir / "old.db").string();
@@ -111,8 +111,7 @@ TEST(sqlite_schema, a_version_1_file_opens_with_its_data_and_gains_subscriptions
         EXPECT_EQ(page.messages.front().body_json, R"("kept")");
 
         core::new_subscription subscription{"http://example.com", 600, "{}", true};
-        const auto created =
-            run(io, driver.subscriptions().create_subscription(old, subscription));
+        const auto created = run(io, driver.subscriptions().create_subscription(old, subscription));
         EXPECT_TRUE(created.created);
         EXPECT_TRUE(run(io, driver.subscriptions().get_subscription(old, created.id)));
     }

@@ -40,7 +40,8 @@ net::awaitable<bool> sqlite_control_store::create_pool(core::pool_record pool) {
     return db_->write([pool = std::move(pool)](connection& c) {
         static const std::string sql = std::string{"INSERT INTO pools ("} + pool_columns +
                                        ") VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
-        c.prepare(sql).bind_all(pool.name, pool.uri, pool.weight, pool.flavor, pool.options_json)
+        c.prepare(sql)
+            .bind_all(pool.name, pool.uri, pool.weight, pool.flavor, pool.options_json)
             .run();
         return c.changes() == 1;
     });
@@ -74,7 +75,8 @@ net::awaitable<bool> sqlite_control_store::update_pool(core::pool_record pool) {
     return db_->write([pool = std::move(pool)](connection& c) {
         static constexpr const char* sql =
             "UPDATE pools SET uri = ?2, weight = ?3, flavor = ?4, options = ?5 WHERE name = ?1";
-        c.prepare(sql).bind_all(pool.name, pool.uri, pool.weight, pool.flavor, pool.options_json)
+        c.prepare(sql)
+            .bind_all(pool.name, pool.uri, pool.weight, pool.flavor, pool.options_json)
             .run();
         return c.changes() == 1;
     });
@@ -109,16 +111,16 @@ net::awaitable<bool> sqlite_control_store::flavor_exists(core::flavor_record fla
 
 net::awaitable<std::vector<core::flavor_record>> sqlite_control_store::list_flavors(
     core::project_id project, std::optional<std::string> marker, std::int64_t limit) {
-    return db_->read([project = std::move(project), marker = std::move(marker),
-                      limit](connection& c) {
-        static constexpr const char* sql =
-            "SELECT name FROM flavors WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
-        std::vector<core::flavor_record> out;
-        auto stmt = c.prepare(sql);
-        stmt.bind_all(project.value(), marker.value_or(""), limit);
-        while (stmt.step()) out.push_back({project, stmt.text(0)});
-        return out;
-    });
+    return db_->read(
+        [project = std::move(project), marker = std::move(marker), limit](connection& c) {
+            static constexpr const char* sql =
+                "SELECT name FROM flavors WHERE project = ?1 AND name > ?2 ORDER BY name LIMIT ?3";
+            std::vector<core::flavor_record> out;
+            auto stmt = c.prepare(sql);
+            stmt.bind_all(project.value(), marker.value_or(""), limit);
+            while (stmt.step()) out.push_back({project, stmt.text(0)});
+            return out;
+        });
 }
 
 net::awaitable<void> sqlite_control_store::delete_flavor(core::flavor_record flavor) {

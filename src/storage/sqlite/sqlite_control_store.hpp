@@ -23,8 +23,9 @@ public:
 
     net::awaitable<bool> create_flavor(core::flavor_record flavor) override;
     net::awaitable<bool> flavor_exists(core::flavor_record flavor) override;
-    net::awaitable<std::vector<core::flavor_record>> list_flavors(
-        core::project_id project, std::optional<std::string> marker, std::int64_t limit) override;
+    net::awaitable<std::vector<core::flavor_record>> list_flavors(core::project_id project,
+                                                                  std::optional<std::string> marker,
+                                                                  std::int64_t limit) override;
     net::awaitable<void> delete_flavor(core::flavor_record flavor) override;
 
     net::awaitable<std::optional<std::string>> lookup(core::queue_address queue) override;

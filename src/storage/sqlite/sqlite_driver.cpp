@@ -51,7 +51,8 @@ net::awaitable<bool> sqlite_driver::create_queue(core::queue_address queue,
 
 net::awaitable<std::optional<core::queue_record>> sqlite_driver::get_queue(
     core::queue_address queue) {
-    return read([queue = std::move(queue)](connection& c) { return queue_ops::get_queue(c, queue); });
+    return read(
+        [queue = std::move(queue)](connection& c) { return queue_ops::get_queue(c, queue); });
 }
 
 net::awaitable<void> sqlite_driver::set_queue_metadata(core::queue_address queue,
@@ -85,7 +86,8 @@ net::awaitable<core::queue_stats> sqlite_driver::get_queue_stats(core::queue_add
 }
 
 net::awaitable<void> sqlite_driver::purge_messages(core::queue_address queue) {
-    return write([queue = std::move(queue)](connection& c) { queue_ops::purge_messages(c, queue); });
+    return write(
+        [queue = std::move(queue)](connection& c) { queue_ops::purge_messages(c, queue); });
 }
 
 net::awaitable<std::vector<core::message_id>> sqlite_driver::post_messages(
@@ -112,10 +114,8 @@ net::awaitable<std::vector<core::message>> sqlite_driver::get_messages(
 
 net::awaitable<void> sqlite_driver::delete_message(core::queue_address queue, core::message_id id,
                                                    std::optional<core::claim_id> claim) {
-    return write([this, queue = std::move(queue), id = std::move(id),
-                  claim = std::move(claim)](connection& c) {
-        message_ops::delete_message(c, queue, id, claim, now());
-    });
+    return write([this, queue = std::move(queue), id = std::move(id), claim = std::move(claim)](
+                     connection& c) { message_ops::delete_message(c, queue, id, claim, now()); });
 }
 
 net::awaitable<void> sqlite_driver::delete_messages(

@@ -32,7 +32,8 @@ public:
     sqlite_driver(options opts, const clock& clock);
     ~sqlite_driver() override;
 
-    net::awaitable<bool> create_queue(core::queue_address queue, std::string metadata_json) override;
+    net::awaitable<bool> create_queue(core::queue_address queue,
+                                      std::string metadata_json) override;
     net::awaitable<std::optional<core::queue_record>> get_queue(core::queue_address queue) override;
     net::awaitable<void> set_queue_metadata(core::queue_address queue,
                                             std::string metadata_json) override;

@@ -7,10 +7,10 @@ namespace marconi::storage::sqlite {
 
 net::awaitable<core::subscription_created> sqlite_subscription_store::create_subscription(
     core::queue_address source, core::new_subscription subscription) {
-    return db_.write([this, source = std::move(source),
-                      subscription = std::move(subscription)](connection& c) {
-        return subscription_ops::create_subscription(c, source, subscription, now());
-    });
+    return db_.write(
+        [this, source = std::move(source), subscription = std::move(subscription)](connection& c) {
+            return subscription_ops::create_subscription(c, source, subscription, now());
+        });
 }
 
 net::awaitable<std::vector<core::subscription>> sqlite_subscription_store::list_subscriptions(
@@ -46,10 +46,10 @@ net::awaitable<void> sqlite_subscription_store::delete_subscription(core::queue_
 net::awaitable<void> sqlite_subscription_store::confirm_subscription(core::queue_address source,
                                                                      core::subscription_id id,
                                                                      bool confirmed) {
-    return db_.write([this, source = std::move(source), id = std::move(id),
-                      confirmed](connection& c) {
-        subscription_ops::confirm_subscription(c, source, id, confirmed, now());
-    });
+    return db_.write(
+        [this, source = std::move(source), id = std::move(id), confirmed](connection& c) {
+            subscription_ops::confirm_subscription(c, source, id, confirmed, now());
+        });
 }
 
 }  // namespace marconi::storage::sqlite

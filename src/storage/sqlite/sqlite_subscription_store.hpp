@@ -2,8 +2,8 @@
 #pragma once
 
 #include "common/clock.hpp"
-#include "storage/sqlite/database.hpp"
 #include "storage/contract/subscription_store.hpp"
+#include "storage/sqlite/database.hpp"
 
 namespace marconi::storage::sqlite {
 
@@ -18,16 +18,15 @@ public:
     net::awaitable<core::subscription_created> create_subscription(
         core::queue_address source, core::new_subscription subscription) override;
     net::awaitable<std::vector<core::subscription>> list_subscriptions(
-        core::queue_address source, std::optional<std::string> marker,
-        std::int64_t limit) override;
+        core::queue_address source, std::optional<std::string> marker, std::int64_t limit) override;
     net::awaitable<std::optional<core::subscription>> get_subscription(
         core::queue_address source, core::subscription_id id) override;
     net::awaitable<void> update_subscription(core::queue_address source, core::subscription_id id,
                                              core::subscription_update update) override;
     net::awaitable<void> delete_subscription(core::queue_address source,
                                              core::subscription_id id) override;
-    net::awaitable<void> confirm_subscription(core::queue_address source,
-                                              core::subscription_id id, bool confirmed) override;
+    net::awaitable<void> confirm_subscription(core::queue_address source, core::subscription_id id,
+                                              bool confirmed) override;
 
 private:
     /// Read inside each job, as sqlite_driver does, so writes never go back in time.

@@ -13,8 +13,8 @@ namespace {
 
 core::subscription read_subscription(const statement& row) {
     core::subscription s;
-    s.id = core::subscription_id{
-        encode_key({row.int64(0), static_cast<std::uint32_t>(row.int64(1))})};
+    s.id =
+        core::subscription_id{encode_key({row.int64(0), static_cast<std::uint32_t>(row.int64(1))})};
     s.subscriber = row.text(2);
     s.created = from_millis(row.int64(3));
     s.expires = from_millis(row.int64(4));
@@ -46,15 +46,12 @@ void drop_expired_holder(connection& conn, const core::queue_address& source,
     static constexpr const char* sql =
         "DELETE FROM subscriptions WHERE project = ?1 AND source = ?2 AND subscriber = ?3"
         " AND expires <= ?4";
-    conn.prepare(sql)
-        .bind_all(source.project.value(), source.name.value(), subscriber, now)
-        .run();
+    conn.prepare(sql).bind_all(source.project.value(), source.name.value(), subscriber, now).run();
 }
 
 }  // namespace
 
-core::subscription_created create_subscription(connection& conn,
-                                               const core::queue_address& source,
+core::subscription_created create_subscription(connection& conn, const core::queue_address& source,
                                                const core::new_subscription& subscription,
                                                millis now) {
     static constexpr const char* existing_sql =
@@ -71,8 +68,8 @@ core::subscription_created create_subscription(connection& conn,
         auto stmt = conn.prepare(existing_sql);
         stmt.bind_all(source.project.value(), source.name.value(), subscription.subscriber);
         if (stmt.step()) {
-            return {core::subscription_id{encode_key(
-                        {stmt.int64(0), static_cast<std::uint32_t>(stmt.int64(1))})},
+            return {core::subscription_id{
+                        encode_key({stmt.int64(0), static_cast<std::uint32_t>(stmt.int64(1))})},
                     false, stmt.int64(2) != 0};
         }
     }
@@ -147,7 +144,8 @@ std::vector<core::subscription> list_subscriptions(connection& conn,
                                                    const std::optional<std::string>& marker,
                                                    std::int64_t limit, millis now) {
     static constexpr const char* sql =
-        "SELECT " MARCONI_SQLITE_SUBSCRIPTION_COLUMNS " FROM subscriptions"
+        "SELECT " MARCONI_SQLITE_SUBSCRIPTION_COLUMNS
+        " FROM subscriptions"
         " WHERE project = ?1 AND source = ?2 AND id > ?3 AND expires > ?4 ORDER BY id LIMIT ?5";
     std::int64_t after = 0;
     if (marker) {
@@ -167,7 +165,8 @@ std::optional<core::subscription> get_subscription(connection& conn,
                                                    const core::queue_address& source,
                                                    const core::subscription_id& id, millis now) {
     static constexpr const char* sql =
-        "SELECT " MARCONI_SQLITE_SUBSCRIPTION_COLUMNS " FROM subscriptions"
+        "SELECT " MARCONI_SQLITE_SUBSCRIPTION_COLUMNS
+        " FROM subscriptions"
         " WHERE id = ?1 AND tag = ?2 AND project = ?3 AND source = ?4 AND expires > ?5";
     auto key = decode_key(id.value());
     if (!key) return std::nullopt;

@@ -14,8 +14,7 @@
 namespace marconi::storage::sqlite::subscription_ops {
 
 // Writer side.
-core::subscription_created create_subscription(connection& conn,
-                                               const core::queue_address& source,
+core::subscription_created create_subscription(connection& conn, const core::queue_address& source,
                                                const core::new_subscription& subscription,
                                                millis now);
 void update_subscription(connection& conn, const core::queue_address& source,

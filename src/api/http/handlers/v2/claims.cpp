@@ -20,8 +20,8 @@ net::awaitable<response> post_claim(request_context& ctx, const request& req) {
 net::awaitable<response> get_claim(request_context& ctx, const request& req) {
     auto queue = queue_of(ctx, req);
     const auto path = queue_path(queue.name);
-    const auto claim = co_await ctx.services.claims.get(std::move(queue),
-                                                        core::claim_id{req.path_params.at(1)});
+    const auto claim =
+        co_await ctx.services.claims.get(std::move(queue), core::claim_id{req.path_params.at(1)});
     co_return response::json(200, render_claim(claim, path, ctx.clock.now()));
 }
 

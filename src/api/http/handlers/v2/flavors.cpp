@@ -35,8 +35,8 @@ net::awaitable<response> list_flavors(request_context& ctx, const request& req) 
     const auto limit = int_param(req.query, "limit").value_or(10);
     core::validate_flavor_list_limit(limit, ctx.services.limits);
     const auto detailed = bool_param(req.query, "detailed");
-    const auto page = co_await pools_of(ctx).list_flavors(ctx.project, marker, limit,
-                                                         detailed.value_or(false));
+    const auto page =
+        co_await pools_of(ctx).list_flavors(ctx.project, marker, limit, detailed.value_or(false));
     json::array items;
     for (const auto& flavor : page) {
         // As Zaqar: pool_list only when the flavor has pools, capabilities only when detailed.

@@ -24,11 +24,9 @@ net::awaitable<response> head_health(request_context& ctx, const request& req);
 
 // Each handler template serves one route of a queue and the same route of a topic
 // (source_kind.hpp); MARCONI_V2_SOURCE_HANDLER instantiates one for both kinds.
-#define MARCONI_V2_SOURCE_HANDLER(name)                                           \
-    template net::awaitable<response> name<source_kind::queue>(request_context&,  \
-                                                               const request&);   \
-    template net::awaitable<response> name<source_kind::topic>(request_context&,  \
-                                                               const request&)
+#define MARCONI_V2_SOURCE_HANDLER(name)                                                           \
+    template net::awaitable<response> name<source_kind::queue>(request_context&, const request&); \
+    template net::awaitable<response> name<source_kind::topic>(request_context&, const request&)
 
 // sources.cpp: /v2/queues, /v2/topics and one queue's or topic's metadata, stats and purge.
 template <source_kind Kind>
@@ -100,9 +98,8 @@ core::pool_service& pools_of(request_context& ctx);
 
 /// A pool or flavor listing's `links`: one `next` link after `last` (none for an empty page),
 /// repeating limit and, when the request gave it, detailed.
-boost::json::array admin_listing_links(std::string_view collection_path,
-                                       const std::string* last, std::int64_t limit,
-                                       std::optional<bool> detailed);
+boost::json::array admin_listing_links(std::string_view collection_path, const std::string* last,
+                                       std::int64_t limit, std::optional<bool> detailed);
 
 /// Where a route acts: the stored address, and the path the client's hrefs start with.
 struct source_target {
@@ -115,8 +112,7 @@ struct source_target {
 core::queue_address address_of(const source_traits& kind, const request_context& ctx,
                                const request& req);
 /// As address_of, with the path the client's hrefs start with.
-source_target target_of(const source_traits& kind, const request_context& ctx,
-                        const request& req);
+source_target target_of(const source_traits& kind, const request_context& ctx, const request& req);
 
 /// The queue named by the first path parameter (claims and shares are queues' alone).
 inline core::queue_address queue_of(const request_context& ctx, const request& req) {

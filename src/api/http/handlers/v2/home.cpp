@@ -15,28 +15,26 @@ namespace {
 
 json::object version(std::string_view id, std::string_view status, std::string_view updated,
                      std::string_view media_type, std::string_view href) {
-    return json::object{
-        {"id", id},
-        {"status", status},
-        {"updated", updated},
-        {"media-types",
-         json::array{json::object{{"base", "application/json"}, {"type", media_type}}}},
-        {"links", json::array{json::object{{"href", href}, {"rel", "self"}}}}};
+    return json::object{{"id", id},
+                        {"status", status},
+                        {"updated", updated},
+                        {"media-types", json::array{json::object{{"base", "application/json"},
+                                                                 {"type", media_type}}}},
+                        {"links", json::array{json::object{{"href", href}, {"rel", "self"}}}}};
 }
 
 }  // namespace
 
 net::awaitable<response> get_versions(request_context&, const request&) {
     static const std::string body = json::serialize(json::object{
-        {"versions",
-         json::array{
-             version("1", "DEPRECATED", "2014-9-11T17:47:05Z",
-                     "application/vnd.openstack.messaging-v1+json", "/v1/"),
-             version("1.1", "DEPRECATED", "2016-7-29T02:22:47Z",
-                     "application/vnd.openstack.messaging-v1_1+json", "/v1.1/"),
-             version("2", "CURRENT", "2014-9-24T04:06:47Z",
-                     "application/vnd.openstack.messaging-v2+json", "/v2/"),
-         }}});
+        {"versions", json::array{
+                         version("1", "DEPRECATED", "2014-9-11T17:47:05Z",
+                                 "application/vnd.openstack.messaging-v1+json", "/v1/"),
+                         version("1.1", "DEPRECATED", "2016-7-29T02:22:47Z",
+                                 "application/vnd.openstack.messaging-v1_1+json", "/v1.1/"),
+                         version("2", "CURRENT", "2014-9-24T04:06:47Z",
+                                 "application/vnd.openstack.messaging-v2+json", "/v2/"),
+                     }}});
     co_return response::json(300, body);
 }
 

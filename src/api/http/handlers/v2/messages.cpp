@@ -6,8 +6,8 @@
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
-#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api::v2 {
 
@@ -35,8 +35,8 @@ net::awaitable<response> get_messages_by_id(request_context& ctx, source_target 
     // The client's project, not the stored one (a topic's is an internal namespace). Zaqar
     // says "queue" for topics too.
     const auto name = target.address.name.value();
-    auto found = co_await ctx.services.messages.get_many(std::move(target.address),
-                                                         to_message_ids(ids));
+    auto found =
+        co_await ctx.services.messages.get_many(std::move(target.address), to_message_ids(ids));
     if (found.empty()) throw messages_not_found(ids, name, ctx.project.value());
     co_return response::json(200, render_messages(found, target.path, ctx.clock.now()));
 }
@@ -81,8 +81,7 @@ net::awaitable<response> get_messages(request_context& ctx, const request& req) 
     if (!page.messages.empty() && page.next_marker) {
         next = next_page_href(path + "/messages", req, *page.next_marker);
     }
-    co_return response::json(200,
-                             render_message_page(page.messages, path, ctx.clock.now(), next));
+    co_return response::json(200, render_message_page(page.messages, path, ctx.clock.now(), next));
 }
 
 template <source_kind Kind>

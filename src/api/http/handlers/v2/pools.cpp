@@ -36,8 +36,8 @@ json::array admin_listing_links(std::string_view collection_path, const std::str
                                 std::int64_t limit, std::optional<bool> detailed) {
     json::array links;
     if (!last) return links;
-    std::string href = std::string{collection_path} + "?marker=" + *last +
-                       "&limit=" + std::to_string(limit);
+    std::string href =
+        std::string{collection_path} + "?marker=" + *last + "&limit=" + std::to_string(limit);
     if (detailed) href += *detailed ? "&detailed=true" : "&detailed=false";
     links.push_back(json::object{{"rel", "next"}, {"href", href}});
     return links;
@@ -52,8 +52,8 @@ net::awaitable<response> list_pools(request_context& ctx, const request& req) {
 
     json::array items;
     for (const auto& pool : page) items.push_back(render_pool(pool, detailed.value_or(false)));
-    auto links = admin_listing_links("/v2/pools", page.empty() ? nullptr : &page.back().name,
-                                     limit, detailed);
+    auto links = admin_listing_links("/v2/pools", page.empty() ? nullptr : &page.back().name, limit,
+                                     detailed);
     json::object body{{"pools", std::move(items)}, {"links", std::move(links)}};
     co_return response::json(200, json::serialize(body));
 }

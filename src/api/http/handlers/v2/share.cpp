@@ -108,8 +108,10 @@ std::optional<long long> python_int_of(const json::value& v) {
 }
 
 [[noreturn]] void refuse_integer(long long n) {
-    refuse("`expires` should be date format, for example 2016-01-01T00:00:00, not integer "
-           "value: " + std::to_string(n));
+    refuse(
+        "`expires` should be date format, for example 2016-01-01T00:00:00, not integer "
+        "value: " +
+        std::to_string(n));
 }
 
 std::string expires_of(const json::object& doc, time_point now) {

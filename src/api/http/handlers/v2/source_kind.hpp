@@ -5,9 +5,9 @@
 
 #include <string_view>
 
-#include "storage/contract/ids.hpp"
 #include "core/queue_settings.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/ids.hpp"
 
 namespace marconi::api::v2 {
 
@@ -42,9 +42,10 @@ inline constexpr source_traits queue_traits{
     .parameter = "{queue_name}",
     .owner = core::metadata_owner::queue,
     .validate_name = core::validate_queue_name,
-    .address = [](const core::project_id& project, core::queue_name name) {
-        return core::queue_address{project, std::move(name)};
-    },
+    .address =
+        [](const core::project_id& project, core::queue_name name) {
+            return core::queue_address{project, std::move(name)};
+        },
     .lists_with_count = true,
     .purges_subscriptions = true,
     .claims = true,

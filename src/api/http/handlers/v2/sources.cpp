@@ -2,18 +2,18 @@
 // wsgi/v2_0/queues.py, topic.py). Topic T of project P is queue T of core::topic_address(P, T):
 // the queue service does the work, told whose metadata it is (source_traits::owner).
 #include <boost/json/serialize.hpp>
-#include <algorithm>
-#include <charconv>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <algorithm>
+#include <charconv>
 
 #include "api/codec/bodies.hpp"
 #include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/codec/transport_error.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
-#include "storage/contract/error.hpp"
 #include "core/validation.hpp"
+#include "storage/contract/error.hpp"
 
 namespace marconi::api::v2 {
 
@@ -65,7 +65,8 @@ json::value parse_metadata_patch(const request_context& ctx, const request& req)
         throw core::error(core::errc::invalid_body, "PATCH body could not be empty for update.");
     }
     auto patch = parse_json(req.body);
-    if (!patch.is_array()) throw core::error(core::errc::invalid_body, "Document type not supported.");
+    if (!patch.is_array())
+        throw core::error(core::errc::invalid_body, "Document type not supported.");
     return patch;
 }
 
@@ -82,8 +83,7 @@ core::queue_address address_of(const source_traits& kind, const request_context&
     return kind.address(ctx.project, core::queue_name{name});
 }
 
-source_target target_of(const source_traits& kind, const request_context& ctx,
-                        const request& req) {
+source_target target_of(const source_traits& kind, const request_context& ctx, const request& req) {
     auto address = address_of(kind, ctx, req);
     auto path = "/v2/" + std::string(kind.collection) + "/" + address.name.value();
     return source_target{std::move(address), std::move(path)};
@@ -104,7 +104,8 @@ net::awaitable<response> list_sources(request_context& ctx, const request& req) 
     const bool with_count =
         kind.lists_with_count && bool_param(req.query, "with_count").value_or(false);
     for (const auto& [key, value] : req.query.all()) {
-        if (!is_listing_keyword(key, kind)) options.metadata_equals.emplace_back(key, filter_value_json(value));
+        if (!is_listing_keyword(key, kind))
+            options.metadata_equals.emplace_back(key, filter_value_json(value));
     }
 
     auto& queues = ctx.services.queues;
@@ -121,7 +122,8 @@ net::awaitable<response> list_sources(request_context& ctx, const request& req) 
         std::string href =
             "/v2/" + collection + "?marker=" + encode_query_value(page.back().name.value());
         for (const auto& [key, value] : req.query.all()) {
-            if (key != "marker") href += "&" + encode_query_value(key) + "=" + encode_query_value(value);
+            if (key != "marker")
+                href += "&" + encode_query_value(key) + "=" + encode_query_value(value);
         }
         links.push_back(json::object{{"rel", "next"}, {"href", href}});
     }
@@ -154,8 +156,8 @@ net::awaitable<response> patch_source(request_context& ctx, const request& req) 
     const source_traits& kind = traits_of(Kind);
     auto target = target_of(kind, ctx, req);
     auto patch = parse_metadata_patch(ctx, req);
-    auto metadata = co_await ctx.services.queues.patch(std::move(target.address),
-                                                       std::move(patch), kind.owner);
+    auto metadata =
+        co_await ctx.services.queues.patch(std::move(target.address), std::move(patch), kind.owner);
     co_return response::json(200, json::serialize(metadata));
 }
 
