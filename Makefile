@@ -1,10 +1,11 @@
 # Marconi: a thin wrapper over scripts/setup.sh, CMake, ctest and pytest.
 #   make run    set up, build, start the server on 127.0.0.1:8888 (SQLite under ./marconi-data)
 #   make layers check every #include against the layer order in docs/architecture.md
-#   make test   set up, build, check the layers, run the unit and conformance tests (ctest) and
-#               the e2e suite (pytest)
-#               on SQLite, Redis and Redis Cluster, then the same under ASan+UBSan (make asan),
-#               then each fuzz target briefly (make fuzz)
+#   make format check every C++ file against .clang-format (FIX=1 rewrites them)
+#   make test   set up, build, check the layers and the format, run the unit and conformance
+#               tests (ctest) and the e2e suite (pytest) on SQLite, Redis and Redis Cluster,
+#               then the same under ASan+UBSan (make asan), then each fuzz target briefly
+#               (make fuzz)
 #   make asan   clang ASan+UBSan build in $(ASAN_BUILD_DIR): ctest and e2e with leak checks
 #   make fuzz   libFuzzer build in $(FUZZ_BUILD_DIR): each target for FUZZ_SECONDS (fuzz/README.md)
 #   make fuzz-long  the same for 600 s per target
@@ -33,7 +34,7 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                  LSAN_OPTIONS=suppressions=$(abspath fuzz/lsan.supp):print_suppressions=0
 
-.PHONY: setup configure build run test layers unit e2e clean asan asan-build fuzz fuzz-build fuzz-long
+.PHONY: setup configure build run test layers format unit e2e clean asan asan-build fuzz fuzz-build fuzz-long
 
 setup:
 	bash scripts/setup.sh
@@ -51,12 +52,20 @@ run: build
 # the test cases that failed last.
 test: build
 	@rm -rf $(REPORT_DIR); failed=; \
-	for suite in layers unit e2e reliability asan fuzz; do \
+	for suite in layers format unit e2e reliability asan fuzz; do \
 	    $(MAKE) --no-print-directory $$suite || failed="$$failed $$suite"; \
 	done; \
 	if [ -n "$$failed" ]; then \
 	    echo "== make test failed in:$$failed"; $(PYTHON) scripts/test_failures.py $(REPORT_DIR); exit 1; \
 	fi
+
+# Every tracked C++ file against .clang-format: `make format` lists the files that differ,
+# `make format FIX=1` rewrites them.
+CLANG_FORMAT ?= clang-format-14
+FORMAT_FILES  = $(shell git ls-files '*.cpp' '*.hpp' '*.h')
+format:
+	@$(CLANG_FORMAT) $(if $(FIX),-i,--dry-run --Werror) $(FORMAT_FILES) && \
+	    echo "format: $(words $(FORMAT_FILES)) files follow .clang-format"
 
 # The include graph against docs/architecture.md's layer table (scripts/check_layers.py).
 layers:

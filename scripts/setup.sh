@@ -15,6 +15,8 @@ packages=(
     # libFuzzer runtimes are only a Recommends of clang, so name them; llvm-symbolizer (llvm)
     # turns sanitizer stack traces into file:line
     clang libclang-rt-14-dev llvm
+    # make format: the layout of .clang-format, checked by make test
+    clang-format-14
     # the Redis store's tests start real servers: redis-server, and redis-cli to form a Cluster
     redis-server redis-tools
     # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
