@@ -220,8 +220,8 @@ def test_keystone_hung_or_down_means_503_for_new_tokens_only(keystone, keystone_
         keystone.server.start()
     # Back up: the token that got 503 was never cached as bad (that would be a 401 from now on).
     # A restarted Keystone answers its first validations slowly, past this server's 1 s timeout
-    # on a loaded machine; once it has answered one itself, Marconi's succeeds, and until then
-    # each answer is the 503 of a Keystone that is slow, never a 401.
+    # on a loaded machine. One validation of our own warms it; Marconi's may still time out a
+    # few times after that, and each such answer must be the 503 of a slow Keystone, never a 401.
     keystone.server.validate(fresh_tokens[1])
     answers = []
 
