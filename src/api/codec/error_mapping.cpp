@@ -3,6 +3,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <spdlog/spdlog.h>
 #include <cstddef>
 #include <iterator>
 #include <variant>
@@ -75,33 +76,45 @@ std::optional<http_error> find_http(transport_errc code) { return find_row(code)
 http_error to_http(core::errc code) { return find_row(code).value_or(no_row); }
 http_error to_http(transport_errc code) { return find_row(code).value_or(no_row); }
 
-error_answer answer_of(const core::error& e) {
-    const auto mapped = to_http(e.code());
+error_answer::error_answer(const core::error& e)
+    : status(to_http(e.code()).status), description(valid_utf8(e.description())) {
     // Zaqar's header hooks carry their own titles ("Wrong UUID value", ...).
     const auto* titled = dynamic_cast<const core::titled_error*>(&e);
-    error_answer answer{mapped.status, std::string(titled ? titled->title() : mapped.title),
-                        valid_utf8(e.description()), std::nullopt};
+    title = std::string(titled ? titled->title() : to_http(e.code()).title);
     if (const auto* throttled = dynamic_cast<const core::throttled_error*>(&e)) {
-        answer.retry_after = throttled->retry_after_seconds();
+        retry_after = throttled->retry_after_seconds();
     }
-    return answer;
 }
 
-error_answer answer_of(const transport_error& e) {
-    const auto mapped = to_http(e.code());
-    return {mapped.status, std::string(mapped.title), valid_utf8(e.description()), std::nullopt};
+error_answer::error_answer(const transport_error& e)
+    : status(to_http(e.code()).status),
+      title(to_http(e.code()).title),
+      description(valid_utf8(e.description())) {}
+
+error_answer::error_answer(unsigned status, std::string title, std::string description)
+    : status(status), title(std::move(title)), description(valid_utf8(description)) {}
+
+error_answer current_error_answer(std::string_view context) {
+    try {
+        throw;
+    } catch (const core::error& e) {
+        if (e.code() == errc::internal || e.code() == errc::unavailable) {
+            spdlog::error("{}: {}", context, e.description());
+        }
+        return e;
+    } catch (const transport_error& e) {
+        return e;
+    } catch (const std::exception& e) {
+        spdlog::error("{}: unexpected failure: {}", context, e.what());
+        return core::error(errc::internal, "An unexpected error occurred.");
+    }
 }
 
-response error_response(const core::error& e) {
-    const auto answer = answer_of(e);
-    auto reply = error_response(answer.status, answer.title, answer.description);
+response error_response(const error_answer& answer) {
+    boost::json::value body = {{"title", answer.title}, {"description", answer.description}};
+    auto reply = response::json(answer.status, boost::json::serialize(body));
     if (answer.retry_after) reply.with_header("Retry-After", std::to_string(*answer.retry_after));
     return reply;
-}
-
-response error_response(const transport_error& e) {
-    const auto answer = answer_of(e);
-    return error_response(answer.status, answer.title, answer.description);
 }
 
 core::error messages_not_found(const std::vector<std::string>& ids, std::string_view queue,
@@ -111,12 +124,6 @@ core::error messages_not_found(const std::vector<std::string>& ids, std::string_
     return core::error(core::errc::message_not_found,
                        "No messages with IDs: [" + listed + "] found in the queue " +
                            std::string(queue) + " for project " + std::string(project) + ".");
-}
-
-response error_response(unsigned status, std::string_view title, std::string_view description) {
-    // Descriptions may echo client bytes (ids, project ids) that are not UTF-8.
-    boost::json::value body = {{"title", title}, {"description", valid_utf8(description)}};
-    return response::json(status, boost::json::serialize(body));
 }
 
 }  // namespace marconi::api

@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "core/validation.hpp"
 
 namespace marconi::api {
@@ -126,6 +128,45 @@ TEST(error_response, a_throttled_error_says_when_to_retry) {
     ASSERT_EQ(reply.headers.size(), 1u);
     EXPECT_EQ(reply.headers[0], (std::pair<std::string, std::string>{"Retry-After", "3"}));
     EXPECT_EQ(boost::json::parse(reply.body).at("title"), "Rate limit exceeded");
+}
+
+/// What current_error_answer() gives for `thrown`, caught the way the router catches.
+template <class Exception>
+error_answer answer_when_thrown(Exception thrown) {
+    try {
+        throw thrown;
+    } catch (...) {
+        return current_error_answer("test");
+    }
+}
+
+TEST(current_error_answer, keeps_a_domain_errors_code_and_retry_after) {
+    const auto answer = answer_when_thrown(
+        core::throttled_error(errc::rate_limited, "Project p may post 1 times a second.", 3));
+    EXPECT_EQ(answer.status, 429u);
+    EXPECT_EQ(answer.title, "Rate limit exceeded");
+    EXPECT_EQ(answer.description, "Project p may post 1 times a second.");
+    EXPECT_EQ(answer.retry_after, 3);
+}
+
+TEST(current_error_answer, keeps_a_transport_errors_code) {
+    const auto answer =
+        answer_when_thrown(transport_error(transport_errc::not_acceptable, "JSON only."));
+    EXPECT_EQ(answer.status, 406u);
+    EXPECT_EQ(answer.title, "Media type not acceptable");
+    EXPECT_EQ(answer.description, "JSON only.");
+    EXPECT_FALSE(answer.retry_after);
+}
+
+TEST(current_error_answer, answers_any_other_exception_as_500_without_its_text) {
+    const auto answer = answer_when_thrown(std::runtime_error("sqlite3_step: disk I/O error"));
+    EXPECT_EQ(answer.status, 500u);
+    EXPECT_EQ(answer.title, "Internal server error");
+    EXPECT_EQ(answer.description, "An unexpected error occurred.");
+}
+
+TEST(current_error_answer, lets_what_is_not_a_std_exception_through) {
+    EXPECT_THROW(answer_when_thrown(42), int);
 }
 
 }  // namespace

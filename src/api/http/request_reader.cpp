@@ -100,9 +100,9 @@ std::optional<response> transfer_encoding_refusal(const header_type& header,
         }
     }
     if (codings->size() > 1) {
-        return error_response(
-            501, "Not implemented",
-            "The transfer coding '" + std::string(codings->front().name) + "' is not implemented.");
+        return error_response({501, "Not implemented",
+                               "The transfer coding '" + std::string(codings->front().name) +
+                                   "' is not implemented."});
     }
     // Beast decides the framing on its own reading of the field; both must agree.
     if (!chunked_by_parser) return bad_request("The Transfer-Encoding is malformed.");
@@ -193,8 +193,8 @@ std::optional<response> request_reader::answer_to(beast::error_code ec,
                                std::to_string(body_limit_) + " bytes.");
         case http::error::bad_version:
             if (names_other_http_version(unparsed)) {
-                return error_response(505, "HTTP version not supported",
-                                      "Only HTTP/1.0 and HTTP/1.1 are served.");
+                return error_response(
+                    {505, "HTTP version not supported", "Only HTTP/1.0 and HTTP/1.1 are served."});
             }
             return bad_request("The request line is malformed.");
         case http::error::bad_content_length:

@@ -6,12 +6,8 @@
 
 #include "api/codec/error_mapping.hpp"
 #include "auth/noauth.hpp"
-#include "storage/contract/error.hpp"
 
 namespace marconi::api {
-
-using core::errc;
-using core::error;
 
 namespace {
 
@@ -174,16 +170,9 @@ net::awaitable<response> router::dispatch(request req) const {
     response reply;
     try {
         reply = co_await handle(req);
-    } catch (const error& e) {
-        if (e.code() == errc::internal || e.code() == errc::unavailable) {
-            spdlog::error("{} {}: {}", to_string(req.method), req.path, e.description());
-        }
-        reply = error_response(e);
-    } catch (const transport_error& e) {
-        reply = error_response(e);
-    } catch (const std::exception& e) {
-        spdlog::error("{} {}: unexpected failure: {}", to_string(req.method), req.path, e.what());
-        reply = error_response(error(errc::internal, "An unexpected error occurred."));
+    } catch (...) {
+        reply = error_response(
+            current_error_answer(std::string(to_string(req.method)) + " " + req.path));
     }
     if (req.method != method::options) access_.cors.decorate(req, reply);
     co_return reply;

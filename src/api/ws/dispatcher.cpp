@@ -1,8 +1,6 @@
 // Marconi.
 #include "api/ws/dispatcher.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -13,7 +11,6 @@
 namespace marconi::api::ws {
 
 namespace json = boost::json;
-using core::errc;
 
 namespace {
 
@@ -142,16 +139,8 @@ net::awaitable<reply> dispatcher::run(const frame& f, const socket_auth& auth,
     }
     try {
         co_return co_await dispatch(*c, f, auth, subscriber);
-    } catch (const core::error& e) {
-        if (e.code() == errc::internal || e.code() == errc::unavailable) {
-            spdlog::error("websocket {}: {}", f.action, e.description());
-        }
-        co_return error_reply(e);
-    } catch (const transport_error& e) {
-        co_return error_reply(e);
-    } catch (const std::exception& e) {
-        spdlog::error("websocket {}: unexpected failure: {}", f.action, e.what());
-        co_return error_reply(core::error(errc::internal, "An unexpected error occurred."));
+    } catch (...) {
+        co_return error_reply(current_error_answer("websocket " + f.action));
     }
 }
 

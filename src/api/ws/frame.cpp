@@ -35,17 +35,10 @@ reply error_reply(unsigned status, std::string_view message) {
     return reply{status, json::object{{"error", message}}};
 }
 
-namespace {
-
 reply error_reply(const error_answer& answer) {
     return reply{answer.status,
                  json::object{{"error", answer.description}, {"exception", answer.title}}};
 }
-
-}  // namespace
-
-reply error_reply(const core::error& e) { return error_reply(answer_of(e)); }
-reply error_reply(const transport_error& e) { return error_reply(answer_of(e)); }
 
 reply text_reply(unsigned status, std::string text) {
     return reply{status, json::string(std::move(text))};

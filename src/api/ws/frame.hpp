@@ -7,8 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/codec/transport_error.hpp"
-#include "storage/contract/error.hpp"
+#include "api/codec/error_mapping.hpp"
 
 namespace marconi::api::ws {
 
@@ -38,8 +37,7 @@ reply error_reply(unsigned status, std::string_view message);
 
 /// A domain or transport error as HTTP maps it (api::to_http): its status, and
 /// `{"error": description, "exception": title}`.
-reply error_reply(const core::error& e);
-reply error_reply(const transport_error& e);
+reply error_reply(const error_answer& answer);
 
 /// A reply whose body is one sentence, as Zaqar's endpoints answer deletes and updates.
 reply text_reply(unsigned status, std::string text);
