@@ -81,6 +81,28 @@ bool covers(std::string_view granted, std::string_view path) {
 
 }  // namespace
 
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+             &size) == nullptr) {
+        throw std::runtime_error("OpenSSL HMAC-SHA256 failed");
+    }
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(size * 2);
+    for (unsigned int i = 0; i < size; ++i) {
+        hex.push_back(digits[mac[i] >> 4]);
+        hex.push_back(digits[mac[i] & 0xf]);
+    }
+    return hex;
+}
+
+bool same_secret(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 std::string sign(std::string_view secret_key, const url_grant& grant) {
     // Zaqar formats the body with a raw string, r'%(paths)s\n...': each separator is the two
     // characters backslash and 'n', not a newline. Byte order sorts UTF-8 as Python sorts
@@ -94,21 +116,7 @@ std::string sign(std::string_view secret_key, const url_grant& grant) {
     body += separator;
     body += grant.expires;
 
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (HMAC(EVP_sha256(), secret_key.data(), static_cast<int>(secret_key.size()),
-             reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac,
-             &size) == nullptr) {
-        throw std::runtime_error("OpenSSL HMAC-SHA256 failed");
-    }
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(size * 2);
-    for (unsigned int i = 0; i < size; ++i) {
-        hex.push_back(digits[mac[i] >> 4]);
-        hex.push_back(digits[mac[i] & 0xf]);
-    }
-    return hex;
+    return hmac_sha256_hex(secret_key, body);
 }
 
 std::optional<std::chrono::sys_seconds> parse_expires(std::string_view text) {
@@ -182,8 +190,7 @@ bool verify(std::string_view secret_key, const presented_signature& presented,
     if (!expires || *expires <= std::chrono::floor<std::chrono::seconds>(now)) return false;
     grant.expires = format_expires(*expires);
     const auto expected = sign(secret_key, grant);
-    return presented.signature.size() == expected.size() &&
-           CRYPTO_memcmp(presented.signature.data(), expected.data(), expected.size()) == 0;
+    return same_secret(presented.signature, expected);
 }
 
 }  // namespace marconi::signing

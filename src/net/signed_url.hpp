@@ -19,6 +19,14 @@ struct url_grant {
     std::string expires;  // "%Y-%m-%dT%H:%M:%S", UTC, no zone
 };
 
+/// Lower-case hex of HMAC-SHA256(key, data): 64 digits. Throws std::runtime_error when
+/// OpenSSL fails.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
+/// Whether two secrets (signatures, tags) are equal, in time that depends only on their
+/// lengths (CRYPTO_memcmp).
+bool same_secret(std::string_view a, std::string_view b);
+
 /// Zaqar's signature (spec section 7): hex HMAC-SHA256 over sorted paths, sorted
 /// methods, project and expires joined by the two characters '\' 'n'.
 std::string sign(std::string_view secret_key, const url_grant& grant);

@@ -19,7 +19,7 @@ public:
 
     /// 64 lower-case hex digits.
     std::string tag_of(std::string_view socket_id) const;
-    /// Whether `tag` is tag_of(socket_id), compared in constant time (CRYPTO_memcmp).
+    /// Whether `tag` is tag_of(socket_id), compared in constant time (signing::same_secret).
     bool verify(std::string_view socket_id, std::string_view tag) const;
 
 private:
