@@ -320,6 +320,7 @@ const std::vector<option>& options() {
                 &limits::max_length_client_id, 1),
         boolean("transport", "message_delete_with_claim_id", &config::transport,
                 &limits::message_delete_with_claim_id),
+        boolean("transport", "lazy_queue_get", &config::transport, &limits::lazy_queue_get),
         text_list("transport", "subscriber_types", &config::transport, &limits::subscriber_types),
         integer("transport", "max_subscriptions_per_page", &config::transport,
                 &limits::max_subscriptions_per_page, 1),

@@ -39,6 +39,9 @@ struct limits {
     std::int64_t min_length_client_id = 10;
     std::int64_t max_length_client_id = 36;
     bool message_delete_with_claim_id = false;
+    /// GET of a queue or topic that does not exist: true answers 200 with the defaults, as
+    /// Zaqar (its queues are lazy, and its API tests rely on it); false answers 404.
+    bool lazy_queue_get = true;
     /// URI schemes a subscriber may use.
     std::vector<std::string> subscriber_types = {"http", "https", "mailto", "trust+http",
                                                  "trust+https"};

@@ -86,5 +86,25 @@ TEST_F(queue_service_test, create_bounds_the_stored_metadata_too) {
     EXPECT_FALSE(run(driver_->get_queue(queue_)));
 }
 
+TEST_F(queue_service_test, a_missing_queue_reads_as_the_defaults_and_is_not_created) {
+    const auto shown = run(services_.queues.get(queue_, metadata_owner::queue));
+    EXPECT_EQ(shown.at("_default_message_ttl"), json::value(3600));
+    EXPECT_EQ(shown.at("_max_claim_count"), json::value(nullptr));
+    EXPECT_FALSE(run(driver_->get_queue(queue_)));
+}
+
+TEST_F(queue_service_test, a_missing_queue_is_not_found_when_queues_are_not_lazy) {
+    limits_.lazy_queue_get = false;
+    try {
+        run(services_.queues.get(queue_, metadata_owner::queue));
+        FAIL() << "no error";
+    } catch (const error& e) {
+        EXPECT_EQ(e.code(), errc::queue_not_found);
+        EXPECT_EQ(e.description(), "Queue q does not exist.");
+    }
+    run(services_.queues.create(queue_, json::object{{"k", 1}}));
+    EXPECT_EQ(run(services_.queues.get(queue_, metadata_owner::queue)).at("k"), json::value(1));
+}
+
 }  // namespace
 }  // namespace marconi::core

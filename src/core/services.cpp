@@ -68,6 +68,12 @@ net::awaitable<queue_record> queue_service::existing(queue_address queue, metada
 }
 
 net::awaitable<boost::json::object> queue_service::get(queue_address queue, metadata_owner owner) {
+    if (limits_.lazy_queue_get) {
+        auto record = co_await driver_.get_queue(queue);
+        // Zaqar's controllers answer a missing queue's metadata as {}, shown with the defaults.
+        co_return record ? shown_metadata(*record, owner)
+                         : metadata_with_defaults(boost::json::object{}, limits_, owner);
+    }
     co_return shown_metadata(co_await existing(std::move(queue), owner), owner);
 }
 

@@ -30,6 +30,13 @@ def wait_until(predicate, timeout, what="the condition", pace=0.05):
         time.sleep(pace)  # polling pace only
 
 
+def exists(api, name, kind="queues"):
+    """Whether the project has this queue (or topic, kind="topics"). A GET of the queue cannot
+    tell: a missing one reads as the defaults, as in Zaqar, whose queues are lazy."""
+    body = assert_json(api.get(f"/v2/{kind}", params={"name": name, "limit": 20}), 200)
+    return name in [source["name"] for source in body[kind]]
+
+
 def unique(prefix="q"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 

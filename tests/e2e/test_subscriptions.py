@@ -7,7 +7,7 @@ from zaqarclient.queues import client as zclient
 from zaqarclient.transport import errors as zerrors
 
 from conftest import Api
-from e2e_helpers import (assert_error, assert_json, assert_location, assert_no_content,
+from e2e_helpers import (assert_error, assert_json, assert_location, assert_no_content, exists,
                          split_href, unique)
 
 SUBSCRIPTION_KEYS = {"id", "source", "subscriber", "ttl", "age", "options", "confirmed"}
@@ -52,9 +52,9 @@ def test_create_get_and_defaults(api, kind):
 
 def test_creating_a_subscription_creates_its_queue(api):
     name = unique()
-    assert api.get(f"/v2/queues/{name}").status_code == 404
+    assert not exists(api, name)
     subscribe(api, "queues", name, "https://example.com/a")
-    assert_json(api.get(f"/v2/queues/{name}"), 200)
+    assert exists(api, name)
 
 
 def test_topic_subscriptions_are_not_the_same_named_queues(api):

@@ -4,7 +4,7 @@ where they share storage)."""
 
 import pytest
 
-from e2e_helpers import assert_error, assert_json, assert_no_content, unique
+from e2e_helpers import assert_error, assert_json, assert_no_content, exists, unique
 
 TOPIC_DEFAULTS = {
     "_max_messages_post_size": 262144,
@@ -166,7 +166,7 @@ def test_a_queue_and_a_topic_of_the_same_name_share_nothing(api):
 
     # Deleting the topic leaves the queue and its message alone.
     assert_no_content(api.delete(f"/v2/topics/{name}"))
-    assert_error(api.get(f"/v2/topics/{name}"), 404)
+    assert not exists(api, name, "topics")
     assert bodies("queues") == ["for the queue"]
     assert assert_json(api.get(f"/v2/queues/{name}/stats"), 200)["messages"]["total"] == 1
 
@@ -178,7 +178,8 @@ def test_topics_are_per_project(api):
     from conftest import Api
     with Api(api.server) as stranger:
         assert assert_json(stranger.get("/v2/topics"), 200)["topics"] == []
-        assert_error(stranger.get(f"/v2/topics/{name}"), 404)
+        # The owner's topic reads as a missing one: the defaults, none of its metadata.
+        assert assert_json(stranger.get(f"/v2/topics/{name}"), 200) == TOPIC_DEFAULTS
         listed = assert_json(stranger.get(f"/v2/topics/{name}/messages",
                                           params={"echo": "true"}), 200)
         assert listed["messages"] == []
