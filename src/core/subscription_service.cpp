@@ -28,7 +28,9 @@ net::awaitable<subscription_created> subscription_service::create(queue_address 
     subscription.subscriber = std::move(*fields.subscriber);
     subscription.ttl = fields.ttl.value_or(limits_.default_subscription_ttl);
     subscription.options_json = fields.options ? boost::json::serialize(*fields.options) : "{}";
-    subscription.confirmed = !notification_.require_confirmation;
+    // Unconfirmed until a PUT .../confirm, whether or not confirmation is required, as Zaqar
+    // stores them: so a repeated POST answers 201 with the same id until someone confirms.
+    subscription.confirmed = false;
     const auto subscriber = subscription.subscriber;
     const auto expires = clock_.now() + std::chrono::seconds(subscription.ttl);
     auto created = co_await store().create_subscription(source, std::move(subscription));

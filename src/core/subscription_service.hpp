@@ -36,7 +36,8 @@ public:
           notification_(notification) {}
 
     /// POST: validates the body, creates the source queue if missing, stores the subscription
-    /// (unconfirmed when require_confirmation is on). A live one with the same subscriber
+    /// unconfirmed (it is notified anyway unless require_confirmation is on). A live one with
+    /// the same subscriber
     /// gives error{conflict} when confirmed, and is returned (created == false) when not, so
     /// the caller answers 201 with its id as Zaqar does. A new subscriber beyond
     /// max_subscriptions_per_queue throws throttled_error.

@@ -75,12 +75,12 @@ TEST_F(subscription_service_test, create_applies_defaults_and_creates_the_queue)
     EXPECT_FALSE(run(driver_->get_queue(source_)));
     const auto created = create(R"({"subscriber":"http://a.example"})");
     EXPECT_TRUE(created.created);
-    EXPECT_TRUE(created.confirmed);
+    EXPECT_FALSE(created.confirmed);  // as Zaqar stores them, confirmation required or not
     EXPECT_TRUE(run(driver_->get_queue(source_)));
     const auto s = run(subs().get(source_, created.id));
     EXPECT_EQ(s.ttl, 3600);
     EXPECT_EQ(s.options_json, "{}");
-    EXPECT_TRUE(s.confirmed);
+    EXPECT_FALSE(s.confirmed);
 }
 
 TEST_F(subscription_service_test, a_rejected_create_leaves_no_queue) {
@@ -93,8 +93,17 @@ TEST_F(subscription_service_test, a_rejected_create_leaves_no_queue) {
     EXPECT_FALSE(run(driver_->get_queue(source_)));
 }
 
+TEST_F(subscription_service_test, an_unconfirmed_duplicate_returns_the_existing_id) {
+    const auto first = create(R"({"subscriber":"http://a.example"})");
+    const auto again = create(R"({"subscriber":"http://a.example","ttl":120})");
+    EXPECT_FALSE(again.created);
+    EXPECT_EQ(again.id, first.id);
+    EXPECT_EQ(run(subs().get(source_, first.id)).ttl, 3600);  // the first one, unchanged
+}
+
 TEST_F(subscription_service_test, a_confirmed_duplicate_conflicts) {
-    create(R"({"subscriber":"http://a.example"})");
+    const auto first = create(R"({"subscriber":"http://a.example"})");
+    EXPECT_TRUE(run(subs().confirm(source_, first.id, json::parse(R"({"confirmed":true})"))));
     try {
         create(R"({"subscriber":"http://a.example","ttl":120})");
         FAIL() << "no conflict";

@@ -44,7 +44,11 @@ net::awaitable<reply> subscription_create(action_context& ctx, const frame& f) {
     } catch (const core::error& e) {
         if (to_http(e.code()).status != 409) throw;
     }
-    if (!created) co_return text_reply(409, "Subscription " + queue + " not created.");
+    // Zaqar's endpoint answers any existing subscriber 409, confirmed or not (HTTP gives an
+    // unconfirmed one's id with 201).
+    if (!created || !created->created) {
+        co_return text_reply(409, "Subscription " + queue + " not created.");
+    }
     co_return reply{201, json::object{{"subscription_id", created->id.value()},
                                       {"message", "Subscription " + queue + " created."}}};
 }
