@@ -66,7 +66,11 @@ net::awaitable<void> pool_service::check_uri(const std::string& uri, const std::
     std::vector<std::string> others;
     const auto pools = co_await storage::all_pools(control_);
     for (const auto& pool : pools) {
-        if (pool.name != name) others.push_back(pool.uri);
+        if (pool.name == name) continue;
+        // Zaqar's unique index on the pool URI (mongodb control store).
+        if (pool.uri == uri)
+            throw error{errc::conflict, "The database URI is in use by another pool."};
+        others.push_back(pool.uri);
     }
     check_uri_(uri, others);
 }
@@ -103,15 +107,12 @@ net::awaitable<void> pool_service::create_pool(std::string name, pool_input inpu
     pool_record pool{name, input.uri.value_or(""), input.weight.value_or(0), std::nullopt,
                      input.options_json.value_or("{}")};
     if (input.flavor && !input.flavor->empty()) pool.flavor = input.flavor;
-    if (co_await control_.get_pool(name)) {
-        throw error{errc::conflict, "Pool " + name + " already exists"};
-    }
     co_await check_uri(pool.uri, name);
     const auto caps = co_await test_connect(pool.uri);
     if (pool.flavor) {
         const auto peers = co_await storage::all_pools(control_);
         for (const auto& peer : peers) {
-            if (peer.flavor != pool.flavor) continue;
+            if (peer.flavor != pool.flavor || peer.name == name) continue;
             if (capabilities_of(peer.uri) != caps) {
                 throw titled_error{errc::invalid_request, "Unable to create pool",
                                    "The capabilities of " + pool.uri +
@@ -121,9 +122,8 @@ net::awaitable<void> pool_service::create_pool(std::string name, pool_input inpu
             break;  // the flavor's pools all match one another
         }
     }
-    if (!co_await control_.create_pool(std::move(pool))) {
-        throw error{errc::conflict, "Pool " + name + " already exists"};
-    }
+    // A PUT of an existing pool replaces it, as Zaqar's upsert does.
+    if (!co_await control_.create_pool(pool)) co_await control_.update_pool(std::move(pool));
     changed_();
 }
 

@@ -52,8 +52,9 @@ public:
     pool_service(storage::control_store& control, store_opener open, uri_check check_uri,
                  std::function<void()> changed);
 
-    /// Throws conflict when it exists, invalid_body when `check_uri` refuses its URI,
-    /// invalid_request when its URI cannot be reached or its capabilities differ from its
+    /// Creates the pool, or replaces the one of that name (Zaqar's PUT is an upsert). Throws
+    /// conflict when another pool has the same URI, invalid_body when `check_uri` refuses it,
+    /// invalid_request when it cannot be reached or its capabilities differ from those of its
     /// flavor's other pools.
     net::awaitable<void> create_pool(std::string name, pool_input input);
     net::awaitable<pool_record> get_pool(std::string name);

@@ -72,7 +72,11 @@ def test_pools_need_the_admin_role(pooled_server):
         assert r.json()["title"]
 
 
-def test_create_get_and_conflict(admin, tmp_path):
+URI_IN_USE = {"title": "Resource conflict",
+              "description": "The database URI is in use by another pool."}
+
+
+def test_create_get_and_overwrite(admin, tmp_path):
     r = add_pool(admin, tmp_path, "alpha", 42, options={"note": "first"})
     assert r.headers["Location"] == "/v2/pools/alpha"
     got = admin.get("/v2/pools/alpha").json()
@@ -80,9 +84,13 @@ def test_create_get_and_conflict(admin, tmp_path):
                    "flavor": None, "href": "/v2/pools/alpha"}
     detailed = admin.get("/v2/pools/alpha", params={"detailed": "true"}).json()
     assert detailed["options"] == {"note": "first"}
+    # A PUT of an existing pool replaces it (Zaqar's upsert): options it leaves out are gone.
     again = admin.put("/v2/pools/alpha", json={"uri": sqlite_pool(tmp_path, "alpha"), "weight": 1})
-    assert again.status_code == 409, again.text
-    assert admin.get("/v2/pools/alpha").json()["weight"] == 42
+    assert again.status_code == 201, again.text
+    assert again.headers["Location"] == "/v2/pools/alpha"
+    detailed = admin.get("/v2/pools/alpha", params={"detailed": "true"}).json()
+    assert (detailed["weight"], detailed["options"]) == (1, {})
+    assert [p["name"] for p in admin.get("/v2/pools").json()["pools"]] == ["alpha"]
 
 
 @pytest.mark.parametrize("body, fragment", [
@@ -146,10 +154,13 @@ def test_sqlite_pools_stay_in_allowed_directories_off_other_stores_files(admin, 
         if absent is not None:
             assert not absent.exists(), f"{uri} created {absent}"
     add_pool(admin, tmp_path, "alpha")
-    taken = "its file belongs to another pool."
-    for uri in (sqlite_pool(tmp_path, "alpha"), f"sqlite:///{tmp_path}/./alpha.db"):
-        r = admin.put("/v2/pools/beta", json={"uri": uri, "weight": 1})
-        assert r.status_code == 400 and r.json() == refused_pool_uri(uri, taken), r.text
+    # The same URI is Zaqar's conflict; another spelling of the same file is still refused.
+    r = admin.put("/v2/pools/beta", json={"uri": sqlite_pool(tmp_path, "alpha"), "weight": 1})
+    assert r.status_code == 409 and r.json() == URI_IN_USE, r.text
+    uri = f"sqlite:///{tmp_path}/./alpha.db"
+    r = admin.put("/v2/pools/beta", json={"uri": uri, "weight": 1})
+    assert r.status_code == 400, r.text
+    assert r.json() == refused_pool_uri(uri, "its file belongs to another pool.")
     assert [p["name"] for p in admin.get("/v2/pools").json()["pools"]] == ["alpha"]
 
 
@@ -162,9 +173,7 @@ def test_patching_a_pool_uri_is_checked_too(admin, tmp_path):
     assert r.json() == refused_pool_uri(
         control, "its file belongs to the default or the control store.")
     r = admin.patch("/v2/pools/alpha", json={"uri": sqlite_pool(tmp_path, "beta")})
-    assert r.status_code == 400
-    assert r.json() == refused_pool_uri(sqlite_pool(tmp_path, "beta"),
-                                        "its file belongs to another pool.")
+    assert r.status_code == 409 and r.json() == URI_IN_USE, r.text
     assert admin.get("/v2/pools/alpha").json()["uri"] == sqlite_pool(tmp_path, "alpha")
     moved = sqlite_pool(tmp_path, "alpha2")
     r = admin.patch("/v2/pools/alpha", json={"uri": moved})
@@ -236,7 +245,9 @@ def test_flavor_lifecycle_keeps_pools_in_step(admin, tmp_path):
     assert r.status_code == 403, r.text
     assert "used by flavors gold" in r.json()["description"]
 
-    r = admin.patch("/v2/flavors/gold", json={"pool_list": ["p2"]})
+    # Zaqar's PATCH reads pool_list only: capabilities of any type and other keys pass.
+    r = admin.patch("/v2/flavors/gold", json={"pool_list": ["p2"], "capabilities": [],
+                                              "note": "x"})
     assert r.status_code == 200, r.text
     assert r.json()["pool_list"] == ["p2"]
     assert admin.get("/v2/pools/p1").json()["flavor"] is None
@@ -264,6 +275,20 @@ def test_bad_flavor_bodies_are_refused(admin, tmp_path, body, status):
     r = admin.put("/v2/flavors/bad", json=body)
     assert r.status_code == status, r.text
     assert admin.get("/v2/flavors/bad").status_code == 404
+
+
+@pytest.mark.parametrize("body, description", [
+    ({"capabilities": {}}, "`pool_list` needs to be specified"),
+    ({"pool_list": "p1"}, "\"p1\" is not of type 'array'"),
+    ({"pool_list": [1]}, "1 is not of type 'string'"),
+])
+def test_bad_flavor_patches_are_refused(admin, tmp_path, body, description):
+    add_pool(admin, tmp_path, "p1")
+    assert admin.put("/v2/flavors/gold", json={"pool_list": ["p1"]}).status_code == 201
+    r = admin.patch("/v2/flavors/gold", json=body)
+    assert r.status_code == 400, r.text
+    assert r.json() == {"title": "Invalid request body", "description": description}
+    assert admin.get("/v2/flavors/gold").json()["pool_list"] == ["p1"]
 
 
 def test_flavors_belong_to_their_project(admin, tmp_path):

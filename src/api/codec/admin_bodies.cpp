@@ -58,6 +58,16 @@ void read_pool_fields(const json::object& doc, core::pool_input& out) {
     }
 }
 
+std::vector<std::string> pool_names(const json::value& list) {
+    if (!list.is_array()) invalid(json::serialize(list) + " is not of type 'array'");
+    std::vector<std::string> pools;
+    for (const auto& item : list.get_array()) {
+        if (!item.is_string()) invalid(json::serialize(item) + " is not of type 'string'");
+        pools.emplace_back(item.get_string());
+    }
+    return pools;
+}
+
 }  // namespace
 
 core::pool_input parse_pool_create(std::string_view body) {
@@ -86,7 +96,7 @@ core::pool_input parse_pool_patch(std::string_view body) {
     return out;
 }
 
-std::vector<std::string> parse_flavor_body(std::string_view body) {
+std::vector<std::string> parse_flavor_create(std::string_view body) {
     const auto doc = parse_json_object(body);
     for (const auto& field : doc) {
         if (field.key() != "pool_list" && field.key() != "capabilities") {
@@ -96,16 +106,19 @@ std::vector<std::string> parse_flavor_body(std::string_view body) {
     }
     const auto* list = doc.if_contains("pool_list");
     if (!list) invalid(quoted("pool_list") + " is a required property");
-    if (!list->is_array()) invalid(json::serialize(*list) + " is not of type 'array'");
     if (const auto* caps = doc.if_contains("capabilities"); caps && !caps->is_object()) {
         invalid(json::serialize(*caps) + " is not of type 'object'");
     }
-    std::vector<std::string> pools;
-    for (const auto& item : list->get_array()) {
-        if (!item.is_string()) invalid(json::serialize(item) + " is not of type 'string'");
-        pools.emplace_back(item.get_string());
-    }
-    return pools;
+    return pool_names(*list);
+}
+
+std::vector<std::string> parse_flavor_patch(std::string_view body) {
+    const auto doc = parse_json_object(body);
+    // Zaqar's PATCH schema puts its additionalProperties inside `properties`, so a PATCH may
+    // carry any other key (capabilities of any type included); only pool_list is read.
+    const auto* list = doc.if_contains("pool_list");
+    if (!list) invalid("`pool_list` needs to be specified");
+    return pool_names(*list);
 }
 
 }  // namespace marconi::api

@@ -14,8 +14,11 @@ namespace marconi::api {
 core::pool_input parse_pool_create(std::string_view body);
 /// PATCH /v2/pools/{pool}: at least one of uri, weight, flavor, options.
 core::pool_input parse_pool_patch(std::string_view body);
-/// PUT and PATCH /v2/flavors/{flavor}: the pool list (capabilities are accepted and ignored:
-/// they come from the pools).
-std::vector<std::string> parse_flavor_body(std::string_view body);
+/// PUT /v2/flavors/{flavor}: the pool list (capabilities, an object, are accepted and ignored:
+/// they come from the pools); nothing else.
+std::vector<std::string> parse_flavor_create(std::string_view body);
+/// PATCH /v2/flavors/{flavor}: the pool list; other keys are ignored, as Zaqar's schema lets
+/// them through.
+std::vector<std::string> parse_flavor_patch(std::string_view body);
 
 }  // namespace marconi::api

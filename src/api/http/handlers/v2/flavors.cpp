@@ -53,7 +53,7 @@ net::awaitable<response> list_flavors(request_context& ctx, const request& req) 
 
 net::awaitable<response> put_flavor(request_context& ctx, const request& req) {
     auto name = req.path_params.at(0);
-    auto pool_list = parse_flavor_body(req.body);
+    auto pool_list = parse_flavor_create(req.body);
     const auto location = flavor_path(name);
     co_await pools_of(ctx).put_flavor(ctx.project, std::move(name), std::move(pool_list));
     co_return response::empty(201).with_header("Location", location);
@@ -65,7 +65,7 @@ net::awaitable<response> get_flavor(request_context& ctx, const request& req) {
 }
 
 net::awaitable<response> patch_flavor(request_context& ctx, const request& req) {
-    auto pool_list = parse_flavor_body(req.body);
+    auto pool_list = parse_flavor_patch(req.body);
     auto flavor = co_await pools_of(ctx).patch_flavor(ctx.project, req.path_params.at(0),
                                                       std::move(pool_list));
     co_return response::json(200, json::serialize(render_flavor(flavor)));
