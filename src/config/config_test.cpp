@@ -184,7 +184,8 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("notification.max_notifier_workers_per_project = 5\n"));
     EXPECT_THAT(text, HasSubstr("pooling.allowed_paths = []\n"));
     EXPECT_THAT(text, HasSubstr("quotas.posts_per_second = 0\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 81);
+    EXPECT_THAT(text, HasSubstr("transport.lazy_queue_get = true\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 82);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {

@@ -171,7 +171,7 @@ def test_bad_share_bodies_are_400_and_create_nothing(make_server):
 def test_bad_put_metadata_creates_nothing(api, kind, doc):
     name = unique()
     assert_error(send(api, "PUT", f"/v2/{kind}/{name}", doc), 400)
-    assert_error(api.get(f"/v2/{kind}/{name}"), 404)
+    assert not exists(api, name, kind)
 
 
 @pytest.mark.parametrize("patch", [
