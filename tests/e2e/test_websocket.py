@@ -214,7 +214,7 @@ def test_errors_mirror_zaqar(sock):
     r = sock.send("claim_get", {"queue_name": unique(), "claim_id": "51db6f78c508f17ddc924357"})
     assert status(r) == 404
     r = sock.send("pool_list", {"pool_name": "p"})
-    assert status(r) == 501
+    assert status(r) == 404  # served in admin mode with pooling on only, as over HTTP
     # The socket is still usable after all of that.
     assert status(sock.send("queue_list")) == 200
 
@@ -479,6 +479,65 @@ def test_a_keystone_socket_is_closed_with_4003_when_its_token_expires(keystone, 
         assert closed_at >= expires - datetime.timedelta(milliseconds=1), (closed_at, expires)
     finally:
         s.close()
+
+
+def test_pool_and_flavor_actions_do_what_their_http_routes_do(make_server, tmp_path):
+    srv = make_server(server_admin_mode="true", pooling_enabled="true",
+                      pooling_control_uri=f"sqlite:///{tmp_path / 'control.db'}",
+                      pooling_allowed_paths=tmp_path)
+    s = Socket(srv)
+    try:
+        admin = s.headers(**{"X-Roles": "admin"})
+        uri = f"sqlite:///{tmp_path / 'p1.db'}"
+
+        def send(action, body):
+            return s.send(action, body, headers=admin)
+
+        r = send("pool_create", {"pool_name": "p1", "uri": uri, "weight": 10,
+                                 "options": {"k": "v"}})
+        assert (status(r), r["body"]) == (201, "Pool p1 created.")
+        r = send("pool_get", {"pool_name": "p1", "detailed": True})
+        assert status(r) == 200
+        assert r["body"] == {"name": "p1", "uri": uri, "weight": 10, "flavor": None,
+                             "href": "/v2/pools/p1", "options": {"k": "v"}}
+        r = send("pool_update", {"pool_name": "p1", "weight": 20})
+        assert (status(r), r["body"]["weight"]) == (200, 20)
+        r = send("pool_list", {"pool_name": "", "limit": 5})
+        assert status(r) == 200 and [p["name"] for p in r["body"]["pools"]] == ["p1"]
+        r = send("pool_create", {"pool_name": "p2", "uri": uri, "weight": 1})
+        assert status(r) == 409
+        assert r["body"]["error"] == "The database URI is in use by another pool."
+
+        r = send("flavor_create", {"flavor_name": "gold", "pool_name": "p1"})
+        assert (status(r), r["body"]) == (201, "Flavor gold created.")
+        r = send("flavor_get", {"flavor_name": "gold"})
+        assert status(r) == 200 and r["body"]["pool_list"] == ["p1"]
+        assert "FIFO" in r["body"]["capabilities"]
+        r = send("flavor_list", {"flavor_name": "", "detailed": True})
+        assert status(r) == 200 and [f["name"] for f in r["body"]["flavors"]] == ["gold"]
+        r = send("flavor_update", {"flavor_name": "gold", "pool_list": ["nope"]})
+        assert status(r) == 400, r
+        # The HTTP API sees what the socket did.
+        with Api(srv, project_id=s.project) as http:
+            got = http.get("/v2/pools/p1", headers={"X-Roles": "admin"}).json()
+            assert (got["weight"], got["flavor"]) == (20, "gold")
+        r = send("pool_delete", {"pool_name": "p1"})
+        assert status(r) == 403  # a flavor uses it, as over HTTP
+        r = send("flavor_delete", {"flavor_name": "gold"})
+        assert (status(r), r["body"]) == (204, "Flavor gold removed.")
+        r = send("pool_delete", {"pool_name": "p1"})
+        assert (status(r), r["body"]) == (204, "Pool p1 removed.")
+        assert status(send("pool_get", {"pool_name": "p1"})) == 404
+        # The routes' policy: pools:* and flavors:create are the admin role's.
+        r = s.send("pool_list", {"pool_name": ""})
+        assert status(r) == 403
+    finally:
+        s.close()
+
+
+def test_pool_actions_need_pooling(sock):
+    r = sock.send("pool_get", {"pool_name": "p1"}, headers=sock.headers(**{"X-Roles": "admin"}))
+    assert status(r) == 404
 
 
 def test_subscription_actions_answer_as_zaqar(sock):

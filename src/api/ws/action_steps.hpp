@@ -33,6 +33,18 @@ net::awaitable<reply> claim_get(action_context& ctx, const frame& f);
 net::awaitable<reply> claim_update(action_context& ctx, const frame& f);
 net::awaitable<reply> claim_delete(action_context& ctx, const frame& f);
 
+// admin_actions.cpp
+net::awaitable<reply> pool_list(action_context& ctx, const frame& f);
+net::awaitable<reply> pool_create(action_context& ctx, const frame& f);
+net::awaitable<reply> pool_update(action_context& ctx, const frame& f);
+net::awaitable<reply> pool_get(action_context& ctx, const frame& f);
+net::awaitable<reply> pool_delete(action_context& ctx, const frame& f);
+net::awaitable<reply> flavor_list(action_context& ctx, const frame& f);
+net::awaitable<reply> flavor_create(action_context& ctx, const frame& f);
+net::awaitable<reply> flavor_update(action_context& ctx, const frame& f);
+net::awaitable<reply> flavor_get(action_context& ctx, const frame& f);
+net::awaitable<reply> flavor_delete(action_context& ctx, const frame& f);
+
 // subscription_actions.cpp
 net::awaitable<reply> subscription_list(action_context& ctx, const frame& f);
 net::awaitable<reply> subscription_create(action_context& ctx, const frame& f);

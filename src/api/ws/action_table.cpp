@@ -21,6 +21,8 @@ std::span<const action_row> action_table() {
     constexpr auto checked = access::checked;
     constexpr auto pre_signed = access::pre_signed;
     constexpr std::string_view q = "/v2/queues/{queue_name}";
+    constexpr std::string_view p = "/v2/pools/{pool_name}";
+    constexpr std::string_view fl = "/v2/flavors/{flavor_name}";
     // Zaqar's v2 RequestSchema (api/v1/request.py, v1_1, v2), in its order.
     // One row per action, as the schema reads, rather than one field per line:
     // clang-format off
@@ -71,29 +73,33 @@ std::span<const action_row> action_table() {
         {"claim_delete", h::client, true, {queue, {"claim_id", t::string, true}}, checked,
          m::delete_, "/v2/queues/{queue_name}/claims/{claim_id}", steps::claim_delete},
 
-        // Zaqar 15 validates the pool and flavor actions but has no endpoint to run them.
+        // Zaqar 15 validates the pool and flavor actions but has no endpoint to run them;
+        // here they run their HTTP routes' operations (admin mode and pooling on).
         {"pool_list", h::client, true,
-         {pool, {"limit", t::integer}, {"marker", t::string}}, checked, m::other, {}, nullptr},
+         {pool, {"limit", t::integer}, {"marker", t::string}}, checked, m::get, "/v2/pools",
+         steps::pool_list},
         {"pool_create", h::client, true,
          {pool, {"weight", t::integer}, {"uri", t::string}, {"options", t::object}}, checked,
-         m::other, {}, nullptr},
+         m::put, p, steps::pool_create},
         {"pool_update", h::client, true,
          {pool, {"weight", t::integer}, {"uri", t::string}, {"options", t::object}}, checked,
-         m::other, {}, nullptr},
-        {"pool_get", h::client, true, {pool, {"detailed", t::boolean}}, checked, m::other, {},
-         nullptr},
-        {"pool_delete", h::client, true, {pool}, checked, m::other, {}, nullptr},
+         m::patch, p, steps::pool_update},
+        {"pool_get", h::client, true, {pool, {"detailed", t::boolean}}, checked, m::get, p,
+         steps::pool_get},
+        {"pool_delete", h::client, true, {pool}, checked, m::delete_, p, steps::pool_delete},
         {"flavor_list", h::client, true,
-         {flavor, {"limit", t::integer}, {"marker", t::string}}, checked, m::other, {}, nullptr},
+         {flavor, {"limit", t::integer}, {"marker", t::string}}, checked, m::get, "/v2/flavors",
+         steps::flavor_list},
         {"flavor_create", h::client, true,
          {flavor, {"pool_name", t::string, true}, {"capabilities", t::object}}, checked,
-         m::other, {}, nullptr},
+         m::put, fl, steps::flavor_create},
         {"flavor_update", h::client, true,
-         {flavor, {"pool_name", t::string}, {"capabilities", t::object}}, checked, m::other,
-         {}, nullptr},
-        {"flavor_get", h::client, true, {flavor, {"detailed", t::boolean}}, checked, m::other,
-         {}, nullptr},
-        {"flavor_delete", h::client, true, {flavor}, checked, m::other, {}, nullptr},
+         {flavor, {"pool_name", t::string}, {"capabilities", t::object}}, checked, m::patch,
+         fl, steps::flavor_update},
+        {"flavor_get", h::client, true, {flavor, {"detailed", t::boolean}}, checked, m::get, fl,
+         steps::flavor_get},
+        {"flavor_delete", h::client, true, {flavor}, checked, m::delete_, fl,
+         steps::flavor_delete},
 
         {"subscription_list", h::client, true, {queue}, checked, m::get,
          "/v2/queues/{queue_name}/subscriptions", steps::subscription_list},

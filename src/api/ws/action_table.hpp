@@ -71,7 +71,7 @@ struct action_row {
     /// resource, each checked to be one path segment before anything else.
     api::method method;
     std::string_view route;
-    action_step run;  ///< null: Zaqar 15 validates the action but serves none (501)
+    action_step run;  ///< null only for authenticate, which the socket handles itself
 };
 
 /// Every action Zaqar 15's v2 RequestSchema knows, in its order.

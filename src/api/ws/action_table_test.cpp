@@ -320,7 +320,7 @@ TEST_F(ws_actions, every_route_is_a_v2_route_and_unknown_actions_stay_refused) {
     EXPECT_EQ(r.body, json::parse(R"({"error":"queue_rename is not a valid action"})"));
 }
 
-TEST_F(ws_actions, node_actions_and_unserved_actions) {
+TEST_F(ws_actions, node_actions_and_admin_only_actions) {
     auto r = run("get_home_doc", {});
     EXPECT_EQ(r.status, 200u);
     EXPECT_TRUE(r.body.at("resources").as_object().contains("rel/queues"));
@@ -328,8 +328,11 @@ TEST_F(ws_actions, node_actions_and_unserved_actions) {
     // /v2/health is served in admin mode only.
     r = run("check_node_health", {});
     EXPECT_EQ(r.status, 404u);
+    // So are the pool and flavor actions, with pooling on too (the e2e tests run them).
     r = run("pool_get", {{"pool_name", "p"}});
-    EXPECT_EQ(r.status, 501u);
+    EXPECT_EQ(r.status, 404u);
+    r = run("flavor_list", {{"flavor_name", "f"}});
+    EXPECT_EQ(r.status, 404u);
     r = run("queue_get", {{"queue_name", "q/messages"}});
     EXPECT_EQ(r.status, 400u);
     r = run("claim_get", {{"queue_name", "q"}, {"claim_id", "../x"}});

@@ -51,22 +51,13 @@ reply authentified() { return reply{200, json::object{{"message", "Authentified.
 /// What Zaqar answers an unauthenticated socket's other actions.
 reply not_authentified() { return error_reply(403, "Not authentified."); }
 
-/// Refusals before any access check, as the frame cannot stand for the operation at all.
-std::optional<reply> refusal(const action_row& row, const frame& f) {
-    if (!row.run) {
-        return error_reply(
-            501, "The " + f.action + " action is not implemented; use the HTTP admin API.");
-    }
-    return bad_segment(row, f);
-}
-
 }  // namespace
 
 dispatcher::dispatcher(std::span<const route> routes, core::services& services,
                        const marconi::clock& clock, bool admin_mode, access_control access)
     : services_(services), clock_(clock), admin_mode_(admin_mode), access_(access) {
     for (const auto& row : action_table()) {
-        compiled_row c{&row, nullptr, {}, false};
+        compiled_row c{&row, nullptr, {}, false, false};
         if (!row.route.empty()) {
             const auto it = std::find_if(routes.begin(), routes.end(), [&](const route& r) {
                 return r.method == row.method && r.path_template == row.route;
@@ -76,6 +67,7 @@ dispatcher::dispatcher(std::span<const route> routes, core::services& services,
                                             " names no route " + std::string(row.route));
             }
             c.admin_only = it->scope == scope::admin || it->scope == scope::pooling;
+            c.pooling_only = it->scope == scope::pooling;
             c.rule_name = it->rule;
             if (!it->rule.empty()) {
                 c.rule = access_.policy.find(it->rule);
@@ -160,7 +152,7 @@ net::awaitable<reply> dispatcher::dispatch(const compiled_row& c, const frame& f
         if (!f.headers.contains("URL-Signature") || row.kind != access::pre_signed) {
             co_return not_authentified();
         }
-        if (auto refused = refusal(row, f)) co_return *refused;
+        if (auto refused = bad_segment(row, f)) co_return *refused;
         const auto headers = header_request(f, auth);
         if (check_signature(access_.signed_url_key, headers, to_string(row.method),
                             route_of(row, f), now) == signature_check::refused) {
@@ -173,7 +165,7 @@ net::awaitable<reply> dispatcher::dispatch(const compiled_row& c, const frame& f
         text_of(f.headers, "X-Project-ID") != auth.project) {
         co_return error_reply(403, "Not authenticated.");
     }
-    if (auto refused = refusal(row, f)) co_return *refused;
+    if (auto refused = bad_segment(row, f)) co_return *refused;
     const auto headers = header_request(f, auth);
     if (headers.header("URL-Signature")) {
         // As over HTTP, a pre-signed request is checked instead of authenticated; a
@@ -195,7 +187,7 @@ net::awaitable<reply> dispatcher::dispatch(const compiled_row& c, const frame& f
 net::awaitable<reply> dispatcher::serve(const compiled_row& c, const frame& f,
                                         const request& headers, const auth::identity& who,
                                         std::string_view subscriber) const {
-    if (c.admin_only && !admin_mode_) {
+    if ((c.admin_only && !admin_mode_) || (c.pooling_only && !services_.pools)) {
         throw transport_error(transport_errc::route_not_found,
                               "The requested resource could not be found.");
     }

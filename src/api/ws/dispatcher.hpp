@@ -62,7 +62,8 @@ private:
         const action_row* row;
         const auth::check* rule;  ///< null: none
         std::string_view rule_name;
-        bool admin_only;  ///< the route is served only in admin mode
+        bool admin_only;    ///< the route is served only in admin mode
+        bool pooling_only;  ///< ... and only when pooling is on (services.pools is set)
     };
 
     const compiled_row* find(std::string_view action) const;

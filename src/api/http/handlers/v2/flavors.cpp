@@ -2,6 +2,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/codec/admin_bodies.hpp"
+#include "api/codec/admin_render.hpp"
 #include "api/codec/query.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
 #include "core/validation.hpp"
@@ -9,26 +10,6 @@
 namespace marconi::api::v2 {
 
 namespace json = boost::json;
-
-namespace {
-
-std::string flavor_path(std::string_view name) { return "/v2/flavors/" + std::string{name}; }
-
-json::array strings(const std::vector<std::string>& items) {
-    json::array out;
-    for (const auto& item : items) out.emplace_back(item);
-    return out;
-}
-
-/// The single-flavor form (GET, PATCH): always with its pool list and capabilities.
-json::object render_flavor(const core::flavor_view& flavor) {
-    return {{"name", flavor.name},
-            {"pool_list", strings(flavor.pool_list)},
-            {"capabilities", strings(flavor.capabilities)},
-            {"href", flavor_path(flavor.name)}};
-}
-
-}  // namespace
 
 net::awaitable<response> list_flavors(request_context& ctx, const request& req) {
     auto marker = string_param(req.query, "marker");
@@ -39,11 +20,7 @@ net::awaitable<response> list_flavors(request_context& ctx, const request& req) 
         co_await pools_of(ctx).list_flavors(ctx.project, marker, limit, detailed.value_or(false));
     json::array items;
     for (const auto& flavor : page) {
-        // As Zaqar: pool_list only when the flavor has pools, capabilities only when detailed.
-        json::object item{{"name", flavor.name}, {"href", flavor_path(flavor.name)}};
-        if (!flavor.pool_list.empty()) item["pool_list"] = strings(flavor.pool_list);
-        if (detailed.value_or(false)) item["capabilities"] = strings(flavor.capabilities);
-        items.push_back(std::move(item));
+        items.push_back(render_flavor_item(flavor, detailed.value_or(false)));
     }
     auto links = admin_listing_links("/v2/flavors", page.empty() ? nullptr : &page.back().name,
                                      limit, detailed);

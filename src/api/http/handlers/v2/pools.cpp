@@ -1,8 +1,8 @@
 // Marconi. /v2/pools and /v2/pools/{pool_name} (admin, pooling on).
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/codec/admin_bodies.hpp"
+#include "api/codec/admin_render.hpp"
 #include "api/codec/query.hpp"
 #include "api/http/handlers/v2/handlers.hpp"
 #include "core/validation.hpp"
@@ -10,22 +10,6 @@
 namespace marconi::api::v2 {
 
 namespace json = boost::json;
-
-namespace {
-
-std::string pool_path(std::string_view name) { return "/v2/pools/" + std::string{name}; }
-
-json::object render_pool(const core::pool_record& pool, bool detailed) {
-    json::object out{{"name", pool.name},
-                     {"uri", pool.uri},
-                     {"weight", pool.weight},
-                     {"flavor", pool.flavor ? json::value(*pool.flavor) : json::value(nullptr)},
-                     {"href", pool_path(pool.name)}};
-    if (detailed) out["options"] = json::parse(pool.options_json);
-    return out;
-}
-
-}  // namespace
 
 core::pool_service& pools_of(request_context& ctx) {
     // The routes are registered only when pooling is on, so the service exists.
