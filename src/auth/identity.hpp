@@ -26,7 +26,7 @@ struct identity {
     std::optional<std::string> project_id;
     std::vector<std::string> roles;
     /// When the credentials stop being valid (a Keystone token's expires_at); nullopt: never.
-    std::optional<time_point> expires = std::nullopt;
+    std::optional<time_point> expires;
 };
 
 /// "admin, member" -> {"admin", "member"}: split at commas, trimmed, empty items dropped
