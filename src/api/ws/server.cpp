@@ -15,10 +15,8 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -54,9 +52,6 @@ struct peer : std::enable_shared_from_this<peer> {
     virtual void send(std::string data, bool binary) = 0;
     /// Queues a close frame (1001) after what is already queued.
     virtual void go_away() = 0;
-    /// Closes the socket with 4003 once `left` has passed, as Zaqar does when the token it
-    /// authenticated with expires; replaces an earlier deadline. nullopt: no deadline.
-    virtual void expire_in(std::optional<std::chrono::milliseconds> left) = 0;
 
     const net::any_io_executor executor;
     const std::string id;
@@ -117,10 +112,7 @@ using state_ptr = std::shared_ptr<server::state>;
 template <class Stream>
 struct connection final : peer {
     connection(Stream& stream, std::string id)
-        : peer(stream.get_executor(), std::move(id)),
-          ws(stream),
-          writer_done(executor),
-          auth_expiry(executor) {}
+        : peer(stream.get_executor(), std::move(id)), ws(stream), writer_done(executor) {}
 
     void send(std::string data, bool binary) override {
         if (ended) return;
@@ -131,27 +123,12 @@ struct connection final : peer {
             beast::get_lowest_layer(ws).close();
             return;
         }
-        queue.push_back(outgoing{std::move(data), binary, std::nullopt});
+        queue.push_back(outgoing{std::move(data), binary, false});
         start_writer();
     }
     void go_away() override {
-        close_with({websocket::close_code::going_away, "Server shutting down."});
-    }
-    void expire_in(std::optional<std::chrono::milliseconds> left) override {
-        const auto generation = ++auth_generation;
-        auth_expiry.cancel();
-        if (!left || ended) return;
-        auth_expiry.expires_after(*left);
-        auto self = std::static_pointer_cast<connection>(shared_from_this());
-        auth_expiry.async_wait([self, generation](boost::system::error_code ec) {
-            // A wait that fired just before a new authenticate still completes without error.
-            if (ec || generation != self->auth_generation) return;
-            self->close_with({static_cast<websocket::close_code>(4003), "Authentication expired."});
-        });
-    }
-    void close_with(websocket::close_reason reason) {
         if (ended) return;
-        queue.push_back(outgoing{{}, false, std::move(reason)});
+        queue.push_back(outgoing{{}, false, true});
         start_writer();
     }
     void start_writer();
@@ -159,7 +136,7 @@ struct connection final : peer {
     struct outgoing {
         std::string data;
         bool binary;
-        std::optional<websocket::close_reason> close;  ///< set: a close frame, then nothing
+        bool close;
     };
 
     websocket::stream<Stream&> ws;
@@ -167,8 +144,6 @@ struct connection final : peer {
     bool writing = false;
     bool ended = false;             ///< the read loop is over: nothing more is queued
     net::steady_timer writer_done;  ///< cancelled when the writer stops
-    net::steady_timer auth_expiry;  ///< expire_in's deadline
-    std::uint64_t auth_generation = 0;
 };
 
 template <class Stream>
@@ -177,7 +152,9 @@ net::awaitable<void> write_queued(std::shared_ptr<connection<Stream>> self) {
         auto item = std::move(self->queue.front());
         self->queue.pop_front();
         if (item.close) {
-            co_await self->ws.async_close(*item.close, use_tuple);
+            const websocket::close_reason reason{websocket::close_code::going_away,
+                                                 "Server shutting down."};
+            co_await self->ws.async_close(reason, use_tuple);
             self->queue.clear();
             break;
         }
@@ -252,7 +229,6 @@ net::awaitable<json::object> handle_frame(socket_context& ctx, const std::string
     const auto& actions = ctx.server->actions;
     if (f.action == "authenticate") {
         const auto answer = co_await actions.authenticate(f, ctx.auth);
-        ctx.self->expire_in(actions.time_left(ctx.auth));
         const json::object echoed{{"action", "authenticate"}};
         co_return envelope(echoed, answer);
     }
@@ -326,7 +302,6 @@ net::awaitable<void> run_socket(state_ptr self, Stream& stream, beast_request up
     }
     self->remove(conn->id);
     conn->ended = true;
-    conn->auth_expiry.cancel();  // its wait holds the connection
     // The writer holds the stream: wait for it, and cut the connection if it hangs.
     if (conn->writing) {
         conn->writer_done.expires_after(last_write_timeout);
