@@ -169,17 +169,22 @@ class Run:
         return [r for r in self.results.values() if r.status == status]
 
     def not_run(self):
-        return [t for t in self.selected if t not in self.results]
+        """Selected tests that never ran: missing from the stream, or only enumerated
+        (`exists`: stestr's status for the tests of a class whose setUpClass failed or was
+        skipped; that setUpClass entry says why)."""
+        return [t for t in self.selected
+                if t not in self.results or self.results[t].status == "exists"]
 
     def problems(self):
         """Every result that is neither a pass nor a skip, and every listed test that never
-        reported: a selected test that did not run has not passed."""
-        bad = [r for r in self.results.values() if r.status not in ("success", "skip")]
+        ran: a selected test that did not run has not passed."""
+        bad = [r for r in self.results.values()
+               if r.status not in ("success", "skip", "exists")]
         return bad, self.not_run()
 
     def summary(self):
         count = {s: len(self.by_status(s)) for s in ("success", "fail", "skip")}
-        others = len(self.results) - sum(count.values())
+        others = len(self.results) - sum(count.values()) - len(self.by_status("exists"))
         return (f"{len(self.selected)} selected: {count['success']} passed, {count['fail']} "
                 f"failed, {count['skip']} skipped, {len(self.not_run())} never ran"
                 + (f", {others} other results" if others else "")
@@ -211,7 +216,7 @@ class Run:
         for r in sorted(bad, key=lambda r: r.id):
             out.append(f"FAIL {r.id}\n    " + self.describe(r).replace("\n", "\n    "))
         for t in never:
-            out.append(f"NOT RUN {t}")
+            out.append(f"NOT RUN {t}")  # see its class's setUpClass above
         for r in sorted(self.by_status("skip"), key=lambda r: r.id):
             out.append(f"SKIP {r.id}: {r.tail()}")
         out.append(f"tempest log: {self.log_path}")
