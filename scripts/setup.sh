@@ -24,6 +24,10 @@ packages=(
     python3-pytest python3-requests python3-zaqarclient openssl
     # Zaqar 15 itself: the signed-URL tests check signatures against its create_signed_url
     python3-zaqar
+    # Zaqar's own API tests (tests/e2e/test_tempest.py): zaqar-tempest-plugin pulls tempest;
+    # the test also runs stestr (init) and reads tempest's subunit stream with python3-subunit
+    # itself, both dependencies of tempest, named because they are used directly
+    zaqar-tempest-plugin python3-stestr python3-subunit
     # e2e tests of the WebSocket transport: websocket-client (python-zaqarclient's websocket
     # library), the asyncio websockets client, and msgpack for binary frames
     python3-websocket python3-websockets python3-msgpack
