@@ -79,12 +79,13 @@ unit:
 # The whole e2e suite once per store:heads; each Redis run starts (and stops) its own servers.
 # redis-cluster:2 is two servers on one Redis Cluster, requests alternating between them.
 E2E_RUNS ?= sqlite:1 redis:1 redis-cluster:2
+E2E_ARGS ?=
 e2e:
 	@rc=0; for run in $(E2E_RUNS); do \
 	    storage=$${run%:*}; heads=$${run#*:}; \
 	    echo "== e2e on $$storage, $$heads head(s)"; \
 	    MARCONI_E2E_STORAGE=$$storage MARCONI_E2E_HEADS=$$heads MARCONI_BIN=$(abspath $(MARCONI)) \
-	        $(PYTHON) -m pytest tests/e2e -q \
+	        $(PYTHON) -m pytest tests/e2e -q $(E2E_ARGS) \
 	        --junitxml=$(REPORT_DIR)/e2e-$(notdir $(BUILD_DIR))-$$storage-$$heads.xml || rc=1; \
 	done; exit $$rc
 
@@ -108,11 +109,14 @@ asan-build: setup
 	    -DMARCONI_WERROR=$(WERROR)
 	cmake --build $(ASAN_BUILD_DIR)
 
+# The e2e pass leaves out Zaqar's tempest suite: it drives the same handlers the e2e tests do,
+# and its 140 s dead-letter wait would only take longer under the sanitizers.
 asan: asan-build
 	@echo "== ASan+UBSan: ctest and e2e ($(ASAN_BUILD_DIR))"
 	@rc=0; \
 	$(SANITIZER_ENV) $(MAKE) --no-print-directory unit BUILD_DIR=$(ASAN_BUILD_DIR) || rc=1; \
-	$(SANITIZER_ENV) $(MAKE) --no-print-directory e2e BUILD_DIR=$(ASAN_BUILD_DIR) || rc=1; \
+	$(SANITIZER_ENV) $(MAKE) --no-print-directory e2e BUILD_DIR=$(ASAN_BUILD_DIR) \
+	    E2E_ARGS=--ignore=tests/e2e/test_tempest.py || rc=1; \
 	exit $$rc
 
 # libFuzzer targets (clang only); the libraries carry coverage and ASan+UBSan, no tests.

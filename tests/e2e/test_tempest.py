@@ -16,6 +16,11 @@ error in a class's setup or cleanup, a test that never ran, and a skip all fail 
 
 MARCONI_TEMPEST_VERSIONS (comma-separated, default v2) selects the versions: v1 and v1.1 join
 the default when Marconi serves them (today only /v2 is served, so their tests fail).
+
+The plugin tests Marconi does not pass yet are KNOWN_GAPS, each with its reason: the run must
+fail exactly those, so one that starts passing fails this test until it leaves the list.
+The module runs in the e2e pass on SQLite with one head (it starts its own SQLite server and
+Keystone, so the other passes would repeat it) and not under ASan (make asan leaves it out).
 """
 
 import os
@@ -23,7 +28,7 @@ import sys
 
 import pytest
 
-from conftest import ServerProcess
+from conftest import HEADS, STORAGE, ServerProcess
 import keystone_server as keystone_support  # tests/support (conftest puts it on sys.path)
 import tempest_workspace  # tests/support
 
@@ -35,6 +40,19 @@ RUN_TIMEOUT = 1200
 TEST_TIMEOUT = 300
 TOKEN_SECONDS = 3600
 SERVICE_USER = ("marconi", "marconi-secret", "service")  # user, password, project
+# Plugin tests (ids without their [id-...] suffix) Marconi fails today, and why.
+KNOWN_GAPS = {
+    "zaqar_tempest_plugin.tests.v2.test_subscriptions.TestSubscriptions.test_trust_subscription":
+        "trust+http(s) subscribers are called without a Keystone trust token (issue 15)",
+}
+
+pytestmark = pytest.mark.skipif(
+    STORAGE != "sqlite" or HEADS != 1,
+    reason="runs in the SQLite pass: it starts its own SQLite server and Keystone")
+
+
+def plain_id(test_id):
+    return test_id.split("[")[0]
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +108,14 @@ def test_zaqar_tempest_plugin(cloud, version, tmp_path):
     if not run.selected:
         pytest.fail(f"tempest selected no {version} test\n{run.stderr[-3000:]}", pytrace=False)
     bad, never = run.problems()
-    if bad or never or run.by_status("skip"):
+    unexpected = [r for r in bad if plain_id(r.id) not in KNOWN_GAPS]
+    if unexpected or never or run.by_status("skip"):
         pytest.fail(f"zaqar-tempest-plugin {version}: {report}", pytrace=False)
-    # Every selected test passed: tempest must say so too (0), and report nothing else.
+    gaps = {plain_id(t) for t in run.selected} & KNOWN_GAPS.keys()
+    passed_gaps = gaps - {plain_id(r.id) for r in bad}
+    assert not passed_gaps, f"these now pass: take them off KNOWN_GAPS: {sorted(passed_gaps)}"
+    for gap in sorted(gaps):
+        print(f"known gap (failed as expected): {gap}: {KNOWN_GAPS[gap]}", file=sys.stderr)
+    # tempest itself ran to the end (with --subunit its status says that, not how tests did).
     assert run.returncode == 0, f"tempest exited {run.returncode}\n{run.stderr[-3000:]}"
     assert set(run.results) == set(run.selected), report
