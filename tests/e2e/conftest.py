@@ -447,16 +447,21 @@ class KeystoneDeployment:
         return self.server.login(user, password, project)
 
 
+def require_tools(missing, what):
+    """Fails (under CI) or skips (elsewhere) what needs packages this machine lacks."""
+    if not missing:
+        return
+    message = f"{what} need {', '.join(missing)} (bash scripts/setup.sh installs them)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def keystone(tmp_path_factory):
     """Starts Keystone (once per session, on first use) and creates KEYSTONE_USERS. Missing
     packages fail the test under CI and skip it elsewhere."""
-    missing = keystone_support.missing_tools()
-    if missing:
-        message = f"Keystone tests need {', '.join(missing)} (bash scripts/setup.sh installs them)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_tools(keystone_support.missing_tools(), "Keystone tests")
     server = keystone_support.KeystoneServer(tmp_path_factory.mktemp("keystone"),
                                             token_expiration=KEYSTONE_TOKEN_SECONDS)
     try:

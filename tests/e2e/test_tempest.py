@@ -28,7 +28,7 @@ import sys
 
 import pytest
 
-from conftest import HEADS, STORAGE, ServerProcess
+from conftest import HEADS, STORAGE, ServerProcess, require_tools
 import keystone_server as keystone_support  # tests/support (conftest puts it on sys.path)
 import tempest_workspace  # tests/support
 
@@ -58,12 +58,8 @@ def plain_id(test_id):
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory):
     """Keystone and a Marconi validating its tokens, Marconi in Keystone's catalog."""
-    missing = keystone_support.missing_tools() + tempest_workspace.missing_tools()
-    if missing:
-        message = f"tempest tests need {', '.join(missing)} (bash scripts/setup.sh installs them)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_tools(keystone_support.missing_tools() + tempest_workspace.missing_tools(),
+                  "tempest tests")
     keystone = keystone_support.KeystoneServer(tmp_path_factory.mktemp("tempest-keystone"),
                                                token_expiration=TOKEN_SECONDS)
     marconi = None
