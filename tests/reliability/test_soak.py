@@ -32,6 +32,7 @@ MAX_BACKLOG = 2000
 RSS_TOLERANCE_RATIO = 0.20
 RSS_TOLERANCE_KIB = 16 * 1024
 FD_TOLERANCE = 8
+PATCH_TYPE = "application/openstack-messaging-v2.0-json-patch"
 
 
 class Load:
@@ -200,8 +201,11 @@ def errors(load):
             load.record("err-no-claim", client.call("GET", f"/v2/queues/{queue}/claims/{bad_id}"),
                         {404})
         elif kind == 3:
-            load.record("err-no-queue", client.call("GET", f"/v2/queues/missing-{rng.randrange(99)}"),
-                        {404})
+            # A GET of a missing queue reads as the defaults (lazy queues); a PATCH is 404.
+            r = client.call("PATCH", f"/v2/queues/missing-{rng.randrange(99)}",
+                            data=b'[{"op": "add", "path": "/metadata/k", "value": 1}]',
+                            headers={"Content-Type": PATCH_TYPE})
+            load.record("err-no-queue", r, {404})
         elif kind == 4:
             r = client.call("POST", f"/v2/queues/{queue}/claims", json={"ttl": 1})
             load.record("err-bad-ttl", r, {400})
