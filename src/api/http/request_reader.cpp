@@ -5,6 +5,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/url/parse.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -145,6 +147,18 @@ request_reader::request_reader(std::size_t header_limit, std::size_t body_limit)
     : body_limit_(body_limit) {
     parser_.header_limit(static_cast<std::uint32_t>(header_limit));
     parser_.body_limit(body_limit);
+    // Beast takes any byte but CR and LF inside a quoted chunk extension, NUL included. RFC
+    // 9112's chunk-ext grammar allows no control character there but HTAB; refusing them keeps
+    // a proxy that reads the line differently from ending the chunk somewhere else. Beast keeps
+    // a reference to the callback, so it is one object for every parser.
+    static auto refuse_controls = [](std::uint64_t, std::string_view extensions,
+                                     beast::error_code& ec) {
+        const auto control = [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; };
+        if (std::any_of(extensions.begin(), extensions.end(), control)) {
+            ec = http::error::bad_chunk_extension;
+        }
+    };
+    parser_.on_chunk_header(refuse_controls);
 }
 
 beast::error_code request_reader::parse(beast::flat_buffer& buffer, bool header_only) {
