@@ -33,6 +33,13 @@ enum class scope {
     pooling,  ///< as admin, and only served when pooling is on (services.pools is set)
 };
 
+/// Whether a route of `s` is served at all; the router and the WebSocket dispatcher both ask.
+constexpr bool is_served(scope s, bool admin_mode, bool pooling_on) {
+    if (s == scope::admin) return admin_mode;
+    if (s == scope::pooling) return admin_mode && pooling_on;
+    return true;
+}
+
 struct route {
     api::method method;
     std::string_view path_template;  ///< `/v2/queues/{queue_name}`: `{...}` is one segment

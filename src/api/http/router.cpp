@@ -47,8 +47,7 @@ router::router(std::span<const route> routes, core::services& services, const ma
                bool admin_mode, access_control access)
     : services_(services), clock_(clock), admin_mode_(admin_mode), access_(access) {
     for (const auto& r : routes) {
-        if (r.scope == scope::admin && !admin_mode) continue;
-        if (r.scope == scope::pooling && (!admin_mode || services.pools == nullptr)) continue;
+        if (!is_served(r.scope, admin_mode, services.pools != nullptr)) continue;
         const auth::check* rule = nullptr;
         if (!r.rule.empty()) {
             rule = access_.policy.find(r.rule);

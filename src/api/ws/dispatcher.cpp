@@ -57,7 +57,7 @@ dispatcher::dispatcher(std::span<const route> routes, core::services& services,
                        const marconi::clock& clock, bool admin_mode, access_control access)
     : services_(services), clock_(clock), admin_mode_(admin_mode), access_(access) {
     for (const auto& row : action_table()) {
-        compiled_row c{&row, nullptr, {}, false, false};
+        compiled_row c{&row, nullptr, {}, scope::project};
         if (!row.route.empty()) {
             const auto it = std::find_if(routes.begin(), routes.end(), [&](const route& r) {
                 return r.method == row.method && r.path_template == row.route;
@@ -66,8 +66,7 @@ dispatcher::dispatcher(std::span<const route> routes, core::services& services,
                 throw std::invalid_argument("websocket action " + std::string(row.name) +
                                             " names no route " + std::string(row.route));
             }
-            c.admin_only = it->scope == scope::admin || it->scope == scope::pooling;
-            c.pooling_only = it->scope == scope::pooling;
+            c.scope = it->scope;
             c.rule_name = it->rule;
             if (!it->rule.empty()) {
                 c.rule = access_.policy.find(it->rule);
@@ -181,7 +180,7 @@ net::awaitable<reply> dispatcher::dispatch(const compiled_row& c, const frame& f
 net::awaitable<reply> dispatcher::serve(const compiled_row& c, const frame& f,
                                         const request& headers, const auth::identity& who,
                                         std::string_view subscriber) const {
-    if ((c.admin_only && !admin_mode_) || (c.pooling_only && !services_.pools)) {
+    if (!is_served(c.scope, admin_mode_, services_.pools != nullptr)) {
         throw transport_error(transport_errc::route_not_found,
                               "The requested resource could not be found.");
     }

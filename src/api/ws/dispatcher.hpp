@@ -54,8 +54,7 @@ private:
         const action_row* row;
         const auth::check* rule;  ///< null: none
         std::string_view rule_name;
-        bool admin_only;    ///< the route is served only in admin mode
-        bool pooling_only;  ///< ... and only when pooling is on (services.pools is set)
+        api::scope scope;  ///< its route's (project for the socket's own actions)
     };
 
     const compiled_row* find(std::string_view action) const;
