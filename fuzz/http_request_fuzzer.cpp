@@ -68,6 +68,9 @@ struct environment {
     api::listener_options listener;
     std::unique_ptr<storage::data_driver> driver;
     std::unique_ptr<core::services> services;
+    /// Every version's routes, the deprecated ones too.
+    const std::vector<api::route> routes = api::served_routes(
+        api::api_versions{}.add(api::api_version::v1_0).add(api::api_version::v1_1));
     std::unique_ptr<api::router> router;
     unsigned inputs = 0;
 
@@ -77,7 +80,7 @@ struct environment {
         options.read_threads = 1;
         driver = storage::make_driver(options, clock);
         services = std::make_unique<core::services>(*driver, limits, clock);
-        router = std::make_unique<api::router>(api::v2_routes(), *services, clock, true);
+        router = std::make_unique<api::router>(routes, *services, clock, true);
         // As server_app's listener_options_from: the largest body any route accepts.
         listener.body_limit = static_cast<std::size_t>(
             std::max(limits.max_messages_post_size, limits.max_queue_metadata));

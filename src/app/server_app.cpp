@@ -178,7 +178,14 @@ int serve(const config::config& cfg) {
     notify::notifier notifier{*driver, services.subscriptions, dispatcher, clock, notify_options};
     services.messages.set_post_observer(&notifier);
     services.subscriptions.set_observer(&notifier);
-    api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
+    api::api_versions deprecated;
+    for (const auto& version : cfg.server.enable_deprecated_api_versions) {
+        // config::load admits only the versions there are routes for.
+        deprecated.add(version == "1" ? api::api_version::v1_0 : api::api_version::v1_1);
+        spdlog::warn("serving the deprecated API v{} beside v2", version);
+    }
+    const auto routes = api::served_routes(deprecated);
+    api::router router{routes, services, clock, cfg.server.admin_mode, access->view()};
     auto http_options = listener_options_from(cfg);
     const api::ws::dispatcher websocket_actions{api::v2_routes(), services, clock,
                                                 cfg.server.admin_mode, access->view()};

@@ -321,6 +321,8 @@ const std::vector<option>& options() {
         boolean("transport", "message_delete_with_claim_id", &config::transport,
                 &limits::message_delete_with_claim_id),
         boolean("transport", "lazy_queue_get", &config::transport, &limits::lazy_queue_get),
+        text_list("transport", "enable_deprecated_api_versions", &config::server,
+                  &server_config::enable_deprecated_api_versions),
         text_list("transport", "subscriber_types", &config::transport, &limits::subscriber_types),
         integer("transport", "max_subscriptions_per_page", &config::transport,
                 &limits::max_subscriptions_per_page, 1),
@@ -576,6 +578,13 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
         problems.push_back(
             "server.tls_cert_file and server.tls_key_file go together: set both "
             "for TLS, or neither");
+    }
+    for (const auto& version : cfg.server.enable_deprecated_api_versions) {
+        if (version != "1" && version != "1.1") {
+            problems.push_back("transport.enable_deprecated_api_versions: unknown version " +
+                               quoted(version) +
+                               " (the deprecated versions are \"1\" and \"1.1\")");
+        }
     }
     if (cfg.auth.strategy == auth_strategy::apikeys && cfg.auth.keys_file.empty()) {
         problems.push_back("auth.keys_file is required when auth.strategy = \"apikeys\"");

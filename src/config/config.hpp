@@ -19,6 +19,9 @@ struct server_config {
     std::uint16_t port = 8888;       ///< listen port; 0 picks a free one (logged and printed)
     int workers = 0;                 ///< io threads; 0 means one per core
     bool admin_mode = false;         ///< serve admin routes (/v2/health)
+    /// [transport] enable_deprecated_api_versions, Zaqar's option: the deprecated API versions
+    /// served beside v2 ("1", "1.1"); none by default, as in Zaqar.
+    std::vector<std::string> enable_deprecated_api_versions;
     /// Seconds between background sweeps of expired messages and claims.
     int gc_interval_seconds = 30;
     /// On SIGTERM/SIGINT: how long requests in flight may take to finish before their

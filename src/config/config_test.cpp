@@ -185,7 +185,8 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("pooling.allowed_paths = []\n"));
     EXPECT_THAT(text, HasSubstr("quotas.posts_per_second = 0\n"));
     EXPECT_THAT(text, HasSubstr("transport.lazy_queue_get = true\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 82);
+    EXPECT_THAT(text, HasSubstr("transport.enable_deprecated_api_versions = []\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 83);
 }
 
 TEST(config, redis_passwords_are_redacted_too) {
@@ -375,6 +376,22 @@ TEST(config, tls_needs_both_files) {
     const auto cfg = load("");
     EXPECT_EQ(cfg.server.tls_cert_file, "/etc/marconi/cert.pem");
     EXPECT_EQ(cfg.server.tls_key_file, "/etc/marconi/key.pem");
+}
+
+TEST(config, deprecated_api_versions_are_off_unless_listed) {
+    EXPECT_TRUE(load("").server.enable_deprecated_api_versions.empty());
+    {
+        const scoped_env listed("MARCONI_TRANSPORT_ENABLE_DEPRECATED_API_VERSIONS", "1.1");
+        EXPECT_EQ(load("").server.enable_deprecated_api_versions, std::vector<std::string>{"1.1"});
+    }
+    {
+        const scoped_env unknown("MARCONI_TRANSPORT_ENABLE_DEPRECATED_API_VERSIONS", "1.1,3");
+        EXPECT_THAT(load_error(""), HasSubstr("transport.enable_deprecated_api_versions: "
+                                              "unknown version \"3\""));
+    }
+    const scoped_env both("MARCONI_TRANSPORT_ENABLE_DEPRECATED_API_VERSIONS", "1, 1.1");
+    EXPECT_EQ(load("").server.enable_deprecated_api_versions,
+              (std::vector<std::string>{"1", "1.1"}));
 }
 
 TEST(config, quotas_default_to_unlimited) {

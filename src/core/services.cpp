@@ -77,6 +77,26 @@ net::awaitable<boost::json::object> queue_service::get(queue_address queue, meta
     co_return shown_metadata(co_await existing(std::move(queue), owner), owner);
 }
 
+net::awaitable<boost::json::object> queue_service::get_stored(queue_address queue) {
+    if (limits_.lazy_queue_get) {
+        auto record = co_await driver_.get_queue(queue);
+        co_return record ? stored_metadata(*record) : boost::json::object{};
+    }
+    co_return stored_metadata(co_await existing(std::move(queue), metadata_owner::queue));
+}
+
+net::awaitable<void> queue_service::replace_metadata(queue_address queue,
+                                                     boost::json::object metadata) {
+    validate_queue_metadata(metadata, limits_);
+    auto stored = stored_metadata_json(metadata, limits_, errc::invalid_request);
+    co_await driver_.set_queue_metadata(queue, std::move(stored));
+    cache_.invalidate(queue);
+}
+
+net::awaitable<bool> queue_service::exists(queue_address queue) {
+    co_return (co_await driver_.get_queue(std::move(queue))).has_value();
+}
+
 net::awaitable<boost::json::object> queue_service::patch(queue_address queue,
                                                          boost::json::value patch,
                                                          metadata_owner owner) {
@@ -129,7 +149,11 @@ net::awaitable<std::shared_ptr<const cached_queue>> queue_service::cached(queue_
 
 boost::json::object queue_service::shown_metadata(const queue_record& record,
                                                   metadata_owner owner) const {
-    return metadata_with_defaults(parse_stored_metadata(record.metadata_json), limits_, owner);
+    return metadata_with_defaults(stored_metadata(record), limits_, owner);
+}
+
+boost::json::object queue_service::stored_metadata(const queue_record& record) {
+    return parse_stored_metadata(record.metadata_json);
 }
 
 // --- messages -----------------------------------------------------------------------------

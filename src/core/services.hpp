@@ -51,6 +51,14 @@ public:
     /// topic_not_found for a topic (its address from core::topic_address).
     net::awaitable<boost::json::object> get(queue_address queue,
                                             metadata_owner owner = metadata_owner::queue);
+    /// The stored metadata alone, as v1.1 shows it; a missing queue reads as get() reads it
+    /// (`{}` with lazy_queue_get, else queue_not_found).
+    net::awaitable<boost::json::object> get_stored(queue_address queue);
+    /// Replaces the metadata (v1.0's PUT .../metadata), validated as a create's. Throws
+    /// queue_not_found.
+    net::awaitable<void> replace_metadata(queue_address queue, boost::json::object metadata);
+    /// Whether the queue exists (v1.0 answers HEAD with it and refuses writes to a missing one).
+    net::awaitable<bool> exists(queue_address queue);
     /// Applies a JSON-patch document; returns the new metadata with defaults.
     net::awaitable<boost::json::object> patch(queue_address queue, boost::json::value patch,
                                               metadata_owner owner = metadata_owner::queue);
@@ -67,6 +75,8 @@ public:
     /// A stored record's metadata as clients see it: stored keys plus reserved defaults.
     boost::json::object shown_metadata(const queue_record& record,
                                        metadata_owner owner = metadata_owner::queue) const;
+    /// A stored record's metadata as stored (v1.1's detailed listing).
+    static boost::json::object stored_metadata(const queue_record& record);
 
 private:
     /// The queue's record; throws queue_not_found (topic_not_found for a topic).

@@ -166,6 +166,12 @@ void validate_client_id(std::optional<std::string_view> header, const limits& li
     }
 }
 
+void validate_v1_client_id(std::optional<std::string_view> header) {
+    if (header && !py_uuid_parses(*header)) {
+        throw titled_error(errc::missing_header, "Wrong UUID value", "Malformed hexadecimal UUID.");
+    }
+}
+
 void validate_message_ttl(std::int64_t ttl, const limits& limits) {
     check_range(ttl, min_message_ttl, limits.max_message_ttl,
                 seconds_range("The TTL for a message", limits.max_message_ttl, min_message_ttl));

@@ -60,6 +60,10 @@ void validate_project_id(std::optional<std::string_view> header);
 /// length message never reaches the client (ValidationFailed is a ValueError).
 void validate_client_id(std::optional<std::string_view> header, const limits& limits);
 
+/// v1.0's Client-ID check: none is fine, one given must be a UUID whatever client_id_uuid_safe
+/// says (Zaqar's require_client_id for /v1); the same error as validate_client_id.
+void validate_v1_client_id(std::optional<std::string_view> header);
+
 // ---- Values (error{invalid_request}, Zaqar title "Invalid API request") --------------------
 
 /// Message `ttl` in [min_message_ttl, max_message_ttl].

@@ -25,6 +25,12 @@ std::optional<std::int64_t> optional_int(const json::object& doc, std::string_vi
                 "The value of the \"" + std::string(name) + "\" field must be a int.");
 }
 
+/// `doc[name]`, which must be there: Zaqar's spec fields without a default.
+std::int64_t required_int(const json::object& doc, std::string_view name) {
+    if (auto value = optional_int(doc, name)) return *value;
+    throw error(errc::invalid_body, "Missing \"" + std::string(name) + "\" field.");
+}
+
 }  // namespace
 
 json::value parse_json(std::string_view body) {
@@ -49,7 +55,7 @@ json::object parse_queue_metadata(std::string_view body, const core::limits& lim
     return parse_json_object(body);
 }
 
-std::vector<core::message_input> parse_message_batch(std::string_view body) {
+std::vector<core::message_input> parse_message_batch(std::string_view body, bool with_delay) {
     auto doc = parse_json_object(body);
     auto* messages = doc.if_contains("messages");
     if (!messages) {
@@ -64,11 +70,35 @@ std::vector<core::message_input> parse_message_batch(std::string_view body) {
         auto& fields = item.as_object();
         const auto* message_body = fields.if_contains("body");
         if (!message_body) throw error(errc::invalid_body, "Missing \"body\" field.");
-        batch.push_back(core::message_input{json::serialize(*message_body),
-                                            optional_int(fields, "ttl"),
-                                            optional_int(fields, "delay")});
+        batch.push_back(
+            core::message_input{json::serialize(*message_body), optional_int(fields, "ttl"),
+                                with_delay ? optional_int(fields, "delay") : std::nullopt});
     }
     return batch;
+}
+
+std::vector<core::message_input> parse_v1_message_array(std::string_view body) {
+    auto doc = parse_json(body);
+    if (!doc.is_array()) throw error(errc::invalid_body, "Document type not supported.");
+    std::vector<core::message_input> batch;
+    batch.reserve(doc.as_array().size());
+    for (auto& item : doc.as_array()) {
+        if (!item.is_object()) throw error(errc::invalid_body, "Document type not supported.");
+        auto& fields = item.as_object();
+        // Zaqar reads the spec's fields in order: ttl, then body.
+        const auto ttl = required_int(fields, "ttl");
+        const auto* message_body = fields.if_contains("body");
+        if (!message_body) throw error(errc::invalid_body, "Missing \"body\" field.");
+        batch.push_back(core::message_input{json::serialize(*message_body), ttl, std::nullopt});
+    }
+    return batch;
+}
+
+claim_body parse_v1_claim_body(std::string_view body, v1_claim_request kind) {
+    auto doc = parse_json_object(body);
+    const auto ttl = required_int(doc, "ttl");
+    if (kind == v1_claim_request::create) return claim_body{ttl, required_int(doc, "grace")};
+    return claim_body{ttl, optional_int(doc, "grace")};
 }
 
 claim_body parse_claim_body(std::string_view body, bool optional_body) {

@@ -44,13 +44,19 @@ void append_message_href(std::string& out, const core::message& m, std::string_v
 
 }  // namespace
 
-std::string queue_path(const core::queue_name& name) { return "/v2/queues/" + name.value(); }
+std::string queue_path(const core::queue_name& name, api_version version) {
+    return std::string(root_of(version)) + "/queues/" + name.value();
+}
 
 void append_message(std::string& out, const core::message& m, std::string_view queue_path,
-                    time_point now) {
-    out += "{\"id\":";
-    append_string(out, m.id.value());
-    out += ",\"href\":";
+                    time_point now, message_form form) {
+    if (form == message_form::with_id) {
+        out += "{\"id\":";
+        append_string(out, m.id.value());
+        out += ",\"href\":";
+    } else {
+        out += "{\"href\":";
+    }
     append_message_href(out, m, queue_path);
     out += ",\"ttl\":";
     append_int(out, m.ttl());
@@ -64,11 +70,12 @@ void append_message(std::string& out, const core::message& m, std::string_view q
 namespace {
 
 void append_message_array(std::string& out, const std::vector<core::message>& messages,
-                          std::string_view queue_path, time_point now) {
+                          std::string_view queue_path, time_point now,
+                          message_form form = message_form::with_id) {
     out += '[';
     for (std::size_t i = 0; i < messages.size(); ++i) {
         if (i) out += ',';
-        append_message(out, messages[i], queue_path, now);
+        append_message(out, messages[i], queue_path, now, form);
     }
     out += ']';
 }
@@ -77,11 +84,11 @@ void append_message_array(std::string& out, const std::vector<core::message>& me
 
 std::string render_message_page(const std::vector<core::message>& messages,
                                 std::string_view queue_path, time_point now,
-                                const std::optional<std::string>& next_href) {
+                                const std::optional<std::string>& next_href, message_form form) {
     std::string out;
     out.reserve(64 + messages.size() * 160);
     out += "{\"messages\":";
-    append_message_array(out, messages, queue_path, now);
+    append_message_array(out, messages, queue_path, now, form);
     out += ',';
     append_links(out, next_href);
     out += '}';
@@ -95,6 +102,14 @@ std::string render_messages(const std::vector<core::message>& messages, std::str
     out += "{\"messages\":";
     append_message_array(out, messages, queue_path, now);
     out += '}';
+    return out;
+}
+
+std::string render_message_array(const std::vector<core::message>& messages,
+                                 std::string_view queue_path, time_point now, message_form form) {
+    std::string out;
+    out.reserve(2 + messages.size() * 160);
+    append_message_array(out, messages, queue_path, now, form);
     return out;
 }
 
@@ -118,13 +133,14 @@ std::string render_popped(const std::vector<core::message>& messages, time_point
     return json::serialize(popped_object(messages, now));
 }
 
-std::string render_claim(const core::claim& claim, std::string_view queue_path, time_point now) {
+std::string render_claim(const core::claim& claim, std::string_view queue_path, time_point now,
+                         message_form form) {
     std::string out = "{\"age\":";
     append_int(out, claim.age(now));
     out += ",\"ttl\":";
     append_int(out, claim.ttl());
     out += ",\"messages\":";
-    append_message_array(out, claim.messages, queue_path, now);
+    append_message_array(out, claim.messages, queue_path, now, form);
     out += ",\"href\":";
     append_string(out, std::string(queue_path) + "/claims/" + claim.id.value());
     out += '}';
@@ -174,9 +190,10 @@ std::string render_stats(const core::queue_stats& stats, std::string_view queue_
 }
 
 json::object listing_item(const core::queue_record& record, std::string_view collection,
-                          const json::object* metadata) {
-    json::object item{{"name", record.name.value()},
-                      {"href", "/v2/" + std::string(collection) + "/" + record.name.value()}};
+                          const json::object* metadata, api_version version) {
+    auto href = std::string(root_of(version)) + "/" + std::string(collection) + "/";
+    href += record.name.value();
+    json::object item{{"name", record.name.value()}, {"href", std::move(href)}};
     if (metadata) item["metadata"] = *metadata;
     return item;
 }

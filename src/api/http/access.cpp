@@ -86,7 +86,7 @@ core::error project_mismatch_error() {
 }
 
 request_scope check_headers(const request& req, const core::limits& limits,
-                            const auth::identity& who) {
+                            const auth::identity& who, api_version version) {
     if (!req.body.empty()) {
         if (auto type = req.header("Content-Type")) {
             if (type->starts_with("application/x-www-form-urlencoded")) {
@@ -119,11 +119,19 @@ request_scope check_headers(const request& req, const core::limits& limits,
         }
     }
     const auto client = req.header("Client-ID");
-    core::validate_client_id(client, limits);
-    request_scope scope;
-    scope.client = core::client_id{std::string(*client)};
-
     const auto project = project_of(req, who);
+    request_scope scope;
+    if (version == api_version::v1_0) {
+        // Zaqar's hooks: v1.0's message posts and listings need a Client-ID (their handlers
+        // ask for it), and a missing project is the project-less namespace.
+        core::validate_v1_client_id(client);
+        if (project && project->empty()) core::validate_project_id(project);
+        scope.client = core::client_id{std::string(client.value_or(""))};
+        scope.project = core::project_id{std::string(project.value_or(""))};
+        return scope;
+    }
+    core::validate_client_id(client, limits);
+    scope.client = core::client_id{std::string(*client)};
     core::validate_project_id(project);
     scope.project = core::project_id{std::string(*project)};
     return scope;

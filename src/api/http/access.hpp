@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "api/codec/api_version.hpp"
 #include "api/codec/transport_error.hpp"
 #include "api/http/message.hpp"
 #include "auth/authenticator.hpp"
@@ -64,9 +65,10 @@ struct request_scope {
 
 /// Zaqar's before-hooks, in its order (spec §1.2): Content-Type (of a request with a body),
 /// Accept, Client-ID, then the project: the one `who` is bound to, or (noauth) X-Project-ID.
+/// v1.0 asks for neither header: without them the scope's client and project are empty.
 /// Throws core::error with Zaqar's wording.
 request_scope check_headers(const request& req, const core::limits& limits,
-                            const auth::identity& who);
+                            const auth::identity& who, api_version version = api_version::v2);
 
 /// Throws core::error{forbidden} (403) unless `rule` lets `who` act on `project`.
 void enforce_policy(const auth::policy& policy, const auth::check& rule, std::string_view name,

@@ -3,6 +3,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "api/codec/api_version.hpp"
 #include "api/http/message.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
@@ -21,6 +22,10 @@ struct request_context {
     bool admin_mode = false;
     /// [signed_url] secret_key; empty when pre-signed URLs are off.
     std::string_view signed_url_key = {};
+    /// The version of the route being served: the root of the hrefs a handler writes.
+    api_version version = api_version::v2;
+    /// Every version the router serves (`GET /` lists them).
+    api_versions served = {};
 };
 
 using handler = net::awaitable<response> (*)(request_context&, const request&);
@@ -48,6 +53,7 @@ struct route {
     /// (Zaqar enforces nothing on `/` and the json-home document).
     std::string_view rule = {};
     api::scope scope = scope::project;
+    api_version version = api_version::v2;
 };
 
 }  // namespace marconi::api

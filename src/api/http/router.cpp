@@ -57,6 +57,7 @@ router::router(std::span<const route> routes, core::services& services, const ma
                                             " names an unknown policy rule " + std::string(r.rule));
             }
         }
+        served_.add(r.version);
         const auto segments = split_path(r.path_template);
         routes_.push_back(compiled_route{&r, {segments.begin(), segments.end()}, rule});
     }
@@ -105,7 +106,8 @@ net::awaitable<response> router::handle(request& req) const {
             reply.with_header("Allow", matched.allow);
             co_return reply;
         }
-        request_context ctx{services_, clock_, {}, {}, admin_mode_};
+        request_context ctx{services_, clock_, {}, {}, admin_mode_, {}, found->target->version,
+                            served_};
         co_return co_await found->target->handle(ctx, req);
     }
 
@@ -152,13 +154,15 @@ net::awaitable<response> router::authorized(request& req, const match_result& ma
         co_return reply;
     }
 
-    auto scope = check_headers(req, services_.limits, who);
+    auto scope = check_headers(req, services_.limits, who, found->target->version);
     request_context ctx{services_,
                         clock_,
                         std::move(scope.project),
                         std::move(scope.client),
                         admin_mode_,
-                        access_.signed_url_key};
+                        access_.signed_url_key,
+                        found->target->version,
+                        served_};
     if (found->rule) {
         enforce_policy(access_.policy, *found->rule, found->target->rule, who, ctx.project.value());
     }

@@ -62,13 +62,23 @@ private:
                                         const auth::identity& who) const;
 
     std::vector<compiled_route> routes_;
+    api_versions served_;  ///< the versions of routes_
     core::services& services_;
     const marconi::clock& clock_;
     bool admin_mode_;
     access_control access_;
 };
 
-/// The v2 route table (handlers/v2/routes.cpp).
+/// The v2 route table, `/` included (handlers/v2/routes.cpp).
 std::span<const route> v2_routes();
+
+/// The v1.1 route table (handlers/v1_1/routes.cpp).
+std::span<const route> v1_1_routes();
+
+/// The v1.0 route table (handlers/v1_0/routes.cpp).
+std::span<const route> v1_0_routes();
+
+/// The routes of v2 and of each deprecated version in `deprecated`.
+std::vector<route> served_routes(api_versions deprecated);
 
 }  // namespace marconi::api

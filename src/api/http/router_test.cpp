@@ -249,14 +249,56 @@ TEST_F(router_test, a_route_naming_an_unknown_rule_is_a_startup_error) {
                  std::invalid_argument);
 }
 
-TEST_F(router_test, every_v2_route_names_a_zaqar_rule_except_the_home_documents) {
-    for (const auto& r : v2_routes()) {
-        if (r.path_template == "/" || r.path_template == "/v2") {
+api_versions every_version() {
+    return api_versions{}.add(api_version::v1_0).add(api_version::v1_1);
+}
+
+TEST_F(router_test, every_route_names_a_zaqar_rule_except_the_home_documents) {
+    for (const auto& r : served_routes(every_version())) {
+        if (r.path_template == "/" || r.path_template == "/v2" || r.path_template == "/v1.1" ||
+            r.path_template == "/v1") {
             EXPECT_TRUE(r.rule.empty()) << r.path_template;
             continue;
         }
         EXPECT_NE(defaults_.find(r.rule), nullptr) << r.path_template;
     }
+}
+
+TEST_F(router_test, each_route_lives_under_its_version_root) {
+    for (const auto& r : served_routes(every_version())) {
+        if (r.path_template == "/") continue;
+        const auto root = root_of(r.version);
+        EXPECT_TRUE(r.path_template.starts_with(root) &&
+                    (r.path_template.size() == root.size() || r.path_template[root.size()] == '/'))
+            << r.path_template;
+    }
+}
+
+TEST_F(router_test, deprecated_versions_are_served_only_when_listed) {
+    const auto only_v2 = served_routes({});
+    EXPECT_EQ(only_v2.size(), v2_routes().size());
+    const auto with_v1_1 = served_routes(api_versions{}.add(api_version::v1_1));
+    EXPECT_EQ(with_v1_1.size(), v2_routes().size() + v1_1_routes().size());
+    EXPECT_EQ(served_routes(every_version()).size(),
+              v2_routes().size() + v1_1_routes().size() + v1_0_routes().size());
+
+    const std::vector<std::pair<std::string, std::string>> scoped = {
+        {"Client-ID", "3381af92-2b9e-11e3-b191-71861300734c"}, {"X-Project-ID", "p"}};
+    const router plain(only_v2, services_, clock_, true, access_control{noauth_, defaults_, cors_});
+    EXPECT_EQ(send(plain, method::get, "/v1.1/queues", scoped).status, 404u);
+    const router old(with_v1_1, services_, clock_, true, access_control{noauth_, defaults_, cors_});
+    EXPECT_EQ(send(old, method::get, "/v1.1/queues", scoped).status, 200u);
+    // v1.1 shows a missing queue's metadata as stored: nothing, no reserved defaults.
+    const auto queue = send(old, method::get, "/v1.1/queues/q1", scoped);
+    EXPECT_EQ(queue.status, 200u);
+    EXPECT_EQ(queue.body, "{}");
+    // v1.0 asks for neither Client-ID nor X-Project-ID on its queue routes.
+    const auto every_route = served_routes(every_version());
+    const router all(every_route, services_, clock_, true,
+                     access_control{noauth_, defaults_, cors_});
+    EXPECT_EQ(send(all, method::head, "/v1/queues/q1", {}).status, 404u);
+    EXPECT_EQ(send(all, method::put, "/v1/queues/q1", {}).status, 201u);
+    EXPECT_EQ(send(all, method::get, "/v1/queues/q1", {}).status, 204u);
 }
 
 }  // namespace

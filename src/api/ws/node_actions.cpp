@@ -8,7 +8,7 @@ namespace marconi::api::ws::steps {
 namespace json = boost::json;
 
 net::awaitable<reply> get_home_doc(action_context& ctx, const frame&) {
-    co_return reply{200, home_document(ctx.admin_mode)};
+    co_return reply{200, home_document(api_version::v2, ctx.admin_mode)};
 }
 
 net::awaitable<reply> check_node_health(action_context& ctx, const frame&) {

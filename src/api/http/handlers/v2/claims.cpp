@@ -8,7 +8,7 @@ namespace marconi::api::v2 {
 
 net::awaitable<response> post_claim(request_context& ctx, const request& req) {
     auto queue = queue_of(ctx, req);
-    const auto path = queue_path(queue.name);
+    const auto path = queue_path(queue.name, ctx.version);
     const auto body = parse_claim_body(req.body, /*optional_body=*/true);
     const auto claim = co_await ctx.services.claims.create(std::move(queue), body.ttl, body.grace,
                                                            int_param(req.query, "limit"));
@@ -19,7 +19,7 @@ net::awaitable<response> post_claim(request_context& ctx, const request& req) {
 
 net::awaitable<response> get_claim(request_context& ctx, const request& req) {
     auto queue = queue_of(ctx, req);
-    const auto path = queue_path(queue.name);
+    const auto path = queue_path(queue.name, ctx.version);
     const auto claim =
         co_await ctx.services.claims.get(std::move(queue), core::claim_id{req.path_params.at(1)});
     co_return response::json(200, render_claim(claim, path, ctx.clock.now()));

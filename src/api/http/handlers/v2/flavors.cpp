@@ -20,10 +20,10 @@ net::awaitable<response> list_flavors(request_context& ctx, const request& req) 
         co_await pools_of(ctx).list_flavors(ctx.project, marker, limit, detailed.value_or(false));
     json::array items;
     for (const auto& flavor : page) {
-        items.push_back(render_flavor_item(flavor, detailed.value_or(false)));
+        items.push_back(render_flavor_item(flavor, detailed.value_or(false), ctx.version));
     }
-    auto links = admin_listing_links("/v2/flavors", page.empty() ? nullptr : &page.back().name,
-                                     limit, detailed);
+    auto links = admin_listing_links(std::string(root_of(ctx.version)) + "/flavors",
+                                     page.empty() ? nullptr : &page.back().name, limit, detailed);
     json::object body{{"flavors", std::move(items)}, {"links", std::move(links)}};
     co_return response::json(200, json::serialize(body));
 }
@@ -31,21 +31,21 @@ net::awaitable<response> list_flavors(request_context& ctx, const request& req) 
 net::awaitable<response> put_flavor(request_context& ctx, const request& req) {
     auto name = req.path_params.at(0);
     auto pool_list = parse_flavor_create(req.body);
-    const auto location = flavor_path(name);
+    const auto location = flavor_path(name, ctx.version);
     co_await pools_of(ctx).put_flavor(ctx.project, std::move(name), std::move(pool_list));
     co_return response::empty(201).with_header("Location", location);
 }
 
 net::awaitable<response> get_flavor(request_context& ctx, const request& req) {
     auto flavor = co_await pools_of(ctx).get_flavor(ctx.project, req.path_params.at(0));
-    co_return response::json(200, json::serialize(render_flavor(flavor)));
+    co_return response::json(200, json::serialize(render_flavor(flavor, ctx.version)));
 }
 
 net::awaitable<response> patch_flavor(request_context& ctx, const request& req) {
     auto pool_list = parse_flavor_patch(req.body);
     auto flavor = co_await pools_of(ctx).patch_flavor(ctx.project, req.path_params.at(0),
                                                       std::move(pool_list));
-    co_return response::json(200, json::serialize(render_flavor(flavor)));
+    co_return response::json(200, json::serialize(render_flavor(flavor, ctx.version)));
 }
 
 net::awaitable<response> delete_flavor(request_context& ctx, const request& req) {

@@ -1,4 +1,4 @@
-// Marconi. GET / (versions), GET /v2/ (json-home), ping and the admin health check.
+// Marconi. GET / (versions), GET /v2/ and /v1.1/ (json-home), ping and the admin health check.
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -25,21 +25,26 @@ json::object version(std::string_view id, std::string_view status, std::string_v
 
 }  // namespace
 
-net::awaitable<response> get_versions(request_context&, const request&) {
-    static const std::string body = json::serialize(json::object{
-        {"versions", json::array{
-                         version("1", "DEPRECATED", "2014-9-11T17:47:05Z",
-                                 "application/vnd.openstack.messaging-v1+json", "/v1/"),
-                         version("1.1", "DEPRECATED", "2016-7-29T02:22:47Z",
-                                 "application/vnd.openstack.messaging-v1_1+json", "/v1.1/"),
-                         version("2", "CURRENT", "2014-9-24T04:06:47Z",
-                                 "application/vnd.openstack.messaging-v2+json", "/v2/"),
-                     }}});
-    co_return response::json(300, body);
+net::awaitable<response> get_versions(request_context& ctx, const request&) {
+    // Zaqar lists all three whatever it serves; this lists what is served, so a client never
+    // follows a link to 404s.
+    json::array versions;
+    if (ctx.served.contains(api_version::v1_0)) {
+        versions.push_back(version("1", "DEPRECATED", "2014-9-11T17:47:05Z",
+                                   "application/vnd.openstack.messaging-v1+json", "/v1/"));
+    }
+    if (ctx.served.contains(api_version::v1_1)) {
+        versions.push_back(version("1.1", "DEPRECATED", "2016-7-29T02:22:47Z",
+                                   "application/vnd.openstack.messaging-v1_1+json", "/v1.1/"));
+    }
+    versions.push_back(version("2", "CURRENT", "2014-9-24T04:06:47Z",
+                               "application/vnd.openstack.messaging-v2+json", "/v2/"));
+    co_return response::json(300, json::serialize(json::object{{"versions", std::move(versions)}}));
 }
 
 net::awaitable<response> get_home(request_context& ctx, const request&) {
-    auto reply = response{200, "application/json-home", home_document_text(ctx.admin_mode), {}};
+    auto reply =
+        response{200, "application/json-home", home_document_text(ctx.version, ctx.admin_mode), {}};
     reply.with_header("Cache-Control", "max-age=86400");
     co_return reply;
 }

@@ -1,5 +1,6 @@
 // Marconi. /v2/queues/{queue_name}/messages[/{message_id}] and the same under
 // /v2/topics/{topic_name}: one handler template per route, instantiated per source kind.
+// v1.1's messages routes are these too: it has no delays and no claim_ids on delete.
 #include "api/codec/bodies.hpp"
 #include "api/codec/error_mapping.hpp"
 #include "api/codec/message_deletion.hpp"
@@ -48,7 +49,8 @@ net::awaitable<response> post_messages(request_context& ctx, const request& req)
     auto target = target_of(traits_of(Kind), ctx, req);
     auto queue = std::move(target.address);
     const auto path = std::move(target.path);
-    auto batch = parse_message_batch(req.body);
+    // v1.1 knows no delays: its spec reads ttl and body only (wsgi/v1_1/messages.py).
+    auto batch = parse_message_batch(req.body, ctx.version == api_version::v2);
     const auto ids = co_await ctx.services.messages.post(std::move(queue), ctx.client,
                                                          std::move(batch), req.body.size());
     std::string location = path + "/messages?ids=";
@@ -73,7 +75,8 @@ net::awaitable<response> get_messages(request_context& ctx, const request& req) 
     options.limit = int_param(req.query, "limit").value_or(10);
     options.echo = bool_param(req.query, "echo").value_or(false);
     options.include_claimed = bool_param(req.query, "include_claimed").value_or(false);
-    options.include_delayed = bool_param(req.query, "include_delayed").value_or(false);
+    options.include_delayed =
+        ctx.version == api_version::v2 && bool_param(req.query, "include_delayed").value_or(false);
     options.client = ctx.client;
 
     const auto page = co_await ctx.services.messages.list(std::move(queue), std::move(options));
@@ -91,7 +94,9 @@ net::awaitable<response> delete_messages(request_context& ctx, const request& re
     const auto ids = list_param(req.query, "ids");
     const auto pop = int_param(req.query, "pop");
     std::optional<std::vector<std::string>> claim_ids;
-    if (limits.message_delete_with_claim_id) claim_ids = list_param(req.query, "claim_ids");
+    if (limits.message_delete_with_claim_id && ctx.version == api_version::v2) {
+        claim_ids = list_param(req.query, "claim_ids");
+    }
     auto deletion = checked_message_deletion(ids, pop, claim_ids, limits);
     if (deletion.pop) {
         auto popped = co_await ctx.services.messages.pop(std::move(queue), *deletion.pop);

@@ -35,9 +35,11 @@ net::awaitable<response> list_pools(request_context& ctx, const request& req) {
     const auto page = co_await pools_of(ctx).list_pools(marker, limit);
 
     json::array items;
-    for (const auto& pool : page) items.push_back(render_pool(pool, detailed.value_or(false)));
-    auto links = admin_listing_links("/v2/pools", page.empty() ? nullptr : &page.back().name, limit,
-                                     detailed);
+    for (const auto& pool : page) {
+        items.push_back(render_pool(pool, detailed.value_or(false), ctx.version));
+    }
+    auto links = admin_listing_links(std::string(root_of(ctx.version)) + "/pools",
+                                     page.empty() ? nullptr : &page.back().name, limit, detailed);
     json::object body{{"pools", std::move(items)}, {"links", std::move(links)}};
     co_return response::json(200, json::serialize(body));
 }
@@ -45,7 +47,7 @@ net::awaitable<response> list_pools(request_context& ctx, const request& req) {
 net::awaitable<response> put_pool(request_context& ctx, const request& req) {
     auto name = req.path_params.at(0);
     auto input = parse_pool_create(req.body);
-    const auto location = pool_path(name);
+    const auto location = pool_path(name, ctx.version);
     co_await pools_of(ctx).create_pool(std::move(name), std::move(input));
     co_return response::empty(201).with_header("Location", location);
 }
@@ -53,13 +55,13 @@ net::awaitable<response> put_pool(request_context& ctx, const request& req) {
 net::awaitable<response> get_pool(request_context& ctx, const request& req) {
     const bool detailed = bool_param(req.query, "detailed").value_or(false);
     auto pool = co_await pools_of(ctx).get_pool(req.path_params.at(0));
-    co_return response::json(200, json::serialize(render_pool(pool, detailed)));
+    co_return response::json(200, json::serialize(render_pool(pool, detailed, ctx.version)));
 }
 
 net::awaitable<response> patch_pool(request_context& ctx, const request& req) {
     auto patch = parse_pool_patch(req.body);
     auto pool = co_await pools_of(ctx).update_pool(req.path_params.at(0), std::move(patch));
-    co_return response::json(200, json::serialize(render_pool(pool, false)));
+    co_return response::json(200, json::serialize(render_pool(pool, false, ctx.version)));
 }
 
 net::awaitable<response> delete_pool(request_context& ctx, const request& req) {

@@ -85,7 +85,8 @@ core::queue_address address_of(const source_traits& kind, const request_context&
 
 source_target target_of(const source_traits& kind, const request_context& ctx, const request& req) {
     auto address = address_of(kind, ctx, req);
-    auto path = "/v2/" + std::string(kind.collection) + "/" + address.name.value();
+    auto path = std::string(root_of(ctx.version)) + "/" + std::string(kind.collection) + "/" +
+                address.name.value();
     return source_target{std::move(address), std::move(path)};
 }
 

@@ -1,0 +1,86 @@
+// Marconi. /v1/queues, /v1/queues/{queue_name}[/metadata|/stats] (Zaqar's wsgi/v1_0/queues.py,
+// metadata.py, stats.py).
+#include <boost/json/serialize.hpp>
+
+#include "api/codec/bodies.hpp"
+#include "api/codec/query.hpp"
+#include "api/codec/render.hpp"
+#include "api/http/handlers/legacy_listing.hpp"
+#include "api/http/handlers/v1_0/handlers.hpp"
+#include "api/http/handlers/v1_0/v1_0.hpp"
+#include "api/http/handlers/v2/handlers.hpp"
+#include "core/validation.hpp"
+
+namespace marconi::api::v1_0 {
+
+namespace json = boost::json;
+
+net::awaitable<response> list_queues(request_context& ctx, const request& req) {
+    core::queue_list_options options;
+    options.marker = string_param(req.query, "marker");
+    options.limit = int_param(req.query, "limit").value_or(10);
+    core::validate_queue_list_limit(options.limit, ctx.services.limits);
+    const auto detailed = bool_param(req.query, "detailed");
+
+    const auto page = co_await ctx.services.queues.list(ctx.project, options);
+    if (page.empty()) co_return response::empty(204);
+    json::array items;
+    for (const auto& record : page) {
+        const auto stored = core::queue_service::stored_metadata(record);
+        items.push_back(listing_item(record, "queues", detailed.value_or(false) ? &stored : nullptr,
+                                     ctx.version));
+    }
+    json::array links{json::object{
+        {"rel", "next"},
+        {"href",
+         legacy_next_href(req, given_listing_parameters(req, {"marker", "limit", "detailed"}),
+                          page.back().name.value())}}};
+    co_return response::json(200, json::serialize(json::object{{"queues", std::move(items)},
+                                                               {"links", std::move(links)}}));
+}
+
+net::awaitable<response> put_queue(request_context& ctx, const request& req) {
+    // v1.0 creates a queue without metadata; a body is not read (that is /metadata's job).
+    auto queue = v2::queue_of(ctx, req);
+    const bool created = co_await ctx.services.queues.create(std::move(queue), json::object{});
+    co_return response::empty(created ? 201 : 204).with_header("Location", req.path);
+}
+
+net::awaitable<response> queue_exists(request_context& ctx, const request& req) {
+    auto queue = v2::queue_of(ctx, req);
+    const bool found = co_await ctx.services.queues.exists(std::move(queue));
+    co_return response::empty(found ? 204 : 404);
+}
+
+net::awaitable<response> get_queue_metadata(request_context& ctx, const request& req) {
+    auto queue = v2::queue_of(ctx, req);
+    co_await require_queue(ctx, queue);
+    const auto record = co_await ctx.services.queues.get_stored(std::move(queue));
+    co_return response::json(200, json::serialize(record));
+}
+
+net::awaitable<response> put_queue_metadata(request_context& ctx, const request& req) {
+    auto queue = v2::queue_of(ctx, req);
+    core::validate_queue_metadata_size(static_cast<std::int64_t>(req.body.size()),
+                                       ctx.services.limits, core::errc::invalid_request);
+    auto metadata = parse_json_object(req.body);
+    for (const auto& entry : metadata) {
+        if (entry.key().starts_with('_')) {
+            throw core::error(core::errc::invalid_request,
+                              "Reserved queue attributes in metadata (which names start with "
+                              "\"_\") can not be set in API v1.");
+        }
+    }
+    co_await require_queue(ctx, queue);
+    co_await ctx.services.queues.replace_metadata(std::move(queue), std::move(metadata));
+    co_return response::empty(204).with_header("Location", req.path);
+}
+
+net::awaitable<response> get_queue_stats(request_context& ctx, const request& req) {
+    auto target = v2::target_of(v2::queue_traits, ctx, req);
+    co_await require_queue(ctx, target.address);
+    const auto stats = co_await ctx.services.queues.stats(std::move(target.address));
+    co_return response::json(200, render_stats(stats, target.path, ctx.clock.now()));
+}
+
+}  // namespace marconi::api::v1_0
