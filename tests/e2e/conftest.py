@@ -94,11 +94,12 @@ class ServerProcess:
     """One `marconi serve` process on a given SQLite file."""
 
     def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None, scheme="http",
-                 config_path=None):
+                 config_path=None, env=None):
         self.workdir = pathlib.Path(workdir)
         self.db_path = pathlib.Path(db_path)
         self.admin_mode = admin_mode
         self.config_path = config_path
+        self.env = env or {}  # MARCONI_* settings of this server alone
         self.scheme = scheme
         # One key prefix per server object, so its data survives its restarts as a file would;
         # heads of one deployment pass the same prefix.
@@ -131,7 +132,8 @@ class ServerProcess:
             args += ["--config", str(self.config_path)]
         with open(self._stderr_path, "wb") as err:
             self.proc = subprocess.Popen(args, cwd=self.workdir, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.PIPE, stderr=err)
+                                         stdout=subprocess.PIPE, stderr=err,
+                                         env={**os.environ, **self.env})
         # A reader thread drains stdout so the server can never block on a full pipe.
         lines = queue_mod.Queue()
         self._stdout_lines = []
@@ -290,16 +292,18 @@ class HeadGroup:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The shared server (admin mode on), running for the whole session: MARCONI_E2E_HEADS
-    servers on one store."""
+    """The shared server (admin mode on, v1 and v1.1 served beside v2), running for the whole
+    session: MARCONI_E2E_HEADS servers on one store."""
     workdir = tmp_path_factory.mktemp("marconi")
+    env = {"MARCONI_TRANSPORT_ENABLE_DEPRECATED_API_VERSIONS": "1,1.1"}
     if HEADS == 1:
-        srv = ServerProcess(workdir, workdir / "m.db", admin_mode=True).start()
+        srv = ServerProcess(workdir, workdir / "m.db", admin_mode=True, env=env).start()
     else:
         os.environ["MARCONI_STORAGE_METADATA_CACHE_SECONDS"] = "0"
         prefix = "e2e-" + uuid.uuid4().hex[:12]
         srv = HeadGroup([ServerProcess(workdir, workdir / f"m{i}.db", admin_mode=True,
-                                       redis_prefix=prefix) for i in range(HEADS)]).start()
+                                       redis_prefix=prefix, env=env)
+                         for i in range(HEADS)]).start()
     yield srv
     srv.stop()
 

@@ -1,5 +1,7 @@
 """GET / (versions), GET /v2/ (json-home), /v2/ping and the admin /v2/health."""
 
+import uuid
+
 import requests
 
 from conftest import REQUEST_TIMEOUT
@@ -25,15 +27,31 @@ V2_RELS = [
 
 
 def test_versions_needs_no_headers(server):
+    # The shared server serves v1 and v1.1 beside v2 (conftest), and lists exactly those.
     r = requests.get(server.url + "/", timeout=REQUEST_TIMEOUT)
     body = assert_json(r, 300)
     versions = body["versions"]
     assert [v["id"] for v in versions] == ["1", "1.1", "2"]
     assert versions[0]["status"] == "DEPRECATED"
-    assert versions[1]["status"] == "DEPRECATED"
-    assert versions[2] == V2
     assert versions[0]["links"] == [{"href": "/v1/", "rel": "self"}]
+    assert versions[0]["media-types"] == [
+        {"base": "application/json", "type": "application/vnd.openstack.messaging-v1+json"}]
+    assert versions[1]["status"] == "DEPRECATED"
     assert versions[1]["links"] == [{"href": "/v1.1/", "rel": "self"}]
+    assert versions[1]["media-types"] == [
+        {"base": "application/json", "type": "application/vnd.openstack.messaging-v1_1+json"}]
+    assert versions[2] == V2
+
+
+def test_versions_lists_only_v2_by_default(make_server):
+    # Zaqar's default: enable_deprecated_api_versions is empty, the old versions are off.
+    srv = make_server()
+    r = requests.get(srv.url + "/", timeout=REQUEST_TIMEOUT)
+    assert [v["id"] for v in assert_json(r, 300)["versions"]] == ["2"]
+    headers = {"Client-ID": str(uuid.uuid4()), "X-Project-ID": "p"}
+    for path in ("/v1.1/queues", "/v1/queues"):
+        r = requests.get(srv.url + path, headers=headers, timeout=REQUEST_TIMEOUT)
+        assert_error(r, 404)
 
 
 def test_json_home(api):

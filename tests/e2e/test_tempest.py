@@ -14,8 +14,8 @@ tempest.conf naming Keystone's admin and dynamic credentials, and runs the plugi
 each API version in TEMPEST_VERSIONS serially. Every selected test must pass: a failure, an
 error in a class's setup or cleanup, a test that never ran, and a skip all fail the test.
 
-MARCONI_TEMPEST_VERSIONS (comma-separated, default v2) selects the versions: v1 and v1.1 join
-the default when Marconi serves them (today only /v2 is served, so their tests fail).
+MARCONI_TEMPEST_VERSIONS (comma-separated, default v2,v1.1,v1) selects the versions; the
+Marconi here serves v1 and v1.1 beside v2 (`[transport] enable_deprecated_api_versions`).
 
 The plugin tests Marconi does not pass yet are KNOWN_GAPS, each with its reason: the run must
 fail exactly those, so one that starts passing fails this test until it leaves the list.
@@ -32,8 +32,8 @@ from conftest import HEADS, STORAGE, ServerProcess, require_tools
 import keystone_server as keystone_support  # tests/support (conftest puts it on sys.path)
 import tempest_workspace  # tests/support
 
-# The plugin's API versions to run. v1 and v1.1 join when Marconi serves them.
-TEMPEST_VERSIONS = os.environ.get("MARCONI_TEMPEST_VERSIONS", "v2").split(",")
+# The plugin's API versions to run.
+TEMPEST_VERSIONS = os.environ.get("MARCONI_TEMPEST_VERSIONS", "v2,v1.1,v1").split(",")
 # A whole version's run (v2: about 140 tests, of which test_dead_letter_queue waits 140 s for
 # claims to expire) and any one test (tempest's own fixture, OS_TEST_TIMEOUT).
 RUN_TIMEOUT = 1200
@@ -75,6 +75,7 @@ def cloud(tmp_path_factory):
             "keystone_authtoken_password": password,
             "keystone_authtoken_project_name": project,
             "keystone_authtoken_http_connect_timeout": 2,
+            "transport_enable_deprecated_api_versions": "1,1.1",
         }
         with pytest.MonkeyPatch.context() as env:
             for name, value in settings.items():

@@ -95,3 +95,66 @@ def test_zaqarclient_errors(zaqar):
     # key calling it).
     with pytest.raises(zerrors.ForbiddenError):
         zaqar.health()
+
+
+@pytest.fixture
+def zaqar_v1_1(server):
+    # The shared server serves v1.1 beside v2 (conftest).
+    project = f"zc-{uuid.uuid4().hex[:12]}"
+    conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
+    return zclient.Client(server.url, version=1.1, conf=conf)
+
+
+def test_zaqarclient_v1_1_work_queue_scenario(zaqar_v1_1):
+    zaqar = zaqar_v1_1
+    name = unique()
+    q = zaqar.queue(name, force_create=True)
+    # v1.1 reads metadata as stored: none was given.
+    assert q.metadata(force_reload=True) == {}
+
+    q.post([{"body": {"job": i}, "ttl": 300} for i in range(3)])
+    listed = list(q.messages(echo=True))
+    assert [m.body for m in listed] == [{"job": 0}, {"job": 1}, {"job": 2}]
+    assert q.message(listed[0]._id).body == {"job": 0}  # the v1 client keeps ids private
+
+    claim = q.claim(ttl=300, grace=60, limit=2)
+    claimed = list(claim)
+    assert [m.body for m in claimed] == [{"job": 0}, {"job": 1}]
+    claim.update(ttl=600, grace=60)
+    assert zaqar.queue(name, auto_create=False).claim(id=claim.id).ttl == 600
+    for m in claimed:
+        m.delete()
+    stats = q.stats["messages"]
+    assert (stats["claimed"], stats["free"], stats["total"]) == (0, 1, 1)
+
+    assert [m.body for m in q.pop(count=1)] == [{"job": 2}]
+    assert q.stats["messages"]["total"] == 0
+    assert name in [x.name for x in zaqar.queues()]
+    q.delete()
+    assert name not in [x.name for x in zaqar.queues()]
+
+
+def test_zaqarclient_v1_scenario(server):
+    project = f"zc-{uuid.uuid4().hex[:12]}"
+    conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
+    zaqar = zclient.Client(server.url, version=1, conf=conf)
+    name = unique()
+    q = zaqar.queue(name)  # v1 creates the queue at once
+    assert q.exists()
+    q.metadata(new_meta={"owner": "v1"})
+    assert q.metadata(force_reload=True) == {"owner": "v1"}
+
+    q.post([{"body": {"job": i}, "ttl": 300} for i in range(3)])
+    listed = list(q.messages(echo=True))
+    assert [m.body for m in listed] == [{"job": 0}, {"job": 1}, {"job": 2}]
+
+    claim = q.claim(ttl=300, grace=60, limit=2)
+    claimed = list(claim)
+    assert [m.body for m in claimed] == [{"job": 0}, {"job": 1}]
+    for m in claimed:
+        m.delete()
+    stats = q.stats["messages"]
+    assert (stats["claimed"], stats["free"], stats["total"]) == (0, 1, 1)
+    assert name in [x.name for x in zaqar.queues()]
+    q.delete()
+    assert not q.exists()
