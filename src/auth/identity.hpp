@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.hpp"
+
 namespace marconi::auth {
 
 /// The identity headers of one request, copied out of whatever transport carried it.
@@ -23,6 +25,8 @@ struct identity {
     /// X-Project-ID names the project; otherwise a different X-Project-ID is refused.
     std::optional<std::string> project_id;
     std::vector<std::string> roles;
+    /// When the credentials stop being valid (a Keystone token's expires_at); nullopt: never.
+    std::optional<time_point> expires = std::nullopt;
 };
 
 /// "admin, member" -> {"admin", "member"}: split at commas, trimmed, empty items dropped

@@ -269,6 +269,7 @@ struct keystone_authenticator::state {
         }
         identity who;
         who.project_id = std::move(project_id);
+        who.expires = *expires_at;
         if (const auto* user = object_at(*token, "user")) {
             who.user_id = string_at(*user, "id").value_or("");
         }

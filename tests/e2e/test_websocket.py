@@ -5,6 +5,7 @@ apikeys strategy, a listener of its own, shutdown, and python-zaqarclient's webs
 transport."""
 
 import asyncio
+import datetime
 import json
 import re
 import signal
@@ -18,7 +19,7 @@ import requests
 import websocket  # websocket-client, python-zaqarclient's websocket library
 import websockets  # asyncio client: many sockets at once
 
-from conftest import REQUEST_TIMEOUT, Api, new_api_key
+from conftest import KEYSTONE_TOKEN_SECONDS, REQUEST_TIMEOUT, Api, new_api_key
 from e2e_helpers import exists, unique, wait_until
 
 TIMEOUT = 10
@@ -509,6 +510,36 @@ def test_pool_and_flavor_actions_do_what_their_http_routes_do(make_server, tmp_p
         assert status(r) == 403
     finally:
         s.close()
+
+
+def test_a_keystone_socket_is_closed_with_4003_when_its_token_expires(keystone, keystone_server):
+    # Zaqar's protocol schedules the close for the expires_at of the token it authenticated.
+    srv = keystone_server()
+    token, body = keystone.login("alice")
+    expires = datetime.datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
+    acme = keystone.project_ids["acme"]
+    s = Socket(srv, project=acme)
+    try:
+        s.ws.settimeout(KEYSTONE_TOKEN_SECONDS + TIMEOUT)
+        r = s.send("authenticate", headers={"X-Project-ID": acme, "X-Auth-Token": token})
+        assert status(r) == 200
+        assert status(s.send("queue_create", {"queue_name": unique()})) == 201
+        opcode, frame = s.ws.recv_data_frame(control_frame=True)
+        closed_at = datetime.datetime.now(datetime.timezone.utc)
+        assert opcode == websocket.ABNF.OPCODE_CLOSE
+        assert int.from_bytes(frame.data[:2], "big") == 4003
+        assert frame.data[2:] == b"Authentication expired."
+        # Not before the token expired (expires_at is read to the millisecond).
+        assert closed_at >= expires - datetime.timedelta(milliseconds=1), (closed_at, expires)
+        # A shutdown now sends no second close frame after the first.
+        started = time.monotonic()
+        srv.proc.send_signal(signal.SIGTERM)
+    finally:
+        # websocket-client answered the close frame; its close() then does nothing, so the
+        # TCP connection is ended here, as a client ends it after the closing handshake.
+        s.ws.shutdown()
+    srv.stop()  # requires a clean exit
+    assert time.monotonic() - started < 5, "the closed socket held up the shutdown"
 
 
 def test_pool_actions_need_pooling(sock):

@@ -118,7 +118,13 @@ net::awaitable<reply> dispatcher::authenticate(const frame& f, socket_auth& auth
     auth.standing = socket_standing::authenticated;
     auth.token = text_of(f.headers, "X-Auth-Token");
     auth.project = bound.value_or(project);
+    auth.expires = checked.who.expires;
     co_return authentified();
+}
+
+std::optional<std::chrono::milliseconds> dispatcher::time_left(const socket_auth& auth) const {
+    if (!auth.expires) return std::nullopt;
+    return std::max(*auth.expires - clock_.now(), std::chrono::milliseconds::zero());
 }
 
 net::awaitable<reply> dispatcher::run(const frame& f, const socket_auth& auth,

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +29,8 @@ struct socket_auth {
     socket_standing standing = socket_standing::unauthenticated;
     std::string token;    ///< sent as X-Auth-Token with every later action
     std::string project;  ///< a later action naming another X-Project-ID is refused
+    /// When the token expires (Keystone): the socket is closed with 4003 then, as in Zaqar.
+    std::optional<time_point> expires;
 };
 
 /// Immutable after construction; shared by every socket on every thread. Everything it refers
@@ -44,6 +48,10 @@ public:
     /// Zaqar's protocol._authenticate: the strategy checks the token and the socket remembers
     /// it. A refusal leaves the socket unauthenticated, whatever an earlier one established.
     net::awaitable<reply> authenticate(const frame& f, socket_auth& auth) const;
+
+    /// How long the socket's authentication lasts from now (zero once it has expired);
+    /// nullopt: as long as the socket.
+    std::optional<std::chrono::milliseconds> time_left(const socket_auth& auth) const;
 
     /// Any action but authenticate. `subscriber`: the socket's notification URL.
     net::awaitable<reply> run(const frame& f, const socket_auth& auth,

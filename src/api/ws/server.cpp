@@ -15,8 +15,10 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -52,6 +54,9 @@ struct peer : std::enable_shared_from_this<peer> {
     virtual void send(std::string data, bool binary) = 0;
     /// Queues a close frame (1001) after what is already queued.
     virtual void go_away() = 0;
+    /// Closes the socket with 4003 once `left` has passed, as Zaqar does when the token it
+    /// authenticated with expires; replaces an earlier deadline. nullopt: no deadline.
+    virtual void expire_in(std::optional<std::chrono::milliseconds> left) = 0;
 
     const net::any_io_executor executor;
     const std::string id;
@@ -112,7 +117,10 @@ using state_ptr = std::shared_ptr<server::state>;
 template <class Stream>
 struct connection final : peer {
     connection(Stream& stream, std::string id)
-        : peer(stream.get_executor(), std::move(id)), ws(stream), writer_done(executor) {}
+        : peer(stream.get_executor(), std::move(id)),
+          ws(stream),
+          writer_done(executor),
+          auth_expiry(executor) {}
 
     void send(std::string data, bool binary) override {
         if (ended) return;
@@ -123,12 +131,30 @@ struct connection final : peer {
             beast::get_lowest_layer(ws).close();
             return;
         }
-        queue.push_back(outgoing{std::move(data), binary, false});
+        queue.push_back(outgoing{std::move(data), binary, std::nullopt});
         start_writer();
     }
     void go_away() override {
-        if (ended) return;
-        queue.push_back(outgoing{{}, false, true});
+        close_with({websocket::close_code::going_away, "Server shutting down."});
+    }
+    void expire_in(std::optional<std::chrono::milliseconds> left) override {
+        const auto generation = ++auth_generation;
+        auth_expiry.cancel();
+        if (!left || ended) return;
+        auth_expiry.expires_after(*left);
+        auto self = std::static_pointer_cast<connection>(shared_from_this());
+        auth_expiry.async_wait([self, generation](boost::system::error_code ec) {
+            // A wait that fired just before a new authenticate still completes without error.
+            if (ec || generation != self->auth_generation) return;
+            self->close_with({static_cast<websocket::close_code>(4003), "Authentication expired."});
+        });
+    }
+    void close_with(websocket::close_reason reason) {
+        // One close frame per socket: Beast forbids a second async_close (shutdown's 1001
+        // after an expiry's 4003), asserting it in debug builds.
+        if (ended || closing) return;
+        closing = true;
+        queue.push_back(outgoing{{}, false, std::move(reason)});
         start_writer();
     }
     void start_writer();
@@ -136,14 +162,17 @@ struct connection final : peer {
     struct outgoing {
         std::string data;
         bool binary;
-        bool close;
+        std::optional<websocket::close_reason> close;  ///< set: a close frame, then nothing
     };
 
     websocket::stream<Stream&> ws;
     std::deque<outgoing> queue;
     bool writing = false;
     bool ended = false;             ///< the read loop is over: nothing more is queued
+    bool closing = false;           ///< a close frame is queued or sent
     net::steady_timer writer_done;  ///< cancelled when the writer stops
+    net::steady_timer auth_expiry;  ///< expire_in's deadline
+    std::uint64_t auth_generation = 0;
 };
 
 template <class Stream>
@@ -152,9 +181,7 @@ net::awaitable<void> write_queued(std::shared_ptr<connection<Stream>> self) {
         auto item = std::move(self->queue.front());
         self->queue.pop_front();
         if (item.close) {
-            const websocket::close_reason reason{websocket::close_code::going_away,
-                                                 "Server shutting down."};
-            co_await self->ws.async_close(reason, use_tuple);
+            co_await self->ws.async_close(*item.close, use_tuple);
             self->queue.clear();
             break;
         }
@@ -229,6 +256,7 @@ net::awaitable<json::object> handle_frame(socket_context& ctx, const std::string
     const auto& actions = ctx.server->actions;
     if (f.action == "authenticate") {
         const auto answer = co_await actions.authenticate(f, ctx.auth);
+        ctx.self->expire_in(actions.time_left(ctx.auth));
         const json::object echoed{{"action", "authenticate"}};
         co_return envelope(echoed, answer);
     }
@@ -302,6 +330,7 @@ net::awaitable<void> run_socket(state_ptr self, Stream& stream, beast_request up
     }
     self->remove(conn->id);
     conn->ended = true;
+    conn->auth_expiry.cancel();  // its wait holds the connection
     // The writer holds the stream: wait for it, and cut the connection if it hangs.
     if (conn->writing) {
         conn->writer_done.expires_after(last_write_timeout);
