@@ -178,6 +178,8 @@ int serve(const config::config& cfg) {
     notify::notifier notifier{*driver, services.subscriptions, dispatcher, clock, notify_options};
     services.messages.set_post_observer(&notifier);
     services.subscriptions.set_observer(&notifier);
+    services.subscriptions.set_trust_broker(access->trusts());
+    dispatcher.set_trust_broker(access->trusts());
     api::router router{api::v2_routes(), services, clock, cfg.server.admin_mode, access->view()};
     auto http_options = listener_options_from(cfg);
     const api::ws::dispatcher websocket_actions{api::v2_routes(), services, clock,

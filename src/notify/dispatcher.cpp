@@ -261,11 +261,19 @@ net::awaitable<attempt_result> dispatcher::attempt(const job& j,
                                                    const core::subscription& subscription,
                                                    const json::object& sub_options) {
     std::string target = subscription.subscriber;
-    // trust+http(s): Zaqar adds a Keystone trust token; there are no trusts here, so the
-    // subscriber is called as plain http(s).
-    if (target.starts_with("trust+")) target.erase(0, 6);
+    const bool trusted = target.starts_with("trust+");
+    if (trusted) target.erase(0, 6);
     if (target.starts_with("http://") || target.starts_with("https://")) {
-        co_return co_await webhooks_.send(std::move(target), webhook_headers(sub_options),
+        auto headers = webhook_headers(sub_options);
+        // trust+http(s): Zaqar's TrustTask sends a token from the subscription's trust. Without
+        // Keystone (or a trust), the subscriber is called as plain http(s).
+        const auto* trust_id = sub_options.if_contains("trust_id");
+        if (trusted && trusts_ && trust_id && trust_id->is_string()) {
+            auto token = co_await trusts_->token_for(std::string(trust_id->get_string()));
+            if (token.token.empty()) co_return attempt_result{false, std::move(token.error)};
+            add_auth_token(headers, std::move(token.token));
+        }
+        co_return co_await webhooks_.send(std::move(target), std::move(headers),
                                           webhook_body(j, sub_options));
     }
     if (auto address = parse_mailto(target)) {

@@ -72,6 +72,13 @@ std::vector<std::pair<std::string, std::string>> webhook_headers(const json::obj
     return headers;
 }
 
+void add_auth_token(std::vector<std::pair<std::string, std::string>>& headers, std::string token) {
+    for (const auto& h : headers) {
+        if (lower(h.first) == "x-auth-token") return;
+    }
+    headers.emplace(headers.begin(), "X-Auth-Token", header_safe(std::move(token)));
+}
+
 std::optional<mailto_address> parse_mailto(const std::string& subscriber) {
     auto parsed = boost::urls::parse_uri(subscriber);
     if (!parsed || parsed->scheme() != "mailto" || parsed->path().empty()) return std::nullopt;

@@ -25,6 +25,10 @@ std::string webhook_body(const job& j, const boost::json::object& options);
 std::vector<std::pair<std::string, std::string>> webhook_headers(
     const boost::json::object& options);
 
+/// Adds X-Auth-Token: `token` in front of the post_headers (which, as Zaqar's dict.update,
+/// replace it when they name it too).
+void add_auth_token(std::vector<std::pair<std::string, std::string>>& headers, std::string token);
+
 /// A `mailto:` subscriber taken apart.
 struct mailto_address {
     std::string to;       ///< percent-decoded

@@ -93,6 +93,19 @@ TEST(payload, post_headers_extend_and_may_replace_content_type) {
     EXPECT_EQ(webhook_headers({}).front().second, "application/json");
 }
 
+TEST(payload, trust_token_goes_first_unless_post_headers_name_it) {
+    auto headers = webhook_headers({});
+    add_auth_token(headers, "tok\r\n");
+    const std::vector<std::pair<std::string, std::string>> expected{
+        {"X-Auth-Token", "tok  "}, {"Content-Type", "application/json"}};
+    EXPECT_EQ(headers, expected);
+    auto own =
+        webhook_headers(json::parse(R"({"post_headers":{"x-auth-token":"mine"}})").as_object());
+    add_auth_token(own, "tok");
+    EXPECT_EQ(own.back(), (std::pair<std::string, std::string>{"x-auth-token", "mine"}));
+    EXPECT_EQ(own.size(), 2u);
+}
+
 TEST(payload, mail_headers_from_uri_and_options) {
     const auto address = parse_mailto("mailto:ops%40example.org?Subject=Queue%20news&x=1");
     ASSERT_TRUE(address);

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 
 #include "api/http/message.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
+#include "core/trusts.hpp"
 #include "storage/contract/ids.hpp"
 
 namespace marconi::api {
@@ -21,6 +23,9 @@ struct request_context {
     bool admin_mode = false;
     /// [signed_url] secret_key; empty when pre-signed URLs are off.
     std::string_view signed_url_key = {};
+    /// The Keystone caller (token, user, roles), for the trust of a trust+ subscriber;
+    /// nullopt without a checked token (noauth, a pre-signed URL).
+    std::optional<core::trustor> trustor = std::nullopt;
 };
 
 using handler = net::awaitable<response> (*)(request_context&, const request&);
