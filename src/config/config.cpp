@@ -386,6 +386,8 @@ const std::vector<option>& options() {
                       &notification_config::dead_letter_queue),
         integer("notification", "delivery_timeout_seconds", &config::delivery,
                 &notification_config::delivery_timeout_seconds, 1, 3600),
+        boolean("notification", "include_message_id", &config::delivery,
+                &notification_config::include_message_id),
 
         optional_text("signed_url", "secret_key", &config::signed_url,
                       &signed_url_config::secret_key, redact_secret),

@@ -130,6 +130,9 @@ struct notification_config {
     /// Seconds one delivery attempt may take (connect, TLS, request and response; or the
     /// smtp_command run) before it counts as failed.
     int delivery_timeout_seconds = 10;
+    /// Marconi's: webhook and mail notifications carry the message's "message_id" besides
+    /// Zaqar's keys (off: exactly Zaqar's payload, which the tempest plugin compares).
+    bool include_message_id = false;
 };
 
 /// [signed_url]: Zaqar's group and name.

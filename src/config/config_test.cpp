@@ -185,7 +185,8 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("pooling.allowed_paths = []\n"));
     EXPECT_THAT(text, HasSubstr("quotas.posts_per_second = 0\n"));
     EXPECT_THAT(text, HasSubstr("transport.lazy_queue_get = true\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 86);
+    EXPECT_THAT(text, HasSubstr("notification.include_message_id = false\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 87);
 }
 
 TEST(config, trustee_password_is_redacted_and_needs_its_user) {

@@ -273,11 +273,13 @@ net::awaitable<attempt_result> dispatcher::attempt(const job& j,
             if (token.token.empty()) co_return attempt_result{false, std::move(token.error)};
             add_auth_token(headers, std::move(token.token));
         }
-        co_return co_await webhooks_.send(std::move(target), std::move(headers),
-                                          webhook_body(j, sub_options));
+        co_return co_await webhooks_.send(
+            std::move(target), std::move(headers),
+            webhook_body(j, sub_options, options_.include_message_id));
     }
     if (auto address = parse_mailto(target)) {
-        co_return co_await mail_.send(mail_text(j, *address, sub_options));
+        co_return co_await mail_.send(
+            mail_text(j, *address, sub_options, options_.include_message_id));
     }
     co_return attempt_result{false, "unsupported subscriber " + target};
 }
@@ -299,7 +301,7 @@ net::awaitable<void> dispatcher::dead_letter(const job& j, const core::subscript
     record["subscriber"] = subscription.subscriber;
     record[j.topic ? "topic_name" : "queue_name"] = j.source.value();
     if (j.message) record["message_id"] = j.message->value();
-    record["notification"] = parse_own_json(notification_json(j));
+    record["notification"] = parse_own_json(notification_json(j, options_.include_message_id));
     record["attempts"] = j.attempts;
     record["last_error"] = j.last_error;
     record["failed_at"] = iso_time(clock_.now());

@@ -42,9 +42,6 @@ TOKEN_SECONDS = 3600
 SERVICE_USER = ("marconi", "marconi-secret", "service")  # user, password, project
 # Plugin tests (ids without their [id-...] suffix) Marconi fails today, and why.
 KNOWN_GAPS = {
-    "zaqar_tempest_plugin.tests.v2.test_subscriptions.TestSubscriptions.test_trust_subscription":
-        "the notification arrives through the trust, but carries Marconi's extra \"message_id\", "
-        "which the test's exact comparison refuses (issue 15)",
 }
 
 pytestmark = pytest.mark.skipif(
