@@ -511,3 +511,32 @@ def test_trust_subscriber_without_keystone_is_called_plainly(make_server):
         assert "X-Auth-Token" not in headers
     finally:
         hook.stop()
+
+
+def test_trust_subscription_made_over_websocket(keystone, keystone_server):
+    """subscription_create on a socket authenticated with a Keystone token makes the trust too."""
+    from test_notifications import Receiver
+    from test_websocket import Socket
+    srv = keystone_server()
+    hook = Receiver()
+    sock = Socket(srv, project=keystone.project_ids["acme"])
+    try:
+        r = sock.send("authenticate", headers=sock.headers(
+            **{"X-Auth-Token": keystone.login("alice")[0]}))
+        assert r["headers"]["status"] == 200, r
+        queue = unique()
+        r = sock.send("subscription_create",
+                      {"queue_name": queue, "subscriber": "trust+" + hook.url(), "ttl": 600})
+        assert r["headers"]["status"] == 201, r
+        sid = r["body"]["subscription_id"]
+        alice = as_user(srv, keystone)
+        got = assert_json(alice.get(f"/v2/queues/{queue}/subscriptions/{sid}"), 200)
+        trust_id = got["options"]["trust_id"]
+        assert_json(alice.post(f"/v2/queues/{queue}/messages",
+                               json={"messages": [{"body": "ws", "ttl": 60}]}), 201)
+        [(_, _, headers, _)] = hook.wait_for(1)
+        token = keystone.server.validate(headers["X-Auth-Token"])["token"]
+        assert token["OS-TRUST:trust"]["id"] == trust_id
+    finally:
+        sock.close()
+        hook.stop()
