@@ -8,6 +8,7 @@
 
 #include "auth/api_keys.hpp"
 #include "auth/keystone.hpp"
+#include "auth/keystone_trusts.hpp"
 #include "auth/noauth.hpp"
 #include "net/http_client.hpp"
 
@@ -67,6 +68,31 @@ std::unique_ptr<auth::authenticator> make_authenticator(const config::config& co
     return std::make_unique<auth::noauth_authenticator>();
 }
 
+/// [trustee], each empty option taken from [keystone_authtoken].
+std::unique_ptr<core::trust_broker> make_trust_broker(const config::config& config,
+                                                      const clock& clock) {
+    const auto& ks = config.keystone;
+    const auto& cfg = config.trustee;
+    const auto& auth_url = cfg.auth_url.empty() ? ks.auth_url : cfg.auth_url;
+    auto url = outbound::parse_url(auth_url);
+    auth::trustee_options options;
+    options.v3_path = auth::keystone_v3_path(url.path);
+    const bool own_user = !cfg.username.empty();
+    options.username = own_user ? cfg.username : ks.username;
+    options.password = own_user ? cfg.password : ks.password;
+    options.user_domain_name =
+        !cfg.user_domain_name.empty() ? cfg.user_domain_name : ks.user_domain_name;
+    options.timeout = std::chrono::seconds{ks.http_connect_timeout};
+    outbound::client_options client;
+    client.timeout = options.timeout;
+    client.cafile = ks.cafile;
+    auto transport = std::make_unique<outbound::client>(url, client);
+    spdlog::info("trusts: trust+ subscribers get tokens from trusts to user \"{}\" at {}{}",
+                 options.username, url.origin(), options.v3_path);
+    return std::make_unique<auth::keystone_trust_broker>(std::move(options), std::move(transport),
+                                                         clock);
+}
+
 auth::policy make_policy(const std::string& path) {
     if (path.empty()) {
         spdlog::info("policy: Zaqar's defaults (admin-only: health, pools, flavor changes)");
@@ -106,6 +132,9 @@ access_setup::access_setup(const config::config& cfg, boost::asio::any_io_execut
       policy_(make_policy(cfg.auth.policy_file)),
       cors_(cors_options_from(cfg.cors)),
       signed_url_key_(cfg.signed_url.secret_key) {
+    if (cfg.auth.strategy == config::auth_strategy::keystone) {
+        trusts_ = make_trust_broker(cfg, clock_);
+    }
     if (!signed_url_key_.empty()) {
         spdlog::info("signed urls: on; URL-Signature requests skip authentication");
     }

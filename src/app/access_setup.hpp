@@ -12,6 +12,7 @@
 #include "auth/policy.hpp"
 #include "common/clock.hpp"
 #include "config/config.hpp"
+#include "core/trusts.hpp"
 
 namespace marconi::app {
 
@@ -26,6 +27,8 @@ public:
     access_setup(const config::config& cfg, boost::asio::any_io_executor executor);
 
     api::access_control view() const { return {*authenticator_, policy_, cors_, signed_url_key_}; }
+    /// Keystone trusts for trust+ subscribers; nullptr unless auth.strategy = "keystone".
+    core::trust_broker* trusts() const { return trusts_.get(); }
 
 private:
     system_clock clock_;  // the keystone token cache's
@@ -33,6 +36,7 @@ private:
     auth::policy policy_;
     api::cors_policy cors_;
     std::string signed_url_key_;
+    std::unique_ptr<core::trust_broker> trusts_;
 };
 
 }  // namespace marconi::app

@@ -95,6 +95,7 @@ notify::options notify_options_from(const config::config& cfg) {
     options.dead_letter_queue = cfg.delivery.dead_letter_queue;
     options.timeout = std::chrono::seconds{cfg.delivery.delivery_timeout_seconds};
     options.smtp_command = cfg.delivery.smtp_command;
+    options.include_message_id = cfg.delivery.include_message_id;
     // Subscription lists are cached as long as queue metadata is.
     options.subscription_cache_age = std::chrono::seconds{cfg.storage.metadata_cache_seconds};
     options.job_ttl = cfg.transport.max_message_ttl;
@@ -178,6 +179,8 @@ int serve(const config::config& cfg) {
     notify::notifier notifier{*driver, services.subscriptions, dispatcher, clock, notify_options};
     services.messages.set_post_observer(&notifier);
     services.subscriptions.set_observer(&notifier);
+    services.subscriptions.set_trust_broker(access->trusts());
+    dispatcher.set_trust_broker(access->trusts());
     api::api_versions deprecated;
     for (const auto& version : cfg.server.enable_deprecated_api_versions) {
         // config::load admits only the versions there are routes for.

@@ -358,6 +358,12 @@ const std::vector<option>& options() {
         integer("keystone_authtoken", "http_connect_timeout", &config::keystone,
                 &keystone_config::http_connect_timeout, 1, 300),
         optional_text("keystone_authtoken", "cafile", &config::keystone, &keystone_config::cafile),
+        optional_text("trustee", "auth_url", &config::trustee, &trustee_config::auth_url),
+        optional_text("trustee", "username", &config::trustee, &trustee_config::username),
+        optional_text("trustee", "password", &config::trustee, &trustee_config::password,
+                      redact_secret),
+        optional_text("trustee", "user_domain_name", &config::trustee,
+                      &trustee_config::user_domain_name),
 
         text_list("cors", "allowed_origin", &config::cors, &cors_config::allowed_origin),
         boolean("cors", "allow_credentials", &config::cors, &cors_config::allow_credentials),
@@ -382,6 +388,8 @@ const std::vector<option>& options() {
                       &notification_config::dead_letter_queue),
         integer("notification", "delivery_timeout_seconds", &config::delivery,
                 &notification_config::delivery_timeout_seconds, 1, 3600),
+        boolean("notification", "include_message_id", &config::delivery,
+                &notification_config::include_message_id),
 
         optional_text("signed_url", "secret_key", &config::signed_url,
                       &signed_url_config::secret_key, redact_secret),
@@ -600,6 +608,15 @@ void check_pairs(const config& cfg, std::vector<std::string>& problems) {
                 problems.push_back("keystone_authtoken." + std::string(key) +
                                    " is required when auth.strategy = \"keystone\"");
             }
+        }
+        if (!cfg.trustee.username.empty() && cfg.trustee.password.empty()) {
+            problems.push_back("trustee.password is required when trustee.username is set");
+        }
+        const auto& trustee_url = cfg.trustee.auth_url;
+        if (!trustee_url.empty() && !trustee_url.starts_with("http://") &&
+            !trustee_url.starts_with("https://")) {
+            problems.push_back("trustee.auth_url must be an http:// or https:// URL, got " +
+                               quoted(trustee_url));
         }
         const auto& url = cfg.keystone.auth_url;
         if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {

@@ -78,6 +78,16 @@ struct keystone_config {
     std::string cafile;
 };
 
+/// [trustee]: Zaqar's (keystoneauth's password plugin) options for the user that Keystone
+/// trusts of trust+http(s) subscribers are made out to. Each empty option falls back to
+/// [keystone_authtoken]'s (the service user). Used only with auth.strategy = "keystone".
+struct trustee_config {
+    std::string auth_url;  ///< Keystone's URL; "" = keystone_authtoken.auth_url
+    std::string username;  ///< "" = keystone_authtoken.username (and its password and domain)
+    std::string password;  ///< redacted in logs
+    std::string user_domain_name;  ///< "" = keystone_authtoken.user_domain_name
+};
+
 /// [cors]: oslo.middleware's options and names, with the defaults Zaqar sets for them.
 struct cors_config {
     std::vector<std::string> allowed_origin;  ///< "scheme://host[:port]" or "*"; empty = off
@@ -123,6 +133,9 @@ struct notification_config {
     /// Seconds one delivery attempt may take (connect, TLS, request and response; or the
     /// smtp_command run) before it counts as failed.
     int delivery_timeout_seconds = 10;
+    /// Marconi's: webhook and mail notifications carry the message's "message_id" besides
+    /// Zaqar's keys (off: exactly Zaqar's payload, which the tempest plugin compares).
+    bool include_message_id = false;
 };
 
 /// [signed_url]: Zaqar's group and name.
@@ -145,6 +158,7 @@ struct config {
     core::notification_options notification;  ///< [notification]
     auth_config auth;
     keystone_config keystone;  ///< [keystone_authtoken]
+    trustee_config trustee;    ///< [trustee]
     cors_config cors;
     websocket_config websocket;
     notification_config delivery;  ///< [notification], the rest of it

@@ -186,7 +186,29 @@ TEST(config, describe_lists_every_option_and_redacts_passwords) {
     EXPECT_THAT(text, HasSubstr("quotas.posts_per_second = 0\n"));
     EXPECT_THAT(text, HasSubstr("transport.lazy_queue_get = true\n"));
     EXPECT_THAT(text, HasSubstr("transport.enable_deprecated_api_versions = []\n"));
-    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 83);
+    EXPECT_THAT(text, HasSubstr("notification.include_message_id = false\n"));
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 88);
+}
+
+TEST(config, trustee_password_is_redacted_and_needs_its_user) {
+    auto cfg = load("");
+    cfg.trustee.username = "zaqar-trustee";
+    cfg.trustee.password = "hunter2";
+    const auto text = describe(cfg);
+    EXPECT_THAT(text, HasSubstr("trustee.username = \"zaqar-trustee\"\n"));
+    EXPECT_THAT(text, HasSubstr("trustee.password = \"***\"\n"));
+    temp_toml half{
+        "[auth]\nstrategy = \"keystone\"\n[keystone_authtoken]\n"
+        "auth_url = \"http://ks:5000\"\nusername = \"m\"\npassword = \"p\"\n"
+        "project_name = \"s\"\n[trustee]\nusername = \"t\"\n"
+        "auth_url = \"ks:5000\"\n"};
+    try {
+        load(half.path());
+        FAIL() << "accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_THAT(e.what(), HasSubstr("trustee.password is required"));
+        EXPECT_THAT(e.what(), HasSubstr("trustee.auth_url must be an http:// or https:// URL"));
+    }
 }
 
 TEST(config, redis_passwords_are_redacted_too) {

@@ -19,7 +19,8 @@ constexpr std::int64_t fan_out_page = 100;
 }  // namespace
 
 net::awaitable<subscription_created> subscription_service::create(queue_address source,
-                                                                  boost::json::value body) {
+                                                                  boost::json::value body,
+                                                                  std::optional<trustor> who) {
     auto fields = validate_subscription_post(body, limits_, clock_.now());
     co_await check_subscription_quota(source, *fields.subscriber);
     // Zaqar creates the source before validating; here a rejected request leaves nothing.
@@ -27,6 +28,15 @@ net::awaitable<subscription_created> subscription_service::create(queue_address 
     new_subscription subscription;
     subscription.subscriber = std::move(*fields.subscriber);
     subscription.ttl = fields.ttl.value_or(limits_.default_subscription_ttl);
+    if (trusts_ && who && subscription.subscriber.starts_with("trust+") &&
+        !(fields.options && fields.options->contains("trust_id"))) {
+        // As Zaqar's TrustTask.register: the trust expires with the subscription.
+        const auto trust_expires = clock_.now() + std::chrono::seconds(subscription.ttl);
+        auto trust_id = co_await trusts_->create_trust(
+            std::move(*who), std::string(tenant_of(source.project)), trust_expires);
+        if (!fields.options) fields.options.emplace();
+        (*fields.options)["trust_id"] = trust_id;
+    }
     subscription.options_json = fields.options ? boost::json::serialize(*fields.options) : "{}";
     // Unconfirmed until a PUT .../confirm, whether or not confirmation is required, as Zaqar
     // stores them: so a repeated POST answers 201 with the same id until someone confirms.

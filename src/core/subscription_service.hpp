@@ -13,6 +13,7 @@
 #include "core/limits.hpp"
 #include "core/quotas.hpp"
 #include "core/subscription_observer.hpp"
+#include "core/trusts.hpp"
 #include "storage/contract/driver.hpp"
 #include "storage/contract/subscription_model.hpp"
 
@@ -41,7 +42,12 @@ public:
     /// gives error{conflict} when confirmed, and is returned (created == false) when not, so
     /// the caller answers 201 with its id as Zaqar does. A new subscriber beyond
     /// max_subscriptions_per_queue throws throttled_error.
-    net::awaitable<subscription_created> create(queue_address source, boost::json::value body);
+    ///
+    /// A `trust+http(s)` subscriber whose options name no `trust_id` gets one, as in Zaqar's
+    /// TrustTask.register: when a trust broker is set and `who` is given (a Keystone request),
+    /// a trust from `who` expiring with the subscription, stored as options.trust_id.
+    net::awaitable<subscription_created> create(queue_address source, boost::json::value body,
+                                                std::optional<trustor> who = std::nullopt);
     /// A page in creation order after `marker`; `limit` defaults to 10, bounded by
     /// max_subscriptions_per_page.
     net::awaitable<std::vector<subscription>> list(queue_address source,
@@ -71,6 +77,9 @@ public:
     /// Told of every change and of subscriptions created unconfirmed (notifications); set once
     /// by the composition root before serving, or never.
     void set_observer(subscription_observer* observer) { observer_ = observer; }
+    /// Creates the trusts of trust+ subscribers (Keystone only); set once before serving, or
+    /// never.
+    void set_trust_broker(trust_broker* trusts) { trusts_ = trusts; }
 
 private:
     storage::subscription_store& store() { return driver_.subscriptions(); }
@@ -86,6 +95,7 @@ private:
     const clock& clock_;
     const notification_options notification_;
     subscription_observer* observer_ = nullptr;
+    trust_broker* trusts_ = nullptr;
 };
 
 }  // namespace marconi::core

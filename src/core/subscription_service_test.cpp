@@ -197,5 +197,48 @@ TEST_F(subscription_service_test, list_bounds_its_limit_and_get_reports_missing_
     }
 }
 
+/// Records the trusts asked for.
+class recording_broker final : public trust_broker {
+public:
+    net::awaitable<std::string> create_trust(trustor who, std::string project,
+                                             std::optional<time_point> expires) override {
+        asked.push_back({who.user_id, project});
+        last_expires = expires;
+        co_return "trust-" + std::to_string(asked.size());
+    }
+    net::awaitable<trust_token> token_for(std::string) override { co_return trust_token{}; }
+
+    std::vector<std::pair<std::string, std::string>> asked;  // (user, project)
+    std::optional<time_point> last_expires;
+};
+
+TEST_F(subscription_service_test, trust_subscriber_gets_a_trust_expiring_with_it) {
+    recording_broker broker;
+    subs().set_trust_broker(&broker);
+    const trustor alice{"tok", "alice", {"member"}};
+    const auto created = run(subs().create(
+        source_, json::parse(R"({"subscriber":"trust+http://a.example","ttl":600})"), alice));
+    ASSERT_EQ(broker.asked.size(), 1u);
+    EXPECT_EQ(broker.asked[0], (std::pair<std::string, std::string>{"alice", "p"}));
+    EXPECT_EQ(broker.last_expires, clock_.now() + 600s);
+    const auto s = run(subs().get(source_, created.id));
+    EXPECT_EQ(json::parse(s.options_json).at("trust_id"), "trust-1");
+
+    // Not for plain http, nor without a caller (noauth), nor when the options name a trust.
+    run(subs().create(source_, json::parse(R"({"subscriber":"http://b.example"})"), alice));
+    run(subs().create(source_, json::parse(R"({"subscriber":"trust+http://c.example"})")));
+    const auto own = run(subs().create(
+        source_,
+        json::parse(R"({"subscriber":"trust+http://d.example","options":{"trust_id":"mine"}})"),
+        alice));
+    EXPECT_EQ(broker.asked.size(), 1u);
+    EXPECT_EQ(json::parse(run(subs().get(source_, own.id)).options_json).at("trust_id"), "mine");
+    // A topic's trust is on the client's project, not the stored topic address's.
+    run(subs().create(topic_address(project_id{"p"}, queue_name{"t"}),
+                      json::parse(R"({"subscriber":"trust+http://e.example"})"), alice));
+    ASSERT_EQ(broker.asked.size(), 2u);
+    EXPECT_EQ(broker.asked[1].second, "p");
+}
+
 }  // namespace
 }  // namespace marconi::core

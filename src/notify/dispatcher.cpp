@@ -261,15 +261,25 @@ net::awaitable<attempt_result> dispatcher::attempt(const job& j,
                                                    const core::subscription& subscription,
                                                    const json::object& sub_options) {
     std::string target = subscription.subscriber;
-    // trust+http(s): Zaqar adds a Keystone trust token; there are no trusts here, so the
-    // subscriber is called as plain http(s).
-    if (target.starts_with("trust+")) target.erase(0, 6);
+    const bool trusted = target.starts_with("trust+");
+    if (trusted) target.erase(0, 6);
     if (target.starts_with("http://") || target.starts_with("https://")) {
-        co_return co_await webhooks_.send(std::move(target), webhook_headers(sub_options),
-                                          webhook_body(j, sub_options));
+        auto headers = webhook_headers(sub_options);
+        // trust+http(s): Zaqar's TrustTask sends a token from the subscription's trust. Without
+        // Keystone (or a trust), the subscriber is called as plain http(s).
+        const auto* trust_id = sub_options.if_contains("trust_id");
+        if (trusted && trusts_ && trust_id && trust_id->is_string()) {
+            auto token = co_await trusts_->token_for(std::string(trust_id->get_string()));
+            if (token.token.empty()) co_return attempt_result{false, std::move(token.error)};
+            add_auth_token(headers, std::move(token.token));
+        }
+        co_return co_await webhooks_.send(
+            std::move(target), std::move(headers),
+            webhook_body(j, sub_options, options_.include_message_id));
     }
     if (auto address = parse_mailto(target)) {
-        co_return co_await mail_.send(mail_text(j, *address, sub_options));
+        co_return co_await mail_.send(
+            mail_text(j, *address, sub_options, options_.include_message_id));
     }
     co_return attempt_result{false, "unsupported subscriber " + target};
 }
@@ -291,7 +301,7 @@ net::awaitable<void> dispatcher::dead_letter(const job& j, const core::subscript
     record["subscriber"] = subscription.subscriber;
     record[j.topic ? "topic_name" : "queue_name"] = j.source.value();
     if (j.message) record["message_id"] = j.message->value();
-    record["notification"] = parse_own_json(notification_json(j));
+    record["notification"] = parse_own_json(notification_json(j, options_.include_message_id));
     record["attempts"] = j.attempts;
     record["last_error"] = j.last_error;
     record["failed_at"] = iso_time(clock_.now());

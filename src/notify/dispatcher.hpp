@@ -25,6 +25,7 @@
 
 #include "common/clock.hpp"
 #include "core/services.hpp"
+#include "core/trusts.hpp"
 #include "notify/delivery.hpp"
 #include "notify/fair_scheduler.hpp"
 #include "notify/job.hpp"
@@ -56,6 +57,9 @@ public:
     void start();
     /// Jobs were just posted: look at once.
     void wake();
+    /// Tokens for trust+ subscribers whose options hold a trust_id (Keystone only); set once
+    /// before start(), or never (then trust+ subscribers are called as plain http(s)).
+    void set_trust_broker(core::trust_broker* trusts) { trusts_ = trusts; }
 
 private:
     /// A claimed job not yet started.
@@ -96,6 +100,7 @@ private:
     const options options_;
     webhook_sender webhooks_;
     mail_sender mail_;
+    core::trust_broker* trusts_ = nullptr;
     net::any_io_executor executor_;
     net::strand<net::any_io_executor> strand_;
     // Touched only on strand_:

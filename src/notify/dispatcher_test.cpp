@@ -180,6 +180,7 @@ protected:
         options_.max_workers = 4;  // few, so that few subscribers can hang them all
         options_.max_workers_per_project = 2;
         options_.dead_letter_queue = "failures";
+        options_.include_message_id = true;
         return options_;
     }
 

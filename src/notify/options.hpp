@@ -24,6 +24,8 @@ struct options {
     std::chrono::milliseconds subscription_cache_age{5000};
     std::int64_t job_ttl = 1209600;  ///< seconds a pending job (or a failure record) is kept
     std::string secret_key;          ///< [signed_url] secret_key, for confirmation links
+    /// Webhook and mail payloads carry "message_id" besides Zaqar's keys.
+    bool include_message_id = false;
 };
 
 }  // namespace marconi::notify

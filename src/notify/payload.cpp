@@ -33,7 +33,7 @@ std::string lower(std::string_view text) {
 
 }  // namespace
 
-std::string notification_json(const job& j) {
+std::string notification_json(const job& j, bool with_message_id) {
     if (j.kind == job_kind::confirmation) return j.payload_json;
     json::object doc;
     doc["body"] = parse_own_json(j.payload_json);
@@ -41,12 +41,12 @@ std::string notification_json(const job& j) {
     if (j.delay) doc["delay"] = *j.delay;
     doc["queue_name"] = j.source.value();
     doc["Message_Type"] = "Notification";
-    if (j.message) doc["message_id"] = j.message->value();
+    if (with_message_id && j.message) doc["message_id"] = j.message->value();
     return json::serialize(doc);
 }
 
-std::string webhook_body(const job& j, const json::object& options) {
-    const auto message = notification_json(j);
+std::string webhook_body(const job& j, const json::object& options, bool with_message_id) {
+    const auto message = notification_json(j, with_message_id);
     const auto* post_data = options.if_contains("post_data");
     if (!post_data || !post_data->is_string()) return message;
     static constexpr std::string_view placeholder = "\"$zaqar_message$\"";
@@ -72,6 +72,13 @@ std::vector<std::pair<std::string, std::string>> webhook_headers(const json::obj
     return headers;
 }
 
+void add_auth_token(std::vector<std::pair<std::string, std::string>>& headers, std::string token) {
+    for (const auto& h : headers) {
+        if (lower(h.first) == "x-auth-token") return;
+    }
+    headers.emplace(headers.begin(), "X-Auth-Token", header_safe(std::move(token)));
+}
+
 std::optional<mailto_address> parse_mailto(const std::string& subscriber) {
     auto parsed = boost::urls::parse_uri(subscriber);
     if (!parsed || parsed->scheme() != "mailto" || parsed->path().empty()) return std::nullopt;
@@ -86,7 +93,8 @@ std::optional<mailto_address> parse_mailto(const std::string& subscriber) {
     return out;
 }
 
-std::string mail_text(const job& j, const mailto_address& address, const json::object& options) {
+std::string mail_text(const job& j, const mailto_address& address, const json::object& options,
+                      bool with_message_id) {
     const auto subject = address.has_subject ? address.subject : option_string(options, "subject");
     std::string text;
     text += "Content-Type: text/plain; charset=\"utf-8\"\n";
@@ -96,7 +104,7 @@ std::string mail_text(const job& j, const mailto_address& address, const json::o
     text += "From: " + header_safe(option_string(options, "from")) + "\n";
     text += "Subject: " + header_safe(subject) + "\n";
     text += "\n";
-    text += notification_json(j);
+    text += notification_json(j, with_message_id);
     text += "\n";
     return text;
 }

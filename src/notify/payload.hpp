@@ -13,17 +13,22 @@
 namespace marconi::notify {
 
 /// The notification document: Zaqar's {"body","ttl","delay"?,"queue_name","Message_Type":
-/// "Notification"} plus "message_id"; for a confirmation job, its payload as stored.
-std::string notification_json(const job& j);
+/// "Notification"}, plus "message_id" when `with_message_id`; for a confirmation job, its payload
+/// as stored.
+std::string notification_json(const job& j, bool with_message_id);
 
 /// The webhook request body: notification_json, or options.post_data (a string) with every
 /// literal "$zaqar_message$" (quotes included) replaced by notification_json.
-std::string webhook_body(const job& j, const boost::json::object& options);
+std::string webhook_body(const job& j, const boost::json::object& options, bool with_message_id);
 
 /// Content-Type: application/json, then options.post_headers (string values; others ignored),
 /// which may replace it.
 std::vector<std::pair<std::string, std::string>> webhook_headers(
     const boost::json::object& options);
+
+/// Adds X-Auth-Token: `token` in front of the post_headers (which, as Zaqar's dict.update,
+/// replace it when they name it too).
+void add_auth_token(std::vector<std::pair<std::string, std::string>>& headers, std::string token);
 
 /// A `mailto:` subscriber taken apart.
 struct mailto_address {
@@ -38,6 +43,6 @@ std::optional<mailto_address> parse_mailto(const std::string& subscriber);
 /// options.subject, From from options.from, the notification JSON as a UTF-8 text body.
 /// Header values lose CR and LF, so no subscriber or option can add headers.
 std::string mail_text(const job& j, const mailto_address& address,
-                      const boost::json::object& options);
+                      const boost::json::object& options, bool with_message_id);
 
 }  // namespace marconi::notify

@@ -59,12 +59,12 @@ TEST(job, source_of_a_topic_address_is_its_owner) {
 }
 
 TEST(payload, zaqar_notification_plus_message_id) {
-    const auto doc = json::parse(notification_json(sample()));
+    const auto doc = json::parse(notification_json(sample(), true));
     EXPECT_EQ(doc, json::parse(R"({"body":{"event":"créé","n":[1,2]},"ttl":300,
         "queue_name":"orders","Message_Type":"Notification","message_id":"m-42"})"));
     auto delayed = sample();
     delayed.delay = 0;
-    EXPECT_EQ(json::parse(notification_json(delayed)).at("delay"), 0);
+    EXPECT_EQ(json::parse(notification_json(delayed, true)).at("delay"), 0);
 }
 
 TEST(payload, post_data_template_replaces_the_quoted_placeholder) {
@@ -73,12 +73,12 @@ TEST(payload, post_data_template_replaces_the_quoted_placeholder) {
             R"({"post_data":"{\"wrapped\":\"$zaqar_message$\",\"again\":\"$zaqar_message$\",)"
             R"(\"bare\":\"x$zaqar_message$\"}"})")
             .as_object();
-    const auto body = json::parse(webhook_body(sample(), options));
-    const auto message = json::parse(notification_json(sample()));
+    const auto body = json::parse(webhook_body(sample(), options, true));
+    const auto message = json::parse(notification_json(sample(), true));
     EXPECT_EQ(body.at("wrapped"), message);
     EXPECT_EQ(body.at("again"), message);
     EXPECT_EQ(body.at("bare"), "x$zaqar_message$");  // only the quoted form is replaced
-    EXPECT_EQ(webhook_body(sample(), {}), notification_json(sample()));
+    EXPECT_EQ(webhook_body(sample(), {}, true), notification_json(sample(), true));
 }
 
 TEST(payload, post_headers_extend_and_may_replace_content_type) {
@@ -93,6 +93,25 @@ TEST(payload, post_headers_extend_and_may_replace_content_type) {
     EXPECT_EQ(webhook_headers({}).front().second, "application/json");
 }
 
+TEST(payload, exactly_zaqars_keys_without_message_id) {
+    const auto doc = json::parse(notification_json(sample(), false));
+    EXPECT_FALSE(doc.as_object().contains("message_id"));
+    EXPECT_EQ(doc.at("queue_name"), "orders");
+}
+
+TEST(payload, trust_token_goes_first_unless_post_headers_name_it) {
+    auto headers = webhook_headers({});
+    add_auth_token(headers, "tok\r\n");
+    const std::vector<std::pair<std::string, std::string>> expected{
+        {"X-Auth-Token", "tok  "}, {"Content-Type", "application/json"}};
+    EXPECT_EQ(headers, expected);
+    auto own =
+        webhook_headers(json::parse(R"({"post_headers":{"x-auth-token":"mine"}})").as_object());
+    add_auth_token(own, "tok");
+    EXPECT_EQ(own.back(), (std::pair<std::string, std::string>{"x-auth-token", "mine"}));
+    EXPECT_EQ(own.size(), 2u);
+}
+
 TEST(payload, mail_headers_from_uri_and_options) {
     const auto address = parse_mailto("mailto:ops%40example.org?Subject=Queue%20news&x=1");
     ASSERT_TRUE(address);
@@ -100,15 +119,16 @@ TEST(payload, mail_headers_from_uri_and_options) {
     EXPECT_EQ(address->subject, "Queue news");
     const auto options =
         json::parse(R"({"from":"zaqar@example.org","subject":"ignored"})").as_object();
-    const auto text = mail_text(sample(), *address, options);
+    const auto text = mail_text(sample(), *address, options, true);
     EXPECT_NE(text.find("To: ops@example.org\n"), std::string::npos);
     EXPECT_NE(text.find("From: zaqar@example.org\n"), std::string::npos);
     EXPECT_NE(text.find("Subject: Queue news\n"), std::string::npos);
-    EXPECT_NE(text.find("\n\n" + notification_json(sample()) + "\n"), std::string::npos);
+    EXPECT_NE(text.find("\n\n" + notification_json(sample(), true) + "\n"), std::string::npos);
 
     const auto plain = parse_mailto("mailto:a@b");
     ASSERT_TRUE(plain);
-    EXPECT_NE(mail_text(sample(), *plain, options).find("Subject: ignored\n"), std::string::npos);
+    EXPECT_NE(mail_text(sample(), *plain, options, true).find("Subject: ignored\n"),
+              std::string::npos);
     EXPECT_FALSE(parse_mailto("http://a/b"));
     EXPECT_FALSE(parse_mailto("mailto:"));
 }

@@ -396,3 +396,147 @@ def test_https_keystone_is_verified(keystone, keystone_server, tmp_path):
         assert assert_error(client(mismatched, token).get("/v2/queues"), 503)
     finally:
         front.close()
+
+
+# --- Keystone trusts for trust+http(s) subscribers (Zaqar's TrustTask) ---------------------
+
+def as_user(srv, keystone, user="alice"):
+    """A session with a fresh token (the session's Keystone issues 10 s tokens)."""
+    return client(srv, keystone.login(user)[0])
+
+
+def trust_subscription(srv, keystone, queue, subscriber, options=None):
+    """Creates a trust+ subscription as alice; returns (subscription id, its trust id)."""
+    alice = as_user(srv, keystone)
+    r = alice.post(f"/v2/queues/{queue}/subscriptions",
+                   json={"subscriber": subscriber, "ttl": 600, "options": options or {}})
+    assert r.status_code == 201, srv.log_text()[-3000:]
+    sid = r.json()["subscription_id"]
+    got = assert_json(alice.get(f"/v2/queues/{queue}/subscriptions/{sid}"), 200)
+    # Stored in the options, as Zaqar stores it (and shows it).
+    return sid, got["options"]["trust_id"]
+
+
+def test_trust_subscriber_gets_a_token_from_a_trust(keystone, keystone_server):
+    from test_notifications import Receiver
+    srv = keystone_server()
+    hook = Receiver()
+    try:
+        queue = unique()
+        _, trust_id = trust_subscription(srv, keystone, queue, "trust+" + hook.url())
+        r = as_user(srv, keystone).post(f"/v2/queues/{queue}/messages",
+                                        json={"messages": [{"body": {"n": 1}, "ttl": 60}]})
+        assert_json(r, 201)
+        [(_, path, headers, body)] = hook.wait_for(1)
+        assert path == "/hook"  # trust+ stripped
+        assert json.loads(body)["body"] == {"n": 1}
+        # A token from the trust, impersonating alice in acme, valid when it arrives.
+        token = keystone.server.validate(headers["X-Auth-Token"])["token"]
+        assert token["OS-TRUST:trust"]["id"] == trust_id
+        assert token["user"]["id"] == keystone.user_ids["alice"]
+        assert token["project"]["id"] == keystone.project_ids["acme"]
+    finally:
+        hook.stop()
+
+
+def test_trust_subscriber_may_be_another_queue(keystone, keystone_server):
+    """The zaqar-tempest-plugin's test_trust_subscription: a subscriber that is a Marconi
+    queue's messages URL gets each notification as a message, authenticated by the trust."""
+    srv = keystone_server()
+    source, target = unique(), unique()
+    post_data = json.dumps({"messages": [{"body": "$zaqar_message$", "ttl": 60}]})
+    options = {"post_data": post_data,
+               "post_headers": {"X-Project-ID": keystone.project_ids["acme"],
+                                "Client-ID": str(uuid.uuid4())}}
+    trust_subscription(srv, keystone, source,
+                       f"trust+{srv.url}/v2/queues/{target}/messages", options)
+    assert_json(as_user(srv, keystone).post(
+        f"/v2/queues/{source}/messages", json={"messages": [{"body": {"n": 2}, "ttl": 60}]}), 201)
+
+    def arrived():
+        r = as_user(srv, keystone).get(f"/v2/queues/{target}/messages",
+                                       params={"echo": "true"})
+        return r.status_code == 200 and r.json()["messages"]
+    [message] = wait_until(arrived, 30, "the notification in the target queue")
+    assert message["body"]["body"] == {"n": 2}
+    assert message["body"]["queue_name"] == source
+    assert message["body"]["Message_Type"] == "Notification"
+
+
+def test_revoked_trust_fails_delivery_per_retry_policy(keystone, keystone_server):
+    from test_notifications import SHORT_POLICY, Receiver
+    srv = keystone_server()
+    hook = Receiver()
+    try:
+        queue = unique()
+        sid, trust_id = trust_subscription(srv, keystone, queue, "trust+" + hook.url(),
+                                           {"_retry_policy": SHORT_POLICY})
+        # The trustor revokes the trust (DELETE as the user who made it).
+        r = requests.delete(f"{keystone.server.v3}/OS-TRUST/trusts/{trust_id}",
+                            headers={"X-Auth-Token": keystone.login("alice")[0]}, timeout=10)
+        assert r.status_code == 204, r.text
+        assert_json(as_user(srv, keystone).post(
+            f"/v2/queues/{queue}/messages",
+            json={"messages": [{"body": "lost", "ttl": 300}]}), 201)
+
+        # 1 try + 3 retries (0 s, 1 s, 6 s), none reaching the subscriber, then the record.
+        def record():
+            r = as_user(srv, keystone).get("/v2/queues/notification_failures/messages",
+                                           params={"echo": "true"})
+            return r.status_code == 200 and r.json()["messages"]
+        [failure] = wait_until(record, 30, "a dead-letter record")
+        assert failure["body"]["subscription_id"] == sid
+        assert failure["body"]["attempts"] == 4
+        assert trust_id in failure["body"]["last_error"]
+        assert hook.requests == []
+    finally:
+        hook.stop()
+
+
+def test_trust_subscriber_without_keystone_is_called_plainly(make_server):
+    """Under noauth there are no trusts: a trust+ subscriber is called as plain http."""
+    from test_notifications import Receiver
+    hook = Receiver()
+    try:
+        api = Api(make_server())
+        queue = unique()
+        r = api.post(f"/v2/queues/{queue}/subscriptions",
+                     json={"subscriber": "trust+" + hook.url(), "ttl": 600})
+        sid = assert_json(r, 201)["subscription_id"]
+        assert "trust_id" not in assert_json(
+            api.get(f"/v2/queues/{queue}/subscriptions/{sid}"), 200)["options"]
+        assert_json(api.post(f"/v2/queues/{queue}/messages",
+                             json={"messages": [{"body": 1, "ttl": 60}]}), 201)
+        [(_, _, headers, _)] = hook.wait_for(1)
+        assert "X-Auth-Token" not in headers
+    finally:
+        hook.stop()
+
+
+def test_trust_subscription_made_over_websocket(keystone, keystone_server):
+    """subscription_create on a socket authenticated with a Keystone token makes the trust too."""
+    from test_notifications import Receiver
+    from test_websocket import Socket
+    srv = keystone_server()
+    hook = Receiver()
+    sock = Socket(srv, project=keystone.project_ids["acme"])
+    try:
+        r = sock.send("authenticate", headers=sock.headers(
+            **{"X-Auth-Token": keystone.login("alice")[0]}))
+        assert r["headers"]["status"] == 200, r
+        queue = unique()
+        r = sock.send("subscription_create",
+                      {"queue_name": queue, "subscriber": "trust+" + hook.url(), "ttl": 600})
+        assert r["headers"]["status"] == 201, r
+        sid = r["body"]["subscription_id"]
+        alice = as_user(srv, keystone)
+        got = assert_json(alice.get(f"/v2/queues/{queue}/subscriptions/{sid}"), 200)
+        trust_id = got["options"]["trust_id"]
+        assert_json(alice.post(f"/v2/queues/{queue}/messages",
+                               json={"messages": [{"body": "ws", "ttl": 60}]}), 201)
+        [(_, _, headers, _)] = hook.wait_for(1)
+        token = keystone.server.validate(headers["X-Auth-Token"])["token"]
+        assert token["OS-TRUST:trust"]["id"] == trust_id
+    finally:
+        sock.close()
+        hook.stop()

@@ -25,6 +25,13 @@ from e2e_helpers import assert_json, post, unique, wait_until
 WAIT = 30.0
 
 
+@pytest.fixture(autouse=True)
+def _payloads_with_message_ids(monkeypatch):
+    """These tests tell notifications apart by their message_id, which Marconi adds to the
+    payload with [notification] include_message_id (off by default, as Zaqar sends none)."""
+    monkeypatch.setenv("MARCONI_NOTIFICATION_INCLUDE_MESSAGE_ID", "true")
+
+
 class Receiver:
     """A loopback webhook endpoint: records (time, path, headers, body) of every POST and
     answers 500 to the first `failures` of them, 200 afterwards."""
@@ -186,6 +193,17 @@ def messages_of(api, queue):
 SHORT_POLICY = {"retries_with_no_delay": 1, "minimum_delay_retries": 0, "minimum_delay": 1,
                 "maximum_delay": 11, "maximum_delay_retries": 0,
                 "retry_backoff_function": "linear"}
+
+
+def test_webhook_payload_is_exactly_zaqars_by_default(make_server, receivers):
+    api = Api(make_server(notification_include_message_id="false"))
+    hook = receivers()
+    queue = unique()
+    subscribe(api, queue, hook.url())
+    post(api, queue, {"n": 1}, ttl=300)
+    [(_, _, _, body)] = hook.wait_for(1)
+    assert json.loads(body) == {"body": {"n": 1}, "ttl": 300, "queue_name": queue,
+                                "Message_Type": "Notification"}
 
 
 def test_webhook_gets_zaqar_payload_with_message_id_and_headers(make_server, receivers):

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 
 #include "api/codec/api_version.hpp"
 #include "api/http/message.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
+#include "core/trusts.hpp"
 #include "storage/contract/ids.hpp"
 
 namespace marconi::api {
@@ -26,6 +28,9 @@ struct request_context {
     api_version version = api_version::v2;
     /// Every version the router serves (`GET /` lists them).
     api_versions served = {};
+    /// The Keystone caller (token, user, roles), for the trust of a trust+ subscriber;
+    /// nullopt without a checked token (noauth, a pre-signed URL).
+    std::optional<core::trustor> trustor = std::nullopt;
 };
 
 using handler = net::awaitable<response> (*)(request_context&, const request&);

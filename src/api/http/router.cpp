@@ -163,6 +163,12 @@ net::awaitable<response> router::authorized(request& req, const match_result& ma
                         access_.signed_url_key,
                         found->target->version,
                         served_};
+    // A Keystone trust needs the caller's own token and user (not a pre-signed request's).
+    if (const auto token = req.header("X-Auth-Token");
+        token && !who.user_id.empty() &&
+        access_.authenticator.verification_mode() == auth::verification::checks_credentials) {
+        ctx.trustor = core::trustor{std::string(*token), who.user_id, who.roles};
+    }
     if (found->rule) {
         enforce_policy(access_.policy, *found->rule, found->target->rule, who, ctx.project.value());
     }

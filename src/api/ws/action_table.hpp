@@ -14,6 +14,7 @@
 #include "api/ws/frame.hpp"
 #include "common/clock.hpp"
 #include "core/services.hpp"
+#include "core/trusts.hpp"
 #include "storage/contract/ids.hpp"
 
 namespace marconi::api::ws {
@@ -46,6 +47,8 @@ struct action_context {
     bool admin_mode = false;
     /// The socket's own notification URL: subscription_create's default subscriber.
     std::string_view subscriber = {};
+    /// The Keystone caller, for the trust of a trust+ subscriber (as request_context's).
+    std::optional<core::trustor> trustor = std::nullopt;
 };
 
 /// Maps the frame's body to one core service call's arguments (with the HTTP handlers'

@@ -40,7 +40,8 @@ net::awaitable<reply> subscription_create(action_context& ctx, const frame& f) {
     auto body = parse_json(json::serialize(given));
     std::optional<core::subscription_created> created;
     try {
-        created = co_await ctx.services.subscriptions.create(std::move(source), std::move(body));
+        created = co_await ctx.services.subscriptions.create(std::move(source), std::move(body),
+                                                             ctx.trustor);
     } catch (const core::error& e) {
         if (to_http(e.code()).status != 409) throw;
     }

@@ -51,7 +51,7 @@ net::awaitable<response> post_subscription(request_context& ctx, const request& 
     auto source = address_of(traits_of(Kind), ctx, req);
     auto body = body_of(req);
     const auto created =
-        co_await ctx.services.subscriptions.create(std::move(source), std::move(body));
+        co_await ctx.services.subscriptions.create(std::move(source), std::move(body), ctx.trustor);
     co_return response::json(201, render_subscription_created(created.id))
         .with_header("Location", req.path);
 }
