@@ -57,16 +57,6 @@ struct service_token {
     time_point refresh_at{};
 };
 
-/// The first part of a reply body, for logs (Keystone's error bodies are short JSON).
-std::string excerpt(std::string_view body) {
-    constexpr std::size_t max = 200;
-    std::string out(body.substr(0, max));
-    for (auto& c : out) {
-        if (c == '\n' || c == '\r') c = ' ';
-    }
-    return body.size() > max ? out + "..." : out;
-}
-
 const json::object* object_at(const json::object& parent, std::string_view key) {
     const auto* found = parent.if_contains(key);
     return found ? found->if_object() : nullptr;
@@ -122,6 +112,15 @@ outbound::http_request login_request(const keystone_options& options) {
 }
 
 }  // namespace
+
+std::string excerpt(std::string_view body) {
+    constexpr std::size_t max = 200;
+    std::string out(body.substr(0, max));
+    for (auto& c : out) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    return body.size() > max ? out + "..." : out;
+}
 
 std::string keystone_v3_path(std::string_view path) {
     while (!path.empty() && path.back() == '/') path.remove_suffix(1);

@@ -52,6 +52,10 @@ std::string keystone_v3_path(std::string_view auth_url_path);
 /// point in time; nullopt when it is anything else.
 std::optional<time_point> parse_keystone_time(std::string_view text);
 
+/// The first part of a reply body on one line, for logs (Keystone's error bodies are short
+/// JSON).
+std::string excerpt(std::string_view body);
+
 /// Thread-safe; authenticate() may be called from any executor (the waiting coroutine resumes
 /// on its own executor). Keystone calls run on `executor` (the server's io_context), each
 /// validation on a strand of its own; nothing blocks an io thread. Concurrent requests with

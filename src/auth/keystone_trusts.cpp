@@ -31,15 +31,6 @@ std::string keystone_time(time_point when) {
     return std::string(text) + fraction;
 }
 
-std::string excerpt(std::string_view body) {
-    constexpr std::size_t max = 200;
-    std::string out(body.substr(0, max));
-    for (auto& c : out) {
-        if (c == '\n' || c == '\r') c = ' ';
-    }
-    return body.size() > max ? out + "..." : out;
-}
-
 /// body[outer][inner] as a string, or "".
 std::string nested_string(std::string_view body, std::string_view outer, std::string_view inner) {
     boost::system::error_code ec;

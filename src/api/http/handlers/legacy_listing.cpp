@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "api/codec/query.hpp"
+#include "api/codec/render.hpp"
+#include "core/validation.hpp"
 
 namespace marconi::api {
 
@@ -42,6 +44,28 @@ std::string legacy_next_href(const request& req, given_parameters given,
         separator = '&';
     }
     return href;
+}
+
+net::awaitable<std::optional<boost::json::object>> legacy_queue_listing(request_context& ctx,
+                                                                        const request& req) {
+    core::queue_list_options options;
+    options.marker = string_param(req.query, "marker");
+    options.limit = int_param(req.query, "limit").value_or(10);
+    core::validate_queue_list_limit(options.limit, ctx.services.limits);
+    const bool detailed = bool_param(req.query, "detailed").value_or(false);
+
+    const auto page = co_await ctx.services.queues.list(ctx.project, options);
+    if (page.empty()) co_return std::nullopt;
+    boost::json::array items;
+    for (const auto& record : page) {
+        const auto stored = core::queue_service::stored_metadata(record);
+        items.push_back(listing_item(record, "queues", detailed ? &stored : nullptr, ctx.version));
+    }
+    auto next =
+        legacy_next_href(req, given_listing_parameters(req, {"marker", "limit", "detailed"}),
+                         page.back().name.value());
+    boost::json::array links{boost::json::object{{"rel", "next"}, {"href", std::move(next)}}};
+    co_return boost::json::object{{"queues", std::move(items)}, {"links", std::move(links)}};
 }
 
 }  // namespace marconi::api

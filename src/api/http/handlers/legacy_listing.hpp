@@ -1,6 +1,7 @@
-// Marconi. What the listings of v1.0 and v1.1 share: their next link.
+// Marconi. What the listings of v1.0 and v1.1 share: the queue listing and their next link.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,5 +25,10 @@ given_parameters given_listing_parameters(const request& req,
 /// parameters given, the new marker in the given one's place or else last.
 std::string legacy_next_href(const request& req, given_parameters given,
                              const std::string& next_marker);
+
+/// GET /v1/queues and /v1.1/queues (marker, limit, detailed): `{"queues":[{"name","href",
+/// "metadata"?}], "links":[next]}`, the metadata as stored; nullopt for an empty page.
+net::awaitable<std::optional<boost::json::object>> legacy_queue_listing(request_context& ctx,
+                                                                        const request& req);
 
 }  // namespace marconi::api

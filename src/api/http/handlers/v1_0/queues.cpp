@@ -3,7 +3,6 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/codec/bodies.hpp"
-#include "api/codec/query.hpp"
 #include "api/codec/render.hpp"
 #include "api/http/handlers/legacy_listing.hpp"
 #include "api/http/handlers/v1_0/handlers.hpp"
@@ -16,27 +15,9 @@ namespace marconi::api::v1_0 {
 namespace json = boost::json;
 
 net::awaitable<response> list_queues(request_context& ctx, const request& req) {
-    core::queue_list_options options;
-    options.marker = string_param(req.query, "marker");
-    options.limit = int_param(req.query, "limit").value_or(10);
-    core::validate_queue_list_limit(options.limit, ctx.services.limits);
-    const auto detailed = bool_param(req.query, "detailed");
-
-    const auto page = co_await ctx.services.queues.list(ctx.project, options);
-    if (page.empty()) co_return response::empty(204);
-    json::array items;
-    for (const auto& record : page) {
-        const auto stored = core::queue_service::stored_metadata(record);
-        items.push_back(listing_item(record, "queues", detailed.value_or(false) ? &stored : nullptr,
-                                     ctx.version));
-    }
-    json::array links{json::object{
-        {"rel", "next"},
-        {"href",
-         legacy_next_href(req, given_listing_parameters(req, {"marker", "limit", "detailed"}),
-                          page.back().name.value())}}};
-    co_return response::json(200, json::serialize(json::object{{"queues", std::move(items)},
-                                                               {"links", std::move(links)}}));
+    const auto body = co_await legacy_queue_listing(ctx, req);
+    if (!body) co_return response::empty(204);
+    co_return response::json(200, json::serialize(*body));
 }
 
 net::awaitable<response> put_queue(request_context& ctx, const request& req) {
