@@ -5,10 +5,8 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <ctime>
-
 #include "auth/keystone.hpp"
+#include "common/iso_time.hpp"
 #include "storage/contract/error.hpp"
 
 namespace marconi::auth {
@@ -17,19 +15,6 @@ namespace json = boost::json;
 using boost::system::result;
 
 namespace {
-
-std::string keystone_time(time_point when) {
-    const std::time_t seconds =
-        std::chrono::floor<std::chrono::seconds>(when).time_since_epoch().count();
-    std::tm utc{};
-    ::gmtime_r(&seconds, &utc);
-    char text[40];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-    const auto millis = (when - std::chrono::floor<std::chrono::seconds>(when)).count();
-    char fraction[16];
-    std::snprintf(fraction, sizeof fraction, ".%03lld000Z", static_cast<long long>(millis));
-    return std::string(text) + fraction;
-}
 
 /// body[outer][inner] as a string, or "".
 std::string nested_string(std::string_view body, std::string_view outer, std::string_view inner) {
@@ -62,7 +47,8 @@ std::string trust_request_body(const core::trustor& who, const std::string& trus
                        {"project_id", project},
                        {"impersonation", true},
                        {"roles", std::move(roles)}};
-    trust["expires_at"] = expires ? json::value(keystone_time(*expires)) : json::value(nullptr);
+    trust["expires_at"] =
+        expires ? json::value(iso8601(*expires, /*with_millis=*/true)) : json::value(nullptr);
     return json::serialize(json::object{{"trust", std::move(trust)}});
 }
 

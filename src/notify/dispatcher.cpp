@@ -9,8 +9,8 @@
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 #include <algorithm>
-#include <ctime>
 
+#include "common/iso_time.hpp"
 #include "common/json_depth.hpp"
 #include "core/retry_policy.hpp"
 #include "core/validation.hpp"
@@ -36,17 +36,6 @@ json::object parse_options(const std::string& text) {
     auto value = parse_own_json(text, ec);
     if (ec || !value.is_object()) return {};
     return std::move(value.as_object());
-}
-
-std::string iso_time(time_point when) {
-    // time_point counts from the Unix epoch, as time_t does.
-    const std::time_t seconds =
-        std::chrono::floor<std::chrono::seconds>(when).time_since_epoch().count();
-    std::tm utc{};
-    ::gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
 }
 
 }  // namespace
@@ -304,7 +293,7 @@ net::awaitable<void> dispatcher::dead_letter(const job& j, const core::subscript
     record["notification"] = parse_own_json(notification_json(j, options_.include_message_id));
     record["attempts"] = j.attempts;
     record["last_error"] = j.last_error;
-    record["failed_at"] = iso_time(clock_.now());
+    record["failed_at"] = iso8601(clock_.now());
     std::vector<core::new_message> batch{
         core::new_message{json::serialize(record), options_.job_ttl, 0}};
     // A named address: g++ 12 mishandles braced temporaries in a co_await'ed call.

@@ -3,7 +3,6 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string_view.hpp>
-#include <ctime>
 
 #include "common/json_depth.hpp"
 
@@ -156,16 +155,6 @@ std::string render_post_result(const std::vector<core::message_id>& ids,
     }
     out += "]}";
     return out;
-}
-
-std::string iso8601(time_point t) {
-    const std::time_t seconds =
-        std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
-    std::tm utc{};
-    ::gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
 }
 
 json::object stats_object(const core::queue_stats& stats, std::string_view queue_path,

@@ -11,6 +11,7 @@
 
 #include "api/codec/api_version.hpp"
 #include "common/clock.hpp"
+#include "common/iso_time.hpp"
 #include "storage/contract/model.hpp"
 
 namespace marconi::api {
@@ -73,8 +74,5 @@ std::string render_stats(const core::queue_stats& stats, std::string_view queue_
 boost::json::object listing_item(const core::queue_record& record, std::string_view collection,
                                  const boost::json::object* metadata,
                                  api_version version = api_version::v2);
-
-/// ISO 8601 UTC, `2024-01-01T00:00:00Z`.
-std::string iso8601(time_point t);
 
 }  // namespace marconi::api
