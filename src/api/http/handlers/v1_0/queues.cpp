@@ -23,7 +23,9 @@ net::awaitable<response> list_queues(request_context& ctx, const request& req) {
 net::awaitable<response> put_queue(request_context& ctx, const request& req) {
     // v1.0 creates a queue without metadata; a body is not read (that is /metadata's job).
     auto queue = v2::queue_of(ctx, req);
-    const bool created = co_await ctx.services.queues.create(std::move(queue), json::object{});
+    json::object no_metadata;  // named: g++ 12 mishandles temporaries in a co_await'ed call
+    const bool created =
+        co_await ctx.services.queues.create(std::move(queue), std::move(no_metadata));
     co_return response::empty(created ? 201 : 204).with_header("Location", req.path);
 }
 
