@@ -46,7 +46,7 @@ std::string notification_json(const job& j, bool with_message_id) {
 }
 
 std::string webhook_body(const job& j, const json::object& options, bool with_message_id) {
-    const auto message = notification_json(j, with_message_id);
+    auto message = notification_json(j, with_message_id);  // not const: returned by move
     const auto* post_data = options.if_contains("post_data");
     if (!post_data || !post_data->is_string()) return message;
     static constexpr std::string_view placeholder = "\"$zaqar_message$\"";
