@@ -79,10 +79,16 @@ net::awaitable<boost::json::object> queue_service::get(queue_address queue, meta
 
 net::awaitable<boost::json::object> queue_service::get_stored(queue_address queue) {
     if (limits_.lazy_queue_get) {
-        auto record = co_await driver_.get_queue(queue);
-        co_return record ? stored_metadata(*record) : boost::json::object{};
+        auto found = co_await find_stored(std::move(queue));
+        co_return found ? std::move(*found) : boost::json::object{};
     }
     co_return stored_metadata(co_await existing(std::move(queue), metadata_owner::queue));
+}
+
+net::awaitable<std::optional<boost::json::object>> queue_service::find_stored(queue_address queue) {
+    const auto record = co_await driver_.get_queue(std::move(queue));
+    if (!record) co_return std::nullopt;
+    co_return stored_metadata(*record);
 }
 
 net::awaitable<void> queue_service::replace_metadata(queue_address queue,

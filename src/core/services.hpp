@@ -54,6 +54,8 @@ public:
     /// The stored metadata alone, as v1.1 shows it; a missing queue reads as get() reads it
     /// (`{}` with lazy_queue_get, else queue_not_found).
     net::awaitable<boost::json::object> get_stored(queue_address queue);
+    /// The stored metadata alone; nullopt when the queue does not exist (v1.0's 404).
+    net::awaitable<std::optional<boost::json::object>> find_stored(queue_address queue);
     /// Replaces the metadata (v1.0's PUT .../metadata), validated as a create's. Throws
     /// queue_not_found.
     net::awaitable<void> replace_metadata(queue_address queue, boost::json::object metadata);

@@ -37,9 +37,9 @@ net::awaitable<response> queue_exists(request_context& ctx, const request& req) 
 
 net::awaitable<response> get_queue_metadata(request_context& ctx, const request& req) {
     auto queue = v2::queue_of(ctx, req);
-    co_await require_queue(ctx, queue);
-    const auto record = co_await ctx.services.queues.get_stored(std::move(queue));
-    co_return response::json(200, json::serialize(record));
+    const auto metadata = co_await ctx.services.queues.find_stored(queue);
+    if (!metadata) throw queue_not_found(ctx, queue);
+    co_return response::json(200, json::serialize(*metadata));
 }
 
 net::awaitable<response> put_queue_metadata(request_context& ctx, const request& req) {
@@ -54,8 +54,13 @@ net::awaitable<response> put_queue_metadata(request_context& ctx, const request&
                               "\"_\") can not be set in API v1.");
         }
     }
-    co_await require_queue(ctx, queue);
-    co_await ctx.services.queues.replace_metadata(std::move(queue), std::move(metadata));
+    // The store refuses a missing queue's metadata; v1.0 words the 404 its own way.
+    try {
+        co_await ctx.services.queues.replace_metadata(queue, std::move(metadata));
+    } catch (const core::error& e) {
+        if (e.code() != core::errc::queue_not_found) throw;
+        throw queue_not_found(ctx, queue);
+    }
     co_return response::empty(204).with_header("Location", req.path);
 }
 
