@@ -82,9 +82,8 @@ std::unique_ptr<core::trust_broker> make_trust_broker(const config::config& conf
     options.password = own_user ? cfg.password : ks.password;
     options.user_domain_name =
         !cfg.user_domain_name.empty() ? cfg.user_domain_name : ks.user_domain_name;
-    options.timeout = std::chrono::seconds{ks.http_connect_timeout};
     outbound::client_options client;
-    client.timeout = options.timeout;
+    client.timeout = std::chrono::seconds{ks.http_connect_timeout};
     client.cafile = ks.cafile;
     auto transport = std::make_unique<outbound::client>(url, client);
     spdlog::info("trusts: trust+ subscribers get tokens from trusts to user \"{}\" at {}{}",

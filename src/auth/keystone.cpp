@@ -94,24 +94,33 @@ outbound::http_request validation_request(const keystone_options& options,
 }
 
 outbound::http_request login_request(const keystone_options& options) {
-    json::object user{{"name", options.username},
-                      {"domain", json::object{{"name", options.user_domain_name}}},
-                      {"password", options.password}};
-    json::object identity_part{{"methods", json::array{"password"}},
-                               {"password", json::object{{"user", std::move(user)}}}};
     json::object project{{"name", options.project_name},
                          {"domain", json::object{{"name", options.project_domain_name}}}};
-    json::object auth{{"identity", std::move(identity_part)},
-                      {"scope", json::object{{"project", std::move(project)}}}};
+    return password_token_request(options.v3_path, options.username, options.password,
+                                  options.user_domain_name,
+                                  json::object{{"project", std::move(project)}});
+}
+
+}  // namespace
+
+outbound::http_request password_token_request(std::string_view v3_path, std::string_view username,
+                                              std::string_view password,
+                                              std::string_view user_domain_name,
+                                              json::object scope) {
+    json::object user{{"name", username},
+                      {"domain", json::object{{"name", user_domain_name}}},
+                      {"password", password}};
+    json::object identity_part{{"methods", json::array{"password"}},
+                               {"password", json::object{{"user", std::move(user)}}}};
+    json::object auth{{"identity", std::move(identity_part)}};
+    if (!scope.empty()) auth["scope"] = std::move(scope);
     outbound::http_request request;
     request.method = "POST";
-    request.target = options.v3_path + "/auth/tokens?nocatalog";
+    request.target = std::string(v3_path) + "/auth/tokens?nocatalog";
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     request.body = json::serialize(json::object{{"auth", std::move(auth)}});
     return request;
 }
-
-}  // namespace
 
 std::string excerpt(std::string_view body) {
     constexpr std::size_t max = 200;

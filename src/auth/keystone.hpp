@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +52,13 @@ std::string keystone_v3_path(std::string_view auth_url_path);
 /// Keystone's "2024-05-01T12:00:00.000000Z" (also without fraction, or with "+00:00") as a
 /// point in time; nullopt when it is anything else.
 std::optional<time_point> parse_keystone_time(std::string_view text);
+
+/// POST <v3_path>/auth/tokens?nocatalog as a user with a password. `scope` is Keystone's
+/// auth.scope (a project, or an OS-TRUST:trust) and is left out when empty (unscoped).
+outbound::http_request password_token_request(std::string_view v3_path, std::string_view username,
+                                              std::string_view password,
+                                              std::string_view user_domain_name,
+                                              boost::json::object scope);
 
 /// The first part of a reply body on one line, for logs (Keystone's error bodies are short
 /// JSON).

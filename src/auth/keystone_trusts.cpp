@@ -16,24 +16,21 @@ using boost::system::result;
 
 namespace {
 
-/// body[outer][inner] as a string, or "".
-std::string nested_string(std::string_view body, std::string_view outer, std::string_view inner) {
+/// The string at JSON `pointer` ("/trust/id") of a reply body, or "".
+std::string string_at_pointer(std::string_view body, std::string_view pointer) {
     boost::system::error_code ec;
     const auto value = json::parse(body, ec);
-    if (ec || !value.is_object()) return {};
-    const auto* o = value.as_object().if_contains(outer);
-    if (!o || !o->is_object()) return {};
-    const auto* v = o->as_object().if_contains(inner);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    if (ec) return {};
+    const auto* found = value.find_pointer(pointer, ec);
+    return found && found->is_string() ? std::string(found->get_string()) : std::string();
 }
 
+/// The trustee's login, scoped to `trust_id` (unscoped when empty).
 outbound::http_request auth_request(const trustee_options& options, const std::string& trust_id) {
-    outbound::http_request request;
-    request.method = "POST";
-    request.target = options.v3_path + "/auth/tokens?nocatalog";
-    request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-    request.body = trustee_auth_body(options, trust_id);
-    return request;
+    json::object scope;
+    if (!trust_id.empty()) scope["OS-TRUST:trust"] = json::object{{"id", trust_id}};
+    return password_token_request(options.v3_path, options.username, options.password,
+                                  options.user_domain_name, std::move(scope));
 }
 
 }  // namespace
@@ -53,16 +50,7 @@ std::string trust_request_body(const core::trustor& who, const std::string& trus
 }
 
 std::string trustee_auth_body(const trustee_options& options, const std::string& trust_id) {
-    json::object user{{"name", options.username},
-                      {"domain", json::object{{"name", options.user_domain_name}}},
-                      {"password", options.password}};
-    json::object identity{{"methods", json::array{"password"}},
-                          {"password", json::object{{"user", std::move(user)}}}};
-    json::object auth{{"identity", std::move(identity)}};
-    if (!trust_id.empty()) {
-        auth["scope"] = json::object{{"OS-TRUST:trust", json::object{{"id", trust_id}}}};
-    }
-    return json::serialize(json::object{{"auth", std::move(auth)}});
+    return auth_request(options, trust_id).body;
 }
 
 keystone_trust_broker::keystone_trust_broker(trustee_options options,
@@ -88,15 +76,7 @@ net::awaitable<std::string> keystone_trust_broker::trustee_user_id(std::string& 
                 std::to_string(reply->status) + "): check [trustee]";
         co_return std::string();
     }
-    // {"token": {"user": {"id": ...}}}
-    boost::system::error_code ec;
-    const auto value = json::parse(reply->body, ec);
-    std::string id;
-    if (!ec) {
-        if (const auto* p = value.find_pointer("/token/user/id", ec); p && p->is_string()) {
-            id = std::string(p->get_string());
-        }
-    }
+    auto id = string_at_pointer(reply->body, "/token/user/id");
     if (id.empty()) {
         error = "Keystone's trustee login answer names no user: " + excerpt(reply->body);
         co_return std::string();
@@ -137,7 +117,7 @@ net::awaitable<std::string> keystone_trust_broker::create_trust(core::trustor wh
         throw core::error(core::errc::unavailable,
                           "The trust for a trust+ subscriber could not be created; try again.");
     }
-    auto id = reply->status == 201 ? nested_string(reply->body, "trust", "id") : std::string();
+    auto id = reply->status == 201 ? string_at_pointer(reply->body, "/trust/id") : std::string();
     if (id.empty()) {
         spdlog::warn("keystone trusts: creating a trust from user {} answered {}: {}", who.user_id,
                      reply->status, excerpt(reply->body));
@@ -163,7 +143,7 @@ net::awaitable<core::trust_token> keystone_trust_broker::token_for(std::string t
             "keystone trust " + trust_id + ": no token (" + std::to_string(reply->status) + ")"};
     }
     // Reused until a minute before it expires (half its life when shorter).
-    const auto expires = parse_keystone_time(nested_string(reply->body, "token", "expires_at"));
+    const auto expires = parse_keystone_time(string_at_pointer(reply->body, "/token/expires_at"));
     if (expires) {
         const auto life = *expires - clock_.now();
         const auto margin = std::min<std::chrono::milliseconds>(

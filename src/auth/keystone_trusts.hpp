@@ -6,7 +6,6 @@
 // shortly before it expires.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,8 +26,6 @@ struct trustee_options {
     std::string username;
     std::string password;
     std::string user_domain_name = "Default";
-    /// The longest one Keystone call may take (the transport's own deadline applies too).
-    std::chrono::milliseconds timeout{5000};
     std::size_t max_cached_tokens = 10000;
 };
 
