@@ -137,6 +137,16 @@ request_scope check_headers(const request& req, const core::limits& limits,
     return scope;
 }
 
+std::optional<core::trustor> trustor_of(const request& req, const auth::identity& who,
+                                        const auth::authenticator& authenticator) {
+    const auto token = req.header("X-Auth-Token");
+    if (!token || who.user_id.empty() ||
+        authenticator.verification_mode() != auth::verification::checks_credentials) {
+        return std::nullopt;
+    }
+    return core::trustor{std::string(*token), who.user_id, who.roles};
+}
+
 void enforce_policy(const auth::policy& policy, const auth::check& rule, std::string_view name,
                     const auth::identity& who, std::string_view project) {
     if (policy.allows(rule, who, project)) return;

@@ -13,6 +13,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/policy.hpp"
 #include "core/limits.hpp"
+#include "core/trusts.hpp"
 #include "storage/contract/error.hpp"
 #include "storage/contract/ids.hpp"
 
@@ -69,6 +70,12 @@ struct request_scope {
 /// Throws core::error with Zaqar's wording.
 request_scope check_headers(const request& req, const core::limits& limits,
                             const auth::identity& who, api_version version = api_version::v2);
+
+/// The caller as a trust's trustor: its own X-Auth-Token and user, when `authenticator` checked
+/// them (Keystone). nullopt otherwise: noauth and API keys, and a pre-signed request, which
+/// has no user.
+std::optional<core::trustor> trustor_of(const request& req, const auth::identity& who,
+                                        const auth::authenticator& authenticator);
 
 /// Throws core::error{forbidden} (403) unless `rule` lets `who` act on `project`.
 void enforce_policy(const auth::policy& policy, const auth::check& rule, std::string_view name,

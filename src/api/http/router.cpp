@@ -163,12 +163,7 @@ net::awaitable<response> router::authorized(request& req, const match_result& ma
                         access_.signed_url_key,
                         found->target->version,
                         served_};
-    // A Keystone trust needs the caller's own token and user (not a pre-signed request's).
-    if (const auto token = req.header("X-Auth-Token");
-        token && !who.user_id.empty() &&
-        access_.authenticator.verification_mode() == auth::verification::checks_credentials) {
-        ctx.trustor = core::trustor{std::string(*token), who.user_id, who.roles};
-    }
+    ctx.trustor = trustor_of(req, who, access_.authenticator);
     if (found->rule) {
         enforce_policy(access_.policy, *found->rule, found->target->rule, who, ctx.project.value());
     }

@@ -194,11 +194,7 @@ net::awaitable<reply> dispatcher::serve(const compiled_row& c, const frame& f,
     if (c.rule) enforce_policy(access_.policy, *c.rule, c.rule_name, who, scope.project.value());
     action_context ctx{services_,   clock_,    std::move(scope.project), std::move(scope.client),
                        admin_mode_, subscriber};
-    if (const auto token = headers.header("X-Auth-Token");
-        token && !who.user_id.empty() &&
-        access_.authenticator.verification_mode() == auth::verification::checks_credentials) {
-        ctx.trustor = core::trustor{std::string(*token), who.user_id, who.roles};
-    }
+    ctx.trustor = trustor_of(headers, who, access_.authenticator);
     co_return co_await c.row->run(ctx, f);
 }
 
