@@ -9,12 +9,17 @@ from zaqarclient.transport import errors as zerrors
 from e2e_helpers import unique
 
 
-@pytest.fixture
-def zaqar(server):
+def noauth_client(server, version):
+    """A python-zaqarclient of API `version` for a project of its own (noauth)."""
     project = f"zc-{uuid.uuid4().hex[:12]}"
     conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
     # Client-ID defaults to uuid4 without dashes (conf["client_uuid"] would override it).
-    return zclient.Client(server.url, version=2, conf=conf)
+    return zclient.Client(server.url, version=version, conf=conf)
+
+
+@pytest.fixture
+def zaqar(server):
+    return noauth_client(server, 2)
 
 
 def test_zaqarclient_work_queue_scenario(zaqar):
@@ -97,16 +102,9 @@ def test_zaqarclient_errors(zaqar):
         zaqar.health()
 
 
-@pytest.fixture
-def zaqar_v1_1(server):
-    # The shared server serves v1.1 beside v2 (conftest).
-    project = f"zc-{uuid.uuid4().hex[:12]}"
-    conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
-    return zclient.Client(server.url, version=1.1, conf=conf)
-
-
-def test_zaqarclient_v1_1_work_queue_scenario(zaqar_v1_1):
-    zaqar = zaqar_v1_1
+def test_zaqarclient_v1_1_work_queue_scenario(server):
+    # The shared server serves v1 and v1.1 beside v2 (conftest).
+    zaqar = noauth_client(server, 1.1)
     name = unique()
     q = zaqar.queue(name, force_create=True)
     # v1.1 reads metadata as stored: none was given.
@@ -135,9 +133,7 @@ def test_zaqarclient_v1_1_work_queue_scenario(zaqar_v1_1):
 
 
 def test_zaqarclient_v1_scenario(server):
-    project = f"zc-{uuid.uuid4().hex[:12]}"
-    conf = {"auth_opts": {"backend": "noauth", "options": {"os_project_id": project}}}
-    zaqar = zclient.Client(server.url, version=1, conf=conf)
+    zaqar = noauth_client(server, 1)
     name = unique()
     q = zaqar.queue(name)  # v1 creates the queue at once
     assert q.exists()
