@@ -119,9 +119,8 @@ void check_header(const std::string& name, const std::string& value) {
     }
 }
 
-/// `pre_signed`: the request carried URL-Signature, whose every failure is a bare 404 (Zaqar's
-/// verify_pre_signed_url; spec section 7).
-void check_response(const api::response& reply, const std::string& context, bool pre_signed) {
+/// `bare_404`: the request is one whose 404 Zaqar answers without a body (see may_be_bare_404).
+void check_response(const api::response& reply, const std::string& context, bool bare_404) {
     const auto status = http::int_to_status(reply.status);
     check(reply.status >= 100 && reply.status <= 599 && status != http::status::unknown,
           "unknown response status", std::to_string(reply.status) + " for " + context);
@@ -141,7 +140,7 @@ void check_response(const api::response& reply, const std::string& context, bool
             check(!ec, "response body is not JSON", context + " -> " + reply.body);
         }
     }
-    if (reply.status >= 400 && !(pre_signed && reply.status == 404)) {
+    if (reply.status >= 400 && !(bare_404 && reply.status == 404)) {
         check(!reply.body.empty(), "error response without a body", context);
     }
     for (const auto& [name, value] : reply.headers) check_header(name, value);
@@ -230,6 +229,19 @@ void check_same_framing(const std::string& sent, std::size_t consumed,
     check(fields == wanted, "the header fields differ from the reference's (a trailer?)", shown);
 }
 
+/// Zaqar answers a bare 404 to every failed pre-signed request (verify_pre_signed_url; spec
+/// section 7) and to v1.0's queue existence check, GET or HEAD /v1/queues/<name> (v1_0/queues.py).
+bool may_be_bare_404(const api::beast_request& request) {
+    if (request.count("URL-Signature") > 0) return true;
+    if (request.method() != http::verb::get && request.method() != http::verb::head) return false;
+    std::string_view path = request.target();
+    path = path.substr(0, path.find('?'));
+    constexpr std::string_view v1_queues = "/v1/queues/";
+    if (!path.starts_with(v1_queues)) return false;
+    const auto name = path.substr(v1_queues.size());
+    return !name.empty() && name.find('/') == std::string_view::npos;
+}
+
 }  // namespace
 
 int http_request_one_input(const std::uint8_t* data, std::size_t size) {
@@ -268,7 +280,7 @@ int http_request_one_input(const std::uint8_t* data, std::size_t size) {
         const auto version = request.version();
         const bool keep_alive = request.keep_alive();
         const bool head = request.method() == http::verb::head;
-        const bool pre_signed = request.count("URL-Signature") > 0;
+        const bool bare_404 = may_be_bare_404(request);
 
         api::response reply;
         try {
@@ -278,7 +290,7 @@ int http_request_one_input(const std::uint8_t* data, std::size_t size) {
         }
         e.clock.advance(std::chrono::seconds{1});
 
-        check_response(reply, context, pre_signed);
+        check_response(reply, context, bare_404);
         remember_ids(reply, message_id, claim_id);
         check_wire_form(std::move(reply), version, keep_alive, head);
         if (!keep_alive) break;
