@@ -1,6 +1,8 @@
 // Marconi. Redis command routing: standalone, or Redis Cluster with MOVED/ASK redirection.
 #include "storage/redis/client.hpp"
 
+#include "common/cross_thread_completion.hpp"
+
 #include "storage/contract/error.hpp"
 #include "storage/redis/hash_slot.hpp"
 
@@ -44,28 +46,6 @@ std::optional<endpoint> redirect_target(std::string_view text, const endpoint& a
     return target;
 }
 
-/// The awaiting coroutine's side of a call: completes it exactly once, on its own executor.
-template <class Handler>
-class completion {
-public:
-    explicit completion(Handler handler)
-        : work_(net::make_work_guard(handler)), handler_(std::move(handler)) {}
-
-    template <class Result>
-    void finish(std::exception_ptr error, Result result) {
-        auto executor = work_.get_executor();
-        net::post(executor, [handler = std::move(handler_), error = std::move(error),
-                             result = std::move(result)]() mutable {
-            std::move(handler)(error, std::move(result));
-        });
-        work_.reset();
-    }
-
-private:
-    net::executor_work_guard<net::associated_executor_t<Handler>> work_;
-    Handler handler_;
-};
-
 }  // namespace
 
 client::client(client_options options)
@@ -102,7 +82,8 @@ net::awaitable<reply> client::execute(command cmd) {
 
 net::awaitable<reply> client::execute(std::shared_ptr<const command> cmd) {
     auto initiation = [this](auto handler, shared_command shared) {
-        auto call = std::make_shared<completion<decltype(handler)>>(std::move(handler));
+        auto call =
+            std::make_shared<cross_thread_completion<decltype(handler)>>(std::move(handler));
         net::post(io_, [this, call, shared] {
             route(shared, 0, [call](std::optional<reply> answer) {
                 if (answer) {
@@ -119,7 +100,7 @@ net::awaitable<reply> client::execute(std::shared_ptr<const command> cmd) {
 
 net::awaitable<std::vector<reply>> client::execute_all(std::vector<command> cmds) {
     auto initiation = [this](auto handler, std::vector<command> cmds) {
-        using call_type = completion<decltype(handler)>;
+        using call_type = cross_thread_completion<decltype(handler)>;
         struct batch {
             std::shared_ptr<call_type> call;
             std::vector<reply> replies;
@@ -162,7 +143,8 @@ net::awaitable<std::int64_t> client::replicated(std::string key, int replicas,
                                                 std::chrono::milliseconds timeout) {
     auto initiation = [this](auto handler, std::string key, int replicas,
                              std::chrono::milliseconds timeout) {
-        auto call = std::make_shared<completion<decltype(handler)>>(std::move(handler));
+        auto call =
+            std::make_shared<cross_thread_completion<decltype(handler)>>(std::move(handler));
         net::post(io_, [this, call, key = std::move(key), replicas, timeout] {
             const auto node = node_for(key);
             auto& group = replication_[node.to_string()];
