@@ -1,10 +1,10 @@
-// Marconi. Encoding of SQLite row keys and markers.
-#include "storage/sqlite/keys.hpp"
+// Marconi. Encoding of SQL row keys and markers.
+#include "storage/contract/row_key.hpp"
 
 #include <charconv>
 #include <limits>
 
-namespace marconi::storage::sqlite {
+namespace marconi::storage {
 
 namespace {
 
@@ -61,4 +61,4 @@ std::optional<std::int64_t> decode_marker(std::string_view text) {
     return value;
 }
 
-}  // namespace marconi::storage::sqlite
+}  // namespace marconi::storage

@@ -1,4 +1,5 @@
-// Marconi. How SQLite rows are named outside the driver: message/claim ids and list markers.
+// Marconi. How the SQL stores name their rows outside the driver: message, claim and
+// subscription ids, and list markers.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace marconi::storage::sqlite {
+namespace marconi::storage {
 
 /// A row's primary key plus the random tag that must match before the row is revealed.
 struct row_key {
@@ -24,4 +25,4 @@ std::string encode_marker(std::int64_t seq);
 /// nullopt unless `text` is a non-negative decimal that fits an int64.
 std::optional<std::int64_t> decode_marker(std::string_view text);
 
-}  // namespace marconi::storage::sqlite
+}  // namespace marconi::storage

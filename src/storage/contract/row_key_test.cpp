@@ -1,12 +1,12 @@
-// Marconi. Tests of the SQLite id and marker encodings.
-#include "storage/sqlite/keys.hpp"
+// Marconi. Tests of the SQL stores' id and marker encodings.
+#include "storage/contract/row_key.hpp"
 
 #include <gtest/gtest.h>
 
-namespace marconi::storage::sqlite {
+namespace marconi::storage {
 namespace {
 
-TEST(sqlite_keys, key_round_trips_as_24_lowercase_hex_digits) {
+TEST(row_key, key_round_trips_as_24_lowercase_hex_digits) {
     const row_key key{0x1234abcd, 0xdeadbeef};
     const auto text = encode_key(key);
     EXPECT_EQ(text, "000000001234abcddeadbeef");
@@ -16,7 +16,7 @@ TEST(sqlite_keys, key_round_trips_as_24_lowercase_hex_digits) {
     EXPECT_EQ(back->tag, key.tag);
 }
 
-TEST(sqlite_keys, anything_but_the_canonical_form_is_no_key) {
+TEST(row_key, anything_but_the_canonical_form_is_no_key) {
     for (auto bad : {"", "1", "000000001234abcddeadbee", "000000001234abcddeadbeef0",
                      "000000001234ABCDdeadbeef", "000000001234abcddeadbeeg",
                      "0000000000000000deadbeef",  // row ids start at 1
@@ -26,7 +26,7 @@ TEST(sqlite_keys, anything_but_the_canonical_form_is_no_key) {
     }
 }
 
-TEST(sqlite_keys, marker_is_a_non_negative_decimal) {
+TEST(row_key, marker_is_a_non_negative_decimal) {
     EXPECT_EQ(encode_marker(42), "42");
     EXPECT_EQ(decode_marker("42"), 42);
     EXPECT_EQ(decode_marker("0"), 0);
@@ -36,4 +36,4 @@ TEST(sqlite_keys, marker_is_a_non_negative_decimal) {
 }
 
 }  // namespace
-}  // namespace marconi::storage::sqlite
+}  // namespace marconi::storage

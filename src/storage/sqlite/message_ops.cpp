@@ -3,7 +3,7 @@
 
 #include "storage/contract/error.hpp"
 #include "storage/contract/errors.hpp"
-#include "storage/sqlite/keys.hpp"
+#include "storage/contract/row_key.hpp"
 
 #include <algorithm>
 

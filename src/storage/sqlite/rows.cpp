@@ -1,7 +1,7 @@
 // Marconi. Shared SQLite row helpers.
 #include "storage/sqlite/rows.hpp"
 
-#include "storage/sqlite/keys.hpp"
+#include "storage/contract/row_key.hpp"
 
 #include <random>
 

@@ -2,7 +2,7 @@
 #include "storage/sqlite/subscription_ops.hpp"
 
 #include "storage/contract/errors.hpp"
-#include "storage/sqlite/keys.hpp"
+#include "storage/contract/row_key.hpp"
 
 namespace marconi::storage::sqlite::subscription_ops {
 
