@@ -1,6 +1,9 @@
 // Marconi. Storage URI -> driver; the only place that switches on driver names.
 #include "storage/factory/make_driver.hpp"
 
+#include "storage/postgres/postgres_control_store.hpp"
+#include "storage/postgres/postgres_driver.hpp"
+#include "storage/postgres/postgres_uri.hpp"
 #include "storage/redis/redis_control_store.hpp"
 #include "storage/redis/redis_driver.hpp"
 #include "storage/redis/redis_uri.hpp"
@@ -55,6 +58,14 @@ std::string sqlite_file_path(std::string_view location) {
     return path.string();
 }
 
+postgres::postgres_settings postgres_settings_of(std::string_view uri) {
+    try {
+        return postgres::parse_uri(uri);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(e.what());
+    }
+}
+
 redis::redis_settings redis_settings_of(std::string_view uri) {
     try {
         return redis::parse_uri(uri);
@@ -89,8 +100,12 @@ std::unique_ptr<data_driver> make_driver(const driver_options& options, const cl
     if (uri.starts_with(redis_prefix)) {
         return std::make_unique<redis::redis_driver>(redis_settings_of(uri), clock);
     }
+    if (postgres::is_postgres_uri(uri)) {
+        return std::make_unique<postgres::postgres_driver>(postgres_settings_of(uri), clock);
+    }
     throw std::runtime_error("unknown storage URI scheme in '" + options.uri +
-                             "' (this build supports sqlite://, redis:// and redis+cluster://)");
+                             "' (this build supports sqlite://, redis://, redis+cluster://, "
+                             "redis+sentinel:// and postgresql://)");
 }
 
 storage_stack open_storage(const driver_options& storage, const pooling_options& pooling,
@@ -131,8 +146,11 @@ std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_m
     if (view.starts_with(redis_prefix)) {
         return std::make_unique<redis::redis_control_store>(redis_settings_of(view));
     }
+    if (postgres::is_postgres_uri(view)) {
+        return std::make_unique<postgres::postgres_control_store>(postgres_settings_of(view));
+    }
     throw std::runtime_error("unknown control store URI scheme in '" + uri +
-                             "' (this build supports sqlite:// and redis://)");
+                             "' (this build supports sqlite://, redis:// and postgresql://)");
 }
 
 }  // namespace marconi::storage

@@ -1,0 +1,133 @@
+// Marconi. PostgreSQL subscription operations.
+#include "storage/postgres/postgres_subscription_store.hpp"
+
+#include "storage/contract/errors.hpp"
+#include "storage/contract/row_key.hpp"
+#include "storage/postgres/postgres_driver.hpp"
+
+namespace marconi::storage::postgres {
+
+namespace {
+
+constexpr const char* subscription_columns =
+    "id, tag, subscriber, created, expires, ttl, options, confirmed";
+
+core::subscription read_subscription(const result& r, int row) {
+    core::subscription s;
+    s.id = core::subscription_id{key_at(r, row, 0)};
+    s.subscriber = std::string{r.text(row, 2)};
+    s.created = from_millis(r.int64(row, 3));
+    s.expires = from_millis(r.int64(row, 4));
+    s.ttl = r.int64(row, 5);
+    s.options_json = std::string{r.text(row, 6)};
+    s.confirmed = r.boolean(row, 7);
+    return s;
+}
+
+}  // namespace
+
+net::awaitable<core::subscription_created> postgres_subscription_store::create_subscription(
+    core::queue_address source, core::new_subscription subscription) {
+    std::vector<statement> statements;
+    statements.push_back(
+        {db_.q("SELECT id, tag, created, confirmed FROM @.create_subscription($1, $2, $3,"
+               " $4::bigint, $5, $6::boolean, $7::bigint)"),
+         {param(source.project.value()), param(source.name.value()),
+          param(std::move(subscription.subscriber)), param(subscription.ttl),
+          param(std::move(subscription.options_json)), param(subscription.confirmed),
+          param(now())}});
+    auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
+    const auto& r = results.front();
+    co_return core::subscription_created{core::subscription_id{key_at(r, 0, 0)}, r.boolean(0, 2),
+                                         r.boolean(0, 3)};
+}
+
+net::awaitable<std::vector<core::subscription>> postgres_subscription_store::list_subscriptions(
+    core::queue_address source, std::optional<std::string> marker, std::int64_t limit) {
+    std::int64_t after = 0;
+    if (marker) {
+        auto key = decode_key(*marker);
+        if (!key) errors::invalid_marker();
+        after = key->id;
+    }
+    std::vector<core::subscription> out;
+    if (limit <= 0) co_return out;
+    std::vector<statement> statements;
+    statements.push_back(
+        {db_.q(std::string{"SELECT "} + subscription_columns +
+               " FROM @.subscriptions WHERE project = $1 AND source = $2 AND id > $3::bigint"
+               " AND expires > $4::bigint ORDER BY id LIMIT $5::bigint"),
+         {param(source.project.value()), param(source.name.value()), param(after), param(now()),
+          param(limit)}});
+    auto results = co_await db_.sql.read(std::move(statements));
+    for (int i = 0; i < results.front().rows(); ++i) {
+        out.push_back(read_subscription(results.front(), i));
+    }
+    co_return out;
+}
+
+net::awaitable<std::optional<core::subscription>> postgres_subscription_store::get_subscription(
+    core::queue_address source, core::subscription_id id) {
+    auto key = decode_key(id.value());
+    if (!key) co_return std::nullopt;
+    std::vector<statement> statements;
+    statements.push_back(
+        {db_.q(std::string{"SELECT "} + subscription_columns +
+               " FROM @.subscriptions WHERE id = $1::bigint AND tag = $2::bigint"
+               " AND project = $3 AND source = $4 AND expires > $5::bigint"),
+         {param(key->id), param(std::int64_t{key->tag}), param(source.project.value()),
+          param(source.name.value()), param(now())}});
+    auto results = co_await db_.sql.read(std::move(statements));
+    if (results.front().rows() == 0) co_return std::nullopt;
+    co_return read_subscription(results.front(), 0);
+}
+
+net::awaitable<void> postgres_subscription_store::update_subscription(
+    core::queue_address source, core::subscription_id id, core::subscription_update update) {
+    auto key = decode_key(id.value());
+    if (!key) errors::subscription_not_found(id);
+    std::vector<statement> statements;
+    statements.push_back(
+        {db_.q("SELECT @.update_subscription($1, $2, $3::bigint, $4::bigint, $5, $6::bigint,"
+               " $7, $8::bigint)"),
+         {param(source.project.value()), param(source.name.value()), param(key->id),
+          param(std::int64_t{key->tag}), std::move(update.subscriber),
+          update.ttl ? param(*update.ttl) : std::optional<std::string>{},
+          std::move(update.options_json), param(now())}});
+    auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
+    switch (results.front().int64(0, 0)) {
+        case 1: errors::subscription_not_found(id);
+        case 2: errors::subscription_exists();
+        default: break;
+    }
+}
+
+net::awaitable<void> postgres_subscription_store::delete_subscription(core::queue_address source,
+                                                                      core::subscription_id id) {
+    auto key = decode_key(id.value());
+    if (!key) co_return;
+    std::vector<statement> statements;
+    statements.push_back({db_.q("DELETE FROM @.subscriptions WHERE id = $1::bigint"
+                                " AND tag = $2::bigint AND project = $3 AND source = $4"),
+                          {param(key->id), param(std::int64_t{key->tag}),
+                           param(source.project.value()), param(source.name.value())}});
+    co_await db_.sql.write(lock_order_of(source), std::move(statements));
+}
+
+net::awaitable<void> postgres_subscription_store::confirm_subscription(core::queue_address source,
+                                                                       core::subscription_id id,
+                                                                       bool confirmed) {
+    auto key = decode_key(id.value());
+    if (!key) errors::subscription_not_found(id);
+    std::vector<statement> statements;
+    statements.push_back(
+        {db_.q("UPDATE @.subscriptions SET confirmed = $5::boolean WHERE id = $1::bigint"
+               " AND tag = $2::bigint AND project = $3 AND source = $4 AND expires > $6::bigint"
+               " RETURNING 1"),
+         {param(key->id), param(std::int64_t{key->tag}), param(source.project.value()),
+          param(source.name.value()), param(confirmed), param(now())}});
+    auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
+    if (results.front().rows() == 0) errors::subscription_not_found(id);
+}
+
+}  // namespace marconi::storage::postgres
