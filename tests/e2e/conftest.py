@@ -15,12 +15,14 @@ against it (`[auth] strategy = "keystone"`).
 
 Environment:
   MARCONI_BIN           path of the server binary (default: build/src/app/marconi)
-  MARCONI_E2E_STORAGE   sqlite (default), redis or redis-cluster: the store every server of the
-                        run uses. For Redis the run starts its own servers on loopback (a
-                        standalone redis-server, or a 3-master Cluster) and stops them at the
-                        end; each ServerProcess gets its own key prefix, kept across restarts.
+  MARCONI_E2E_STORAGE   sqlite (default), redis, redis-cluster or postgres: the store every
+                        server of the run uses. For Redis and PostgreSQL the run starts its own
+                        servers on loopback (a standalone redis-server, a 3-master Cluster, or
+                        one postgres: tests/support/postgres_servers.py) and stops them at the
+                        end; each ServerProcess gets its own store key, kept across restarts:
+                        a Redis key prefix (?prefix=) or a PostgreSQL schema (?schema=).
   MARCONI_E2E_HEADS     how many servers (heads) share the store behind the session `server`
-                        (Redis only; default 1). With 2 or more, consecutive requests go to
+                        (Redis or PostgreSQL; default 1). With 2 or more, consecutive requests go to
                         different heads, and the heads read queue metadata on every request
                         (metadata_cache_seconds = 0) so that one head never acts on metadata
                         another has just changed.
@@ -53,11 +55,13 @@ LISTEN_RE = re.compile(r"marconi listening on (\S+):(\d+)")
 
 sys.path.insert(0, str(REPO_ROOT / "tests" / "support"))
 import redis_servers  # noqa: E402  (tests/support, shared with ctest's fixture)
+import postgres_servers  # noqa: E402  (tests/support, shared with ctest's fixture)
 import keystone_server as keystone_support  # noqa: E402  (tests/support)
 
 STORAGE = os.environ.get("MARCONI_E2E_STORAGE", "sqlite")
-if STORAGE not in ("sqlite", "redis", "redis-cluster"):
-    raise RuntimeError(f"MARCONI_E2E_STORAGE={STORAGE!r}: use sqlite, redis or redis-cluster")
+if STORAGE not in ("sqlite", "redis", "redis-cluster", "postgres"):
+    raise RuntimeError(f"MARCONI_E2E_STORAGE={STORAGE!r}: use sqlite, redis, redis-cluster or "
+                       "postgres")
 
 HEADS = int(os.environ.get("MARCONI_E2E_HEADS", "1"))
 if HEADS > 1 and STORAGE == "sqlite":
@@ -79,11 +83,24 @@ def redis_base_uri():
     return _redis["uri"]
 
 
+_postgres = {}  # "server": the run's PostgresServer; started on first use
+
+
+def postgres_base_uri():
+    """The run's PostgreSQL (started on first use), as a storage URI without a schema."""
+    if not _postgres:
+        workdir = tempfile.mkdtemp(prefix="marconi-e2e-postgres-")
+        _postgres["server"] = postgres_servers.PostgresServer(workdir).start()
+    return _postgres["server"].uri
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _redis_teardown():
+def _stores_teardown():
     yield
     for server in _redis.get("servers", []):
         server.stop()
+    if _postgres:
+        _postgres["server"].remove()  # stops it and deletes its cluster
 
 
 def marconi_bin():
@@ -93,7 +110,7 @@ def marconi_bin():
 class ServerProcess:
     """One `marconi serve` process on a given SQLite file."""
 
-    def __init__(self, workdir, db_path, admin_mode=False, redis_prefix=None, scheme="http",
+    def __init__(self, workdir, db_path, admin_mode=False, store_key=None, scheme="http",
                  config_path=None, env=None):
         self.workdir = pathlib.Path(workdir)
         self.db_path = pathlib.Path(db_path)
@@ -101,9 +118,9 @@ class ServerProcess:
         self.config_path = config_path
         self.env = env or {}  # MARCONI_* settings of this server alone
         self.scheme = scheme
-        # One key prefix per server object, so its data survives its restarts as a file would;
-        # heads of one deployment pass the same prefix.
-        self.redis_prefix = redis_prefix or "e2e-" + uuid.uuid4().hex[:12]
+        # One store key (Redis key prefix, PostgreSQL schema) per server object, so its data
+        # survives its restarts as a file would; heads of one deployment pass the same key.
+        self.store_key = store_key or "e2e-" + uuid.uuid4().hex[:12]
         self.proc = None
         self.url = None
         self.port = None
@@ -116,7 +133,10 @@ class ServerProcess:
         if STORAGE == "sqlite":
             # sqlite:/// + absolute path (SQLAlchemy style: four slashes for an absolute path).
             return "sqlite:///" + str(self.db_path)
-        return f"{redis_base_uri()}?prefix={self.redis_prefix}"
+        if STORAGE == "postgres":
+            # e2e-0123abcd -> e2e_0123abcd: an identifier needs no quoting without the '-'.
+            return f"{postgres_base_uri()}?schema={self.store_key.replace('-', '_')}"
+        return f"{redis_base_uri()}?prefix={self.store_key}"
 
     def start(self):
         binary = marconi_bin()
@@ -302,7 +322,7 @@ def server(tmp_path_factory):
         os.environ["MARCONI_STORAGE_METADATA_CACHE_SECONDS"] = "0"
         prefix = "e2e-" + uuid.uuid4().hex[:12]
         srv = HeadGroup([ServerProcess(workdir, workdir / f"m{i}.db", admin_mode=True,
-                                       redis_prefix=prefix, env=env)
+                                       store_key=prefix, env=env)
                          for i in range(HEADS)]).start()
     yield srv
     srv.stop()

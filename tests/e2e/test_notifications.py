@@ -461,7 +461,7 @@ def test_two_heads_share_the_outbox_and_survive_one_dying(tmp_path, receivers, m
     monkeypatch.setenv("MARCONI_STORAGE_METADATA_CACHE_SECONDS", "0")
     monkeypatch.setenv("MARCONI_NOTIFICATION_DELIVERY_TIMEOUT_SECONDS", "1")
     prefix = unique("e2e")
-    heads = [ServerProcess(tmp_path, tmp_path / f"h{i}.db", redis_prefix=prefix).start()
+    heads = [ServerProcess(tmp_path, tmp_path / f"h{i}.db", store_key=prefix).start()
              for i in range(2)]
     try:
         first = Api(heads[0])
