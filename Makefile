@@ -3,7 +3,8 @@
 #   make layers check every #include against the layer order in docs/architecture.md
 #   make format check every C++ file against .clang-format (FIX=1 rewrites them)
 #   make test   set up, build, check the layers and the format, run the unit and conformance
-#               tests (ctest) and the e2e suite (pytest) on SQLite, Redis and Redis Cluster,
+#               tests (ctest) and the e2e suite (pytest) on SQLite, Redis, Redis Cluster and
+#               PostgreSQL,
 #               then the same under ASan+UBSan (make asan), then each fuzz target briefly
 #               (make fuzz)
 #   make asan   clang ASan+UBSan build in $(ASAN_BUILD_DIR): ctest and e2e with leak checks
@@ -76,9 +77,13 @@ unit:
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --no-tests=error -j2 \
 	    --output-junit $(REPORT_DIR)/unit-$(notdir $(BUILD_DIR)).xml
 
-# The whole e2e suite once per store:heads; each Redis run starts (and stops) its own servers.
-# redis-cluster:2 is two servers on one Redis Cluster, requests alternating between them.
-E2E_RUNS ?= sqlite:1 redis:1 redis-cluster:2
+# The whole e2e suite once per store:heads; each Redis or PostgreSQL run starts (and stops) its
+# own servers. redis-cluster:2 is two servers on one Redis Cluster, requests alternating between
+# them; postgres:2 the same on one PostgreSQL.
+E2E_RUNS ?= sqlite:1 redis:1 redis-cluster:2 postgres:1 postgres:2
+# Under the sanitizers, one run per engine: standalone Redis runs the same scripts as Cluster,
+# and one PostgreSQL head runs the same code as two.
+ASAN_E2E_RUNS ?= sqlite:1 redis-cluster:2 postgres:2
 E2E_ARGS ?=
 e2e:
 	@rc=0; for run in $(E2E_RUNS); do \
@@ -116,7 +121,7 @@ asan: asan-build
 	@rc=0; \
 	$(SANITIZER_ENV) $(MAKE) --no-print-directory unit BUILD_DIR=$(ASAN_BUILD_DIR) || rc=1; \
 	$(SANITIZER_ENV) $(MAKE) --no-print-directory e2e BUILD_DIR=$(ASAN_BUILD_DIR) \
-	    E2E_ARGS=--ignore=tests/e2e/test_tempest.py || rc=1; \
+	    E2E_RUNS="$(ASAN_E2E_RUNS)" E2E_ARGS=--ignore=tests/e2e/test_tempest.py || rc=1; \
 	exit $$rc
 
 # libFuzzer targets (clang only); the libraries carry coverage and ASan+UBSan, no tests.

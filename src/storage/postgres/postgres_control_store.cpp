@@ -87,14 +87,14 @@ net::awaitable<bool> postgres_control_store::create_flavor(core::flavor_record f
     auto r =
         co_await write(make_statement("INSERT INTO @.flavors (project, name) VALUES ($1, $2)"
                                       " ON CONFLICT (project, name) DO NOTHING RETURNING 1",
-                                      flavor.project.value(), std::move(flavor.name)));
+                                      flavor.project, std::move(flavor.name)));
     co_return r.rows() == 1;
 }
 
 net::awaitable<bool> postgres_control_store::flavor_exists(core::flavor_record flavor) {
     auto r =
         co_await read(make_statement("SELECT 1 FROM @.flavors WHERE project = $1 AND name = $2",
-                                     flavor.project.value(), std::move(flavor.name)));
+                                     flavor.project, std::move(flavor.name)));
     co_return r.rows() == 1;
 }
 
@@ -105,21 +105,21 @@ net::awaitable<std::vector<core::flavor_record>> postgres_control_store::list_fl
     auto r = co_await read(
         make_statement("SELECT name FROM @.flavors WHERE project = $1 AND name > $2 ORDER BY name"
                        " LIMIT $3::bigint",
-                       project.value(), std::string{marker.value_or("")}, limit));
+                       project, std::string{marker.value_or("")}, limit));
     for (int i = 0; i < r.rows(); ++i) out.push_back({project, std::string{r.text(i, 0)}});
     co_return out;
 }
 
 net::awaitable<void> postgres_control_store::delete_flavor(core::flavor_record flavor) {
     co_await write(make_statement("DELETE FROM @.flavors WHERE project = $1 AND name = $2",
-                                  flavor.project.value(), std::move(flavor.name)));
+                                  flavor.project, std::move(flavor.name)));
 }
 
 net::awaitable<std::optional<std::string>> postgres_control_store::lookup(
     core::queue_address queue) {
     auto r =
         co_await read(make_statement("SELECT pool FROM @.catalog WHERE project = $1 AND queue = $2",
-                                     queue.project.value(), queue.name.value()));
+                                     queue.project, queue.name.value()));
     if (r.rows() == 0) co_return std::nullopt;
     co_return std::string{r.text(0, 0)};
 }
@@ -130,13 +130,13 @@ net::awaitable<std::string> postgres_control_store::register_queue(core::queue_a
     auto r = co_await write(
         make_statement("INSERT INTO @.catalog AS k (project, queue, pool) VALUES ($1, $2, $3)"
                        " ON CONFLICT (project, queue) DO UPDATE SET pool = k.pool RETURNING k.pool",
-                       queue.project.value(), queue.name.value(), std::move(pool)));
+                       queue.project, queue.name.value(), std::move(pool)));
     co_return std::string{r.text(0, 0)};
 }
 
 net::awaitable<void> postgres_control_store::unregister_queue(core::queue_address queue) {
     co_await write(make_statement("DELETE FROM @.catalog WHERE project = $1 AND queue = $2",
-                                  queue.project.value(), queue.name.value()));
+                                  queue.project, queue.name.value()));
 }
 
 net::awaitable<std::int64_t> postgres_control_store::count_pool_queues(std::string pool) {

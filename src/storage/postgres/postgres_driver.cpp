@@ -78,7 +78,7 @@ net::awaitable<bool> postgres_driver::create_queue(core::queue_address queue,
     statement stmt{db_.q("INSERT INTO @.queues (project, name, metadata, created)"
                          " VALUES ($1, $2, $3, $4::bigint)"
                          " ON CONFLICT (project, name) DO NOTHING RETURNING 1"),
-                   {param(queue.project.value()), param(queue.name.value()),
+                   {param(queue.project), param(queue.name.value()),
                     param(std::move(metadata_json)), param(now())}};
     auto r = co_await write(queue, std::move(stmt));
     co_return r.rows() == 1;
@@ -87,7 +87,7 @@ net::awaitable<bool> postgres_driver::create_queue(core::queue_address queue,
 net::awaitable<std::optional<core::queue_record>> postgres_driver::get_queue(
     core::queue_address queue) {
     statement stmt{db_.q("SELECT metadata FROM @.queues WHERE project = $1 AND name = $2"),
-                   {param(queue.project.value()), param(queue.name.value())}};
+                   {param(queue.project), param(queue.name.value())}};
     auto r = co_await read(std::move(stmt));
     if (r.rows() == 0) co_return std::nullopt;
     co_return core::queue_record{queue.name, std::string{r.text(0, 0)}};
@@ -98,20 +98,20 @@ net::awaitable<void> postgres_driver::set_queue_metadata(core::queue_address que
     statement stmt{
         db_.q("UPDATE @.queues SET metadata = $3 WHERE project = $1 AND name = $2"
               " RETURNING 1"),
-        {param(queue.project.value()), param(queue.name.value()), param(std::move(metadata_json))}};
+        {param(queue.project), param(queue.name.value()), param(std::move(metadata_json))}};
     auto r = co_await write(queue, std::move(stmt));
     if (r.rows() == 0) errors::queue_not_found(queue.name);
 }
 
 net::awaitable<void> postgres_driver::delete_queue(core::queue_address queue) {
     statement stmt{db_.q("SELECT @.clear_queue($1, $2, true)"),
-                   {param(queue.project.value()), param(queue.name.value())}};
+                   {param(queue.project), param(queue.name.value())}};
     co_await write(queue, std::move(stmt));
 }
 
 net::awaitable<void> postgres_driver::purge_messages(core::queue_address queue) {
     statement stmt{db_.q("SELECT @.clear_queue($1, $2, false)"),
-                   {param(queue.project.value()), param(queue.name.value())}};
+                   {param(queue.project), param(queue.name.value())}};
     co_await write(queue, std::move(stmt));
 }
 
@@ -126,7 +126,7 @@ net::awaitable<std::vector<core::queue_record>> postgres_driver::list_queues(
     while (static_cast<std::int64_t>(out.size()) < options.limit) {
         statement stmt{db_.q("SELECT name, metadata FROM @.queues"
                              " WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3::bigint"),
-                       {param(project.value()), param(after), param(page)}};
+                       {param(project), param(after), param(page)}};
         auto r = co_await read(std::move(stmt));
         for (int i = 0; i < r.rows() && static_cast<std::int64_t>(out.size()) < options.limit;
              ++i) {
@@ -141,8 +141,7 @@ net::awaitable<std::vector<core::queue_record>> postgres_driver::list_queues(
 }
 
 net::awaitable<std::int64_t> postgres_driver::count_queues(core::project_id project) {
-    statement stmt{db_.q("SELECT count(*) FROM @.queues WHERE project = $1"),
-                   {param(project.value())}};
+    statement stmt{db_.q("SELECT count(*) FROM @.queues WHERE project = $1"), {param(project)}};
     auto r = co_await read(std::move(stmt));
     co_return r.int64(0, 0);
 }
@@ -162,7 +161,7 @@ net::awaitable<core::queue_stats> postgres_driver::get_queue_stats(core::queue_a
               "   WHERE m.queue_id = q.id AND m.expires > $3::bigint ORDER BY m.seq DESC LIMIT 1)"
               "   n ON true"
               " WHERE q.project = $1 AND q.name = $2"),
-        {param(queue.project.value()), param(queue.name.value()), param(at)}};
+        {param(queue.project), param(queue.name.value()), param(at)}};
     auto r = co_await read(std::move(stmt));
     core::queue_stats stats;
     if (r.rows() == 0) co_return stats;
@@ -192,11 +191,11 @@ net::awaitable<std::vector<core::message_id>> postgres_driver::post_messages(
         delays.push_back(m.delay);
         bodies.push_back(std::move(m.body_json));
     }
-    statement stmt{db_.q("SELECT seq, tag FROM @.post_messages($1, $2, $3, $4::bigint,"
-                         " $5::bigint[], $6::bigint[], $7::text[])"),
-                   {param(queue.project.value()), param(queue.name.value()), param(client.value()),
-                    param(now()), param(bigint_array(ttls)), param(bigint_array(delays)),
-                    param(text_array(bodies))}};
+    statement stmt{
+        db_.q("SELECT seq, tag FROM @.post_messages($1, $2, $3, $4::bigint,"
+              " $5::bigint[], $6::bigint[], $7::text[])"),
+        {param(queue.project), param(queue.name.value()), param(client.value()), param(now()),
+         param(bigint_array(ttls)), param(bigint_array(delays)), param(text_array(bodies))}};
     auto r = co_await write(queue, std::move(stmt));
     // Seqs were given in batch order; RETURNING need not keep it.
     std::vector<std::pair<std::int64_t, std::string>> keyed;
@@ -228,7 +227,7 @@ net::awaitable<core::message_page> postgres_driver::list_messages(
               " AND ($6::boolean OR m.claim_expires IS NULL OR m.claim_expires <= $4::bigint)"
               " AND ($7::boolean OR m.client_id <> $8)"
               " ORDER BY m.seq LIMIT $9::bigint"),
-        {param(queue.project.value()), param(queue.name.value()), param(after), param(at),
+        {param(queue.project), param(queue.name.value()), param(after), param(at),
          param(options.include_delayed), param(options.include_claimed), param(options.echo),
          param(options.client.value()), param(options.limit)}};
     auto r = co_await read(std::move(stmt));
@@ -256,8 +255,8 @@ net::awaitable<std::vector<core::message>> postgres_driver::get_messages(
                          "   ON m.seq = g.seq AND m.tag = g.tag"
                          " LEFT JOIN @.claims c ON c.id = m.claim_id"
                          " WHERE q.project = $1 AND q.name = $2 AND m.expires > $5::bigint"),
-                   {param(queue.project.value()), param(queue.name.value()),
-                    param(bigint_array(seqs)), param(bigint_array(tags)), param(at)}};
+                   {param(queue.project), param(queue.name.value()), param(bigint_array(seqs)),
+                    param(bigint_array(tags)), param(at)}};
     auto r = co_await read(std::move(stmt));
     std::vector<core::message> found;
     for (int i = 0; i < r.rows(); ++i) found.push_back(read_message(r, i, at));
@@ -276,7 +275,7 @@ net::awaitable<void> postgres_driver::delete_message(core::queue_address queue, 
     if (!key) co_return;  // a missing message is deleted, whatever the claim
     statement stmt{db_.q("SELECT @.delete_message($1, $2, $3::bigint, $4::bigint, $5::bigint,"
                          " $6::bigint, $7::bigint)"),
-                   {param(queue.project.value()), param(queue.name.value()), param(key->id),
+                   {param(queue.project), param(queue.name.value()), param(key->id),
                     param(std::int64_t{key->tag})}};
     if (claim) {
         const auto [claim_row, claim_tag] = key_params(claim->value());
@@ -320,7 +319,7 @@ net::awaitable<void> postgres_driver::delete_messages(
     statement stmt{
         db_.q("SELECT @.delete_messages($1, $2, $3::bigint[], $4::bigint[],"
               " $5::boolean, $6::bigint[], $7::bigint[], $8::bigint)"),
-        {param(queue.project.value()), param(queue.name.value()), param(bigint_array(seqs)),
+        {param(queue.project), param(queue.name.value()), param(bigint_array(seqs)),
          param(bigint_array(tags)), param(claims.has_value()), param(bigint_array(claim_rows)),
          param(bigint_array(claim_tags)), param(now())}};
     auto r = co_await write(queue, std::move(stmt));
@@ -331,10 +330,9 @@ net::awaitable<std::vector<core::message>> postgres_driver::pop_messages(core::q
                                                                          std::int64_t limit) {
     std::vector<core::message> out;
     if (limit <= 0) co_return out;
-    statement stmt{
-        db_.q("SELECT seq, tag, created, expires, claim_count, body"
-              " FROM @.pop_messages($1, $2, $3::bigint, $4::bigint)"),
-        {param(queue.project.value()), param(queue.name.value()), param(limit), param(now())}};
+    statement stmt{db_.q("SELECT seq, tag, created, expires, claim_count, body"
+                         " FROM @.pop_messages($1, $2, $3::bigint, $4::bigint)"),
+                   {param(queue.project), param(queue.name.value()), param(limit), param(now())}};
     auto r = co_await write(queue, std::move(stmt));
     for (int i = 0; i < r.rows(); ++i) {
         core::message m;
@@ -364,7 +362,7 @@ net::awaitable<std::optional<core::claim>> postgres_driver::create_claim(
     statement stmt{db_.q("SELECT claim, claim_tag, seq, tag, created, expires, claim_count, body"
                          " FROM @.create_claim($1, $2, $3::bigint, $4::bigint, $5::bigint, $6,"
                          " $7::bigint, $8::bigint, $9::bigint)"),
-                   {param(queue.project.value()), param(queue.name.value()), param(options.ttl),
+                   {param(queue.project), param(queue.name.value()), param(options.ttl),
                     param(options.grace), param(options.limit)}};
     if (dead_lettering) {
         add_param(stmt, param(dead_letter->queue.value()));
@@ -408,7 +406,7 @@ net::awaitable<core::claim> postgres_driver::get_claim(core::queue_address queue
               "   AND m.expires > $5::bigint AND m.claim_expires > $5::bigint"
               " WHERE q.project = $1 AND q.name = $2 AND c.id = $3::bigint AND c.tag = $4::bigint"
               " AND c.expires > $5::bigint ORDER BY m.seq"),
-        {param(queue.project.value()), param(queue.name.value()), param(key->id),
+        {param(queue.project), param(queue.name.value()), param(key->id),
          param(std::int64_t{key->tag}), param(at)}};
     auto r = co_await read(std::move(stmt));
     if (r.rows() == 0) errors::claim_not_found();
@@ -437,7 +435,7 @@ net::awaitable<void> postgres_driver::update_claim(core::queue_address queue, co
     if (!key) errors::claim_not_found();
     statement stmt{db_.q("SELECT @.update_claim($1, $2, $3::bigint, $4::bigint, $5::bigint,"
                          " $6::bigint, $7::bigint)"),
-                   {param(queue.project.value()), param(queue.name.value()), param(key->id),
+                   {param(queue.project), param(queue.name.value()), param(key->id),
                     param(std::int64_t{key->tag}), param(ttl), param(grace), param(now())}};
     auto r = co_await write(queue, std::move(stmt));
     if (!r.boolean(0, 0)) errors::claim_not_found();
@@ -447,7 +445,7 @@ net::awaitable<void> postgres_driver::delete_claim(core::queue_address queue, co
     auto key = decode_key(id.value());
     if (!key) co_return;
     statement stmt{db_.q("SELECT @.delete_claim($1, $2, $3::bigint, $4::bigint)"),
-                   {param(queue.project.value()), param(queue.name.value()), param(key->id),
+                   {param(queue.project), param(queue.name.value()), param(key->id),
                     param(std::int64_t{key->tag})}};
     co_await write(queue, std::move(stmt));
 }

@@ -32,7 +32,7 @@ net::awaitable<core::subscription_created> postgres_subscription_store::create_s
     statements.push_back(
         {db_.q("SELECT id, tag, created, confirmed FROM @.create_subscription($1, $2, $3,"
                " $4::bigint, $5, $6::boolean, $7::bigint)"),
-         {param(source.project.value()), param(source.name.value()),
+         {param(source.project), param(source.name.value()),
           param(std::move(subscription.subscriber)), param(subscription.ttl),
           param(std::move(subscription.options_json)), param(subscription.confirmed),
           param(now())}});
@@ -57,7 +57,7 @@ net::awaitable<std::vector<core::subscription>> postgres_subscription_store::lis
         {db_.q(std::string{"SELECT "} + subscription_columns +
                " FROM @.subscriptions WHERE project = $1 AND source = $2 AND id > $3::bigint"
                " AND expires > $4::bigint ORDER BY id LIMIT $5::bigint"),
-         {param(source.project.value()), param(source.name.value()), param(after), param(now()),
+         {param(source.project), param(source.name.value()), param(after), param(now()),
           param(limit)}});
     auto results = co_await db_.sql.read(std::move(statements));
     for (int i = 0; i < results.front().rows(); ++i) {
@@ -71,12 +71,11 @@ net::awaitable<std::optional<core::subscription>> postgres_subscription_store::g
     auto key = decode_key(id.value());
     if (!key) co_return std::nullopt;
     std::vector<statement> statements;
-    statements.push_back(
-        {db_.q(std::string{"SELECT "} + subscription_columns +
-               " FROM @.subscriptions WHERE id = $1::bigint AND tag = $2::bigint"
-               " AND project = $3 AND source = $4 AND expires > $5::bigint"),
-         {param(key->id), param(std::int64_t{key->tag}), param(source.project.value()),
-          param(source.name.value()), param(now())}});
+    statements.push_back({db_.q(std::string{"SELECT "} + subscription_columns +
+                                " FROM @.subscriptions WHERE id = $1::bigint AND tag = $2::bigint"
+                                " AND project = $3 AND source = $4 AND expires > $5::bigint"),
+                          {param(key->id), param(std::int64_t{key->tag}), param(source.project),
+                           param(source.name.value()), param(now())}});
     auto results = co_await db_.sql.read(std::move(statements));
     if (results.front().rows() == 0) co_return std::nullopt;
     co_return read_subscription(results.front(), 0);
@@ -90,7 +89,7 @@ net::awaitable<void> postgres_subscription_store::update_subscription(
     statements.push_back(
         {db_.q("SELECT @.update_subscription($1, $2, $3::bigint, $4::bigint, $5, $6::bigint,"
                " $7, $8::bigint)"),
-         {param(source.project.value()), param(source.name.value()), param(key->id),
+         {param(source.project), param(source.name.value()), param(key->id),
           param(std::int64_t{key->tag}), std::move(update.subscriber),
           update.ttl ? param(*update.ttl) : std::optional<std::string>{},
           std::move(update.options_json), param(now())}});
@@ -109,8 +108,8 @@ net::awaitable<void> postgres_subscription_store::delete_subscription(core::queu
     std::vector<statement> statements;
     statements.push_back({db_.q("DELETE FROM @.subscriptions WHERE id = $1::bigint"
                                 " AND tag = $2::bigint AND project = $3 AND source = $4"),
-                          {param(key->id), param(std::int64_t{key->tag}),
-                           param(source.project.value()), param(source.name.value())}});
+                          {param(key->id), param(std::int64_t{key->tag}), param(source.project),
+                           param(source.name.value())}});
     co_await db_.sql.write(lock_order_of(source), std::move(statements));
 }
 
@@ -124,7 +123,7 @@ net::awaitable<void> postgres_subscription_store::confirm_subscription(core::que
         {db_.q("UPDATE @.subscriptions SET confirmed = $5::boolean WHERE id = $1::bigint"
                " AND tag = $2::bigint AND project = $3 AND source = $4 AND expires > $6::bigint"
                " RETURNING 1"),
-         {param(key->id), param(std::int64_t{key->tag}), param(source.project.value()),
+         {param(key->id), param(std::int64_t{key->tag}), param(source.project),
           param(source.name.value()), param(confirmed), param(now())}});
     auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
     if (results.front().rows() == 0) errors::subscription_not_found(id);

@@ -45,6 +45,17 @@ std::int64_t result::int64(int row, int column) const {
     return out;
 }
 
+std::optional<std::string> param(const core::project_id& project) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "\\x";
+    out.reserve(2 + project.value().size() * 2);
+    for (unsigned char c : project.value()) {
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
+    }
+    return out;
+}
+
 std::string text_array(const std::vector<std::string>& items) {
     std::size_t size = 2;
     for (const auto& item : items) size += item.size() + 3;

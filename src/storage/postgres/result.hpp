@@ -1,6 +1,8 @@
 // Marconi. SQL statements as the PostgreSQL client sends them, and the results it gets back.
 #pragma once
 
+#include "storage/contract/ids.hpp"
+
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -49,6 +51,8 @@ inline std::optional<std::string> param(std::string text) { return text; }
 inline std::optional<std::string> param(std::int64_t value) { return std::to_string(value); }
 inline std::optional<std::string> param(bool value) { return value ? "t" : "f"; }
 inline std::optional<std::string> param(std::optional<std::string> value) { return value; }
+/// A project id as a bytea literal: project ids are opaque bytes, not always valid UTF-8.
+std::optional<std::string> param(const core::project_id& project);
 
 /// A statement from its SQL and parameter values (each through param()).
 template <class... Values>

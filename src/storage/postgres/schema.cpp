@@ -11,7 +11,8 @@ namespace marconi::storage::postgres {
 
 namespace {
 
-// Times are milliseconds since the Unix epoch, always the caller's clock (a parameter), never
+// Project ids are opaque bytes (not always UTF-8), so they are bytea. Times are milliseconds
+// since the Unix epoch, always the caller's clock (a parameter), never
 // the database's. A message's key is (queue_id, seq): seq counts per queue, and a post takes
 // it from its queue's row under that row's lock, so within a queue seqs commit in order and a
 // reader listing from a marker never skips a message that commits later. That key is the
@@ -24,7 +25,7 @@ namespace {
 constexpr const char* migration_1 = R"sql(
 CREATE TABLE @.queues (
     id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    project  text   NOT NULL,
+    project  bytea  NOT NULL,
     name     text   NOT NULL,
     metadata text   NOT NULL,
     created  bigint NOT NULL,
@@ -63,7 +64,7 @@ CREATE INDEX claims_by_expiry ON @.claims (expires);
 CREATE TABLE @.subscriptions (
     id         bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tag        bigint  NOT NULL,
-    project    text    NOT NULL,
+    project    bytea   NOT NULL,
     source     text    NOT NULL,
     subscriber text    NOT NULL,
     created    bigint  NOT NULL,
@@ -85,12 +86,12 @@ CREATE TABLE @.pools (
     options text   NOT NULL
 );
 CREATE TABLE @.flavors (
-    project text NOT NULL,
+    project bytea NOT NULL,
     name    text NOT NULL,
     PRIMARY KEY (project, name)
 );
 CREATE TABLE @.catalog (
-    project text NOT NULL,
+    project bytea NOT NULL,
     queue   text NOT NULL,
     pool    text NOT NULL,
     PRIMARY KEY (project, queue)
@@ -104,7 +105,7 @@ $$;
 
 -- The queue's row id, the queue created when missing, and the last of `p_count` new seqs.
 -- Its row lock orders the posts to one queue until the transaction ends.
-CREATE FUNCTION @.reserve_seqs(p_project text, p_name text, p_count bigint, p_now bigint,
+CREATE FUNCTION @.reserve_seqs(p_project bytea, p_name text, p_count bigint, p_now bigint,
                                OUT o_queue bigint, OUT o_last bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -118,7 +119,7 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION @.post_messages(p_project text, p_name text, p_client text, p_now bigint,
+CREATE FUNCTION @.post_messages(p_project bytea, p_name text, p_client text, p_now bigint,
                                 p_ttls bigint[], p_delays bigint[], p_bodies text[])
 RETURNS TABLE (seq bigint, tag bigint)
 LANGUAGE plpgsql AS $$
@@ -140,7 +141,7 @@ END $$;
 
 -- 0: deleted, or no such message; 1: message_claimed; 2: claim_invalid; 3: message_not_claimed.
 -- A claim id that was given but cannot be ours is passed as -1.
-CREATE FUNCTION @.delete_message(p_project text, p_name text, p_seq bigint, p_tag bigint,
+CREATE FUNCTION @.delete_message(p_project bytea, p_name text, p_seq bigint, p_tag bigint,
                                  p_claim bigint, p_claim_tag bigint, p_now bigint)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -174,7 +175,7 @@ END $$;
 
 -- 0: deleted; 2: with claims, a listed live message is not held by one of them (nothing is
 -- deleted).
-CREATE FUNCTION @.delete_messages(p_project text, p_name text, p_seqs bigint[], p_tags bigint[],
+CREATE FUNCTION @.delete_messages(p_project bytea, p_name text, p_seqs bigint[], p_tags bigint[],
                                   p_with_claims boolean, p_claims bigint[],
                                   p_claim_tags bigint[], p_now bigint)
 RETURNS integer LANGUAGE plpgsql AS $$
@@ -205,7 +206,7 @@ BEGIN
     RETURN 0;
 END $$;
 
-CREATE FUNCTION @.pop_messages(p_project text, p_name text, p_limit bigint, p_now bigint)
+CREATE FUNCTION @.pop_messages(p_project bytea, p_name text, p_limit bigint, p_now bigint)
 RETURNS TABLE (seq bigint, tag bigint, created bigint, expires bigint, claim_count integer,
                body text)
 LANGUAGE plpgsql AS $$
@@ -230,7 +231,7 @@ END $$;
 -- pass each other instead of waiting or taking the same message. With p_max_claims > 0, a
 -- message claimed that often already moves to the queue p_dlq instead. Returns the claimed
 -- messages (none: nothing was claimed, and no claim remains).
-CREATE FUNCTION @.create_claim(p_project text, p_name text, p_ttl bigint, p_grace bigint,
+CREATE FUNCTION @.create_claim(p_project bytea, p_name text, p_ttl bigint, p_grace bigint,
                                p_limit bigint, p_dlq text, p_max_claims bigint,
                                p_dlq_ttl bigint, p_now bigint)
 RETURNS TABLE (claim bigint, claim_tag bigint, seq bigint, tag bigint, created bigint,
@@ -308,7 +309,7 @@ END $$;
 
 -- Zaqar measures a claim's age from its last update, so `created` moves too. False: no such
 -- live claim.
-CREATE FUNCTION @.update_claim(p_project text, p_name text, p_claim bigint, p_tag bigint,
+CREATE FUNCTION @.update_claim(p_project bytea, p_name text, p_claim bigint, p_tag bigint,
                                p_ttl bigint, p_grace bigint, p_now bigint)
 RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
@@ -324,7 +325,7 @@ BEGIN
     RETURN true;
 END $$;
 
-CREATE FUNCTION @.delete_claim(p_project text, p_name text, p_claim bigint, p_tag bigint)
+CREATE FUNCTION @.delete_claim(p_project bytea, p_name text, p_claim bigint, p_tag bigint)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM @.claims c USING @.queues q
@@ -336,7 +337,7 @@ BEGIN
 END $$;
 
 -- Every message and claim of the queue; with p_queue_too, the queue itself.
-CREATE FUNCTION @.clear_queue(p_project text, p_name text, p_queue_too boolean)
+CREATE FUNCTION @.clear_queue(p_project bytea, p_name text, p_queue_too boolean)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     v_queue bigint;
@@ -380,7 +381,7 @@ BEGIN
 END $$;
 
 -- A new subscription unless a live one of this source has the subscriber: then that one's id.
-CREATE FUNCTION @.create_subscription(p_project text, p_source text, p_subscriber text,
+CREATE FUNCTION @.create_subscription(p_project bytea, p_source text, p_subscriber text,
                                       p_ttl bigint, p_options text, p_confirmed boolean,
                                       p_now bigint)
 RETURNS TABLE (id bigint, tag bigint, created boolean, confirmed boolean)
@@ -405,7 +406,7 @@ BEGIN
 END $$;
 
 -- 0: updated; 1: no such live subscription; 2: another subscription has the new subscriber.
-CREATE FUNCTION @.update_subscription(p_project text, p_source text, p_id bigint, p_tag bigint,
+CREATE FUNCTION @.update_subscription(p_project bytea, p_source text, p_id bigint, p_tag bigint,
                                       p_subscriber text, p_ttl bigint, p_options text,
                                       p_now bigint)
 RETURNS integer LANGUAGE plpgsql AS $$
