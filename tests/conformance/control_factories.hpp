@@ -40,8 +40,20 @@ struct redis_control_cluster_factory : redis_control_factory<redis_cluster_uri_f
     static constexpr const char* name = "redis_cluster";
 };
 
+/// A control store on the ctest fixture's PostgreSQL, in a schema of its own.
+class postgres_control_factory {
+public:
+    static constexpr const char* name = "postgres";
+    std::unique_ptr<storage::control_store> open() {
+        return storage::make_control_store(fixture_postgres_uri(schema_), storage::sync_mode::off);
+    }
+
+private:
+    std::string schema_ = unique_prefix();
+};
+
 using control_store_types =
     ::testing::Types<sqlite_control_factory, redis_control_standalone_factory,
-                     redis_control_cluster_factory>;
+                     redis_control_cluster_factory, postgres_control_factory>;
 
 }  // namespace marconi::conformance

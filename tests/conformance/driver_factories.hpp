@@ -41,25 +41,34 @@ private:
     std::filesystem::path path_;
 };
 
-/// The URI of a Redis the ctest fixture started (tests/support/redis_servers.py), read from
-/// `uri_file` in $MARCONI_TEST_REDIS_DIR.
-inline std::string fixture_redis_uri(const char* uri_file) {
-    const char* dir = std::getenv("MARCONI_TEST_REDIS_DIR");
+/// The URI a ctest fixture's server wrote to `uri_file` in the directory named by `dir_variable`
+/// (tests/support/redis_servers.py, tests/support/postgres_servers.py).
+inline std::string fixture_uri(const char* dir_variable, const char* uri_file) {
+    const char* dir = std::getenv(dir_variable);
     if (dir == nullptr) {
-        throw std::runtime_error(
-            "MARCONI_TEST_REDIS_DIR is not set: run the suite with ctest, "
-            "whose redis_servers fixture starts the servers");
+        throw std::runtime_error(std::string{dir_variable} +
+                                 " is not set: run the suite with ctest, whose fixtures start "
+                                 "the servers");
     }
     std::ifstream in{std::filesystem::path{dir} / uri_file};
     std::string uri;
     if (!(in >> uri)) {
-        throw std::runtime_error(std::string{"no Redis URI in "} + dir + "/" + uri_file);
+        throw std::runtime_error(std::string{"no server URI in "} + dir + "/" + uri_file);
     }
     return uri;
 }
 
-/// A Redis key prefix no other test process or factory uses, so tests running at the same time
-/// on the same server never see each other's data.
+inline std::string fixture_redis_uri(const char* uri_file) {
+    return fixture_uri("MARCONI_TEST_REDIS_DIR", uri_file);
+}
+
+/// The fixture's PostgreSQL with `?schema=` a schema no other test uses.
+inline std::string fixture_postgres_uri(const std::string& schema) {
+    return fixture_uri("MARCONI_TEST_POSTGRES_DIR", "postgres.uri") + "?schema=" + schema;
+}
+
+/// A Redis key prefix (or PostgreSQL schema) no other test process or factory uses, so tests
+/// running at the same time on the same server never see each other's data.
 inline std::string unique_prefix() {
     static std::atomic<int> counter{0};
     return "t" + std::to_string(::getpid()) + "x" + std::to_string(counter++);
@@ -122,6 +131,21 @@ struct redis_cluster_factory : redis_factory<redis_cluster_uri_file> {
 /// The master of a Sentinel group, found through its sentinel.
 struct redis_sentinel_factory : redis_factory<redis_sentinel_uri_file> {
     static constexpr const char* name = "redis_sentinel";
+};
+
+/// A store on the ctest fixture's PostgreSQL in a schema of its own; open() again reopens the
+/// same data.
+class postgres_factory {
+public:
+    static constexpr const char* name = "postgres";
+    std::unique_ptr<storage::data_driver> open(const clock& clock) {
+        storage::driver_options options;
+        options.uri = fixture_postgres_uri(schema_);
+        return storage::make_driver(options, clock);
+    }
+
+private:
+    std::string schema_ = unique_prefix();
 };
 
 /// A pooled deployment: a control store, a default store and two pools with equal weights, so
@@ -194,14 +218,32 @@ public:
                fixture_redis_uri(redis_cluster_uri_file) + "?prefix=" + unique_prefix()}) {}
 };
 
+/// Every engine in one deployment: the control store and the default store on PostgreSQL, one
+/// pool on a SQLite file, the other on standalone Redis.
+class pooled_mixed_factory : public pooled_factory_base {
+public:
+    static constexpr const char* name = "pooled_mixed";
+    pooled_mixed_factory() : pooled_mixed_factory(std::make_unique<temp_dir>("marconi-mixed")) {}
+
+private:
+    explicit pooled_mixed_factory(std::unique_ptr<temp_dir> dir)
+        : pooled_factory_base(
+              fixture_postgres_uri(unique_prefix()), fixture_postgres_uri(unique_prefix()),
+              {"sqlite:///" + (dir->path() / "pool-0.db").string(),
+               fixture_redis_uri(redis_standalone_uri_file) + "?prefix=" + unique_prefix()}),
+          dir_(std::move(dir)) {}
+    std::unique_ptr<temp_dir> dir_;
+};
+
 using driver_types =
     ::testing::Types<sqlite_memory_factory, sqlite_file_factory, redis_standalone_factory,
-                     redis_cluster_factory, redis_sentinel_factory, pooled_sqlite_factory,
-                     pooled_redis_factory>;
+                     redis_cluster_factory, redis_sentinel_factory, postgres_factory,
+                     pooled_sqlite_factory, pooled_redis_factory, pooled_mixed_factory>;
 /// The drivers whose data outlives the driver object: the durability suite runs on these.
 using durable_driver_types =
     ::testing::Types<sqlite_file_factory, redis_standalone_factory, redis_cluster_factory,
-                     redis_sentinel_factory, pooled_sqlite_factory, pooled_redis_factory>;
+                     redis_sentinel_factory, postgres_factory, pooled_sqlite_factory,
+                     pooled_redis_factory, pooled_mixed_factory>;
 
 /// Readable test names, e.g. message_contract/sqlite_memory.fifo_across_batches.
 struct driver_names {
