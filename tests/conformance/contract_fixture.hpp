@@ -32,6 +32,18 @@ inline std::optional<core::errc> error_of(const std::function<void()>& call) {
     return std::nullopt;
 }
 
+/// The ids one claim of up to 5 messages took (none when it took nothing): what each of many
+/// concurrent claimers got.
+inline net::awaitable<std::vector<core::message_id>> claim_all(storage::data_driver& d,
+                                                               core::queue_address q) {
+    auto c = co_await d.create_claim(std::move(q), core::claim_options{300, 60, 5}, std::nullopt);
+    std::vector<core::message_id> out;
+    if (c) {
+        for (const auto& m : c->messages) out.push_back(m.id);
+    }
+    co_return out;
+}
+
 template <class Factory>
 class contract_test : public ::testing::Test {
 protected:

@@ -475,16 +475,6 @@ TYPED_TEST(storage_contract, concurrent_posts_get_distinct_ids_in_one_consistent
     }
 }
 
-net::awaitable<std::vector<core::message_id>> claim_all(storage::data_driver& d,
-                                                        core::queue_address q) {
-    auto c = co_await d.create_claim(std::move(q), core::claim_options{300, 60, 5}, std::nullopt);
-    std::vector<core::message_id> out;
-    if (c) {
-        for (const auto& m : c->messages) out.push_back(m.id);
-    }
-    co_return out;
-}
-
 TYPED_TEST(storage_contract, concurrent_claims_never_share_a_message) {
     auto q = this->queue("work");
     std::vector<std::string> bodies(100, "x");
