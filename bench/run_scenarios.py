@@ -347,6 +347,38 @@ class MarconiRedis(Marconi):
         return total
 
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "support"))
+import postgres_servers  # noqa: E402  (tests/support: the same servers the tests start)
+
+
+class MarconiPostgres(Marconi):
+    """Marconi on a private PostgreSQL 15 (fsync, synchronous_commit on), fresh per scenario."""
+    name = "marconi-postgres"
+    disk_label = "queues table + indexes"
+    schema = "bench"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pg = None
+
+    def storage_uri(self):
+        self.pg = postgres_servers.PostgresServer(self.store_dir).start()
+        return f"{self.pg.uri}?schema={self.schema}"
+
+    def stop(self):
+        super().stop()  # the server first: it would log the database going away
+        if self.pg:
+            self.pg.remove()
+            self.pg = None
+
+    def disk_bytes(self):
+        if not self.pg:
+            return None
+        return int(self.pg.psql(f"SELECT pg_total_relation_size('{self.schema}.queues')",
+                                database="marconi"))
+
+
 # Debian's python3-zaqar 15.0.0 ships the Redis driver without its two Lua scripts
 # (zaqar/storage/redis/scripts/*.lua are missing from the package), so every POST of messages
 # and every claim fails with 503. These are our own implementations of the two scripts'
@@ -926,6 +958,26 @@ def queue_target_mb(n):
     return TARGETS["queues_rss_mb"] * n / 100_000
 
 
+class ExtraStore:
+    """A store Marconi also runs every scenario on, beside SQLite: its option, target class
+    and report columns."""
+
+    def __init__(self, option, key, target_class, column, p99_column, description):
+        self.option, self.key, self.target_class = option, key, target_class
+        self.target = target_class.name
+        self.column, self.p99_column, self.description = column, p99_column, description
+
+
+EXTRA_STORES = [
+    ExtraStore("with_redis", "redis", MarconiRedis, "on Redis", "R p99@50%",
+               "'on Redis': Marconi on a fresh redis-server per scenario, AOF with appendfsync "
+               "always"),
+    ExtraStore("with_postgres", "postgres", MarconiPostgres, "on PostgreSQL", "P p99@50%",
+               "'on PostgreSQL': Marconi on a fresh PostgreSQL 15 per scenario, fsync and "
+               "synchronous_commit on"),
+]
+
+
 def build_rows(results, opts):
     rows = []
     for key in opts.scenarios:
@@ -953,11 +1005,12 @@ def build_rows(results, opts):
             for extra in ("floor", "ratio_to_floor", "rate", "bytes_per_queue"):
                 if extra in m:
                     row[extra] = m[extra]
-        r = results[key].get("marconi-redis")
-        if r:
-            row["redis"] = r["value"]
-            row["redis_p99_half_ms"] = r["p99_half"]
-            row.setdefault("notes", []).extend("redis: " + n for n in r["notes"])
+        for store in EXTRA_STORES:
+            r = results[key].get(store.target)
+            if r:
+                row[store.key] = r["value"]
+                row[store.key + "_p99_half_ms"] = r["p99_half"]
+                row.setdefault("notes", []).extend(f"{store.key}: " + n for n in r["notes"])
         if z:
             row["zaqar"] = z["value"]
             row["zaqar_p99_half_ms"] = z["p99_half"]
@@ -968,11 +1021,12 @@ def build_rows(results, opts):
     return rows
 
 
-def print_table(rows, with_zaqar, with_redis=False, out=sys.stdout):
+def print_table(rows, with_zaqar, stores=(), out=sys.stdout):
+    """`stores`: the EXTRA_STORES Marconi also ran on, a column pair each."""
     headers = ["Scenario", "Unit", "Marconi", "spread", "Target", "", "p99 peak", "p99 @50%",
                "≤5ms", "cli µs/req"]
-    if with_redis:
-        headers += ["on Redis", "R p99@50%"]
+    for store in stores:
+        headers += [store.column, store.p99_column]
     if with_zaqar:
         headers += ["Zaqar", "M/Z", "Z p99@50%"]
     headers += ["Notes"]
@@ -982,9 +1036,9 @@ def print_table(rows, with_zaqar, with_redis=False, out=sys.stdout):
                 r.get("spread", ""), r["target"], r.get("result", ""),
                 fmt_ms(r.get("p99_peak_ms")), fmt_ms(r.get("p99_half_ms")),
                 r.get("p99_result", ""), fmt_num(r.get("cpu_us_per_req"), 1)]
-        if with_redis:
-            line += [fmt_num(r.get("redis"), 1 if r["unit"] == "MB RSS" else 0),
-                     fmt_ms(r.get("redis_p99_half_ms"))]
+        for store in stores:
+            line += [fmt_num(r.get(store.key), 1 if r["unit"] == "MB RSS" else 0),
+                     fmt_ms(r.get(store.key + "_p99_half_ms"))]
         if with_zaqar:
             ratio = r.get("marconi_over_zaqar")
             line += [fmt_num(r.get("zaqar"), 1 if r["unit"] == "MB RSS" else 0),
@@ -1072,6 +1126,9 @@ def parse_args(argv):
     p.add_argument("--with-redis", action="store_true",
                    help="also run every scenario on Marconi over a private Redis (AOF, fsync "
                         "always), next to Marconi on SQLite")
+    p.add_argument("--with-postgres", action="store_true",
+                   help="also run every scenario on Marconi over a private PostgreSQL 15 (fsync, "
+                        "synchronous_commit on), next to Marconi on SQLite")
     p.add_argument("--zaqar-processes", type=int, default=4, help="uwsgi processes (default 4)")
     p.add_argument("--server-workers", type=int, default=0,
                    help="marconi --workers and floor-server --threads (default: one per core)")
@@ -1126,8 +1183,8 @@ def main(argv):
     print(f"Runs: {opts.runs} x {opts.duration:g} s per scenario (medians), {CONNECTIONS} client "
           f"connections, marconi-bench --threads {opts.client_threads}, server workers "
           f"{opts.server_workers or 'one per core'}; Marconi on SQLite, sync = full, fresh store "
-          f"per scenario" + ("; 'on Redis': Marconi on a fresh redis-server per scenario, AOF "
-                             "with appendfsync always" if opts.with_redis else ""), flush=True)
+          f"per scenario" + "".join("; " + store.description for store in EXTRA_STORES
+                                    if getattr(opts, store.option)), flush=True)
 
     results = {}
     exit_code = 0
@@ -1149,10 +1206,10 @@ def main(argv):
             zaqar.start()
             note(f"Zaqar answers ping, post, claim and delete on 127.0.0.1:{zaqar.port}")
         runner = Runner(opts, bench, marconi, zaqar, floor_port, note)
-        on_redis = (MarconiRedis(opts.marconi, workdir, opts.server_workers, keep=opts.keep)
-                    if opts.with_redis and not opts.zaqar_only else None)
-        targets = (([] if opts.zaqar_only else [marconi]) + ([on_redis] if on_redis else [])
-                   + ([zaqar] if zaqar else []))
+        extra = [] if opts.zaqar_only else [
+            store.target_class(opts.marconi, workdir, opts.server_workers, keep=opts.keep)
+            for store in EXTRA_STORES if getattr(opts, store.option)]
+        targets = ([] if opts.zaqar_only else [marconi]) + extra + ([zaqar] if zaqar else [])
         for key in opts.scenarios:
             for target in targets:
                 note(f"{key} on {target.name}")
@@ -1166,8 +1223,8 @@ def main(argv):
                     exit_code = 1
                     note(f"{key} on {target.name} FAILED: {e}")
             marconi.stop()
-            if on_redis:
-                on_redis.stop()
+            for target in extra:
+                target.stop()
     except KeyboardInterrupt as e:
         exit_code = 130
         print(f"interrupted ({e}); stopping servers", file=sys.stderr)
@@ -1176,7 +1233,8 @@ def main(argv):
 
     rows = build_rows(results, opts)
     print()
-    print_table(rows, opts.with_zaqar, opts.with_redis)
+    print_table(rows, opts.with_zaqar,
+                [store for store in EXTRA_STORES if getattr(opts, store.option)])
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump({"machine": machine,
