@@ -24,6 +24,7 @@
 #include "core/validation.hpp"
 #include "notify/dispatcher.hpp"
 #include "notify/notifier.hpp"
+#include "storage/contract/redacted_uri.hpp"
 #include "storage/factory/make_driver.hpp"
 #include "storage/factory/pool_uri_guard.hpp"
 
@@ -128,7 +129,8 @@ int serve(const config::config& cfg) {
     try {
         stores = storage::open_storage(cfg.storage, cfg.pooling, clock);
     } catch (const std::exception& e) {
-        spdlog::critical("cannot open storage {}: {}", cfg.storage.uri, e.what());
+        spdlog::critical("cannot open storage {}: {}", storage::redacted_uri(cfg.storage.uri),
+                         e.what());
         return 1;
     }
     auto& driver = stores.driver;

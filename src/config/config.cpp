@@ -2,6 +2,8 @@
 // and describe(). Adding an option is one line in options().
 #include "config/config.hpp"
 
+#include "storage/contract/redacted_uri.hpp"
+
 #include <toml++/toml.h>
 
 #include <cctype>
@@ -218,20 +220,6 @@ option choice(std::string_view section, std::string_view key, S config::*s, F S:
             }};
 }
 
-// "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db".
-std::string redact_uri_password(std::string_view uri) {
-    const auto scheme_end = uri.find("://");
-    if (scheme_end == std::string_view::npos) return std::string(uri);
-    const auto authority = scheme_end + 3;
-    const auto at = uri.find('@', authority);
-    const auto colon = uri.find(':', authority);
-    if (at == std::string_view::npos || colon == std::string_view::npos || colon > at ||
-        uri.find('/', authority) < at) {
-        return std::string(uri);
-    }
-    return std::string(uri.substr(0, colon + 1)) + "***" + std::string(uri.substr(at));
-}
-
 /// Bounds of the rate quotas: a token bucket counts microseconds between tokens.
 constexpr std::int64_t max_rate = 1'000'000;
 constexpr std::int64_t max_burst = 1'000'000'000;
@@ -267,7 +255,7 @@ const std::vector<option>& options() {
         optional_text("server", "tls_cert_file", &config::server, &server_config::tls_cert_file),
         optional_text("server", "tls_key_file", &config::server, &server_config::tls_key_file),
 
-        text("storage", "uri", &config::storage, &driver_options::uri, redact_uri_password),
+        text("storage", "uri", &config::storage, &driver_options::uri, storage::redacted_uri),
         choice("storage", "sync", &config::storage, &driver_options::sync,
                {{"full", sync_mode::full}, {"normal", sync_mode::normal}, {"off", sync_mode::off}}),
         integer("storage", "read_threads", &config::storage, &driver_options::read_threads, 1, 256),
@@ -276,7 +264,7 @@ const std::vector<option>& options() {
 
         boolean("pooling", "enabled", &config::pooling, &pooling_options::enabled),
         text("pooling", "control_uri", &config::pooling, &pooling_options::control_uri,
-             redact_uri_password),
+             storage::redacted_uri),
         choice("pooling", "placement", &config::pooling, &pooling_options::placement,
                {{"weighted", storage::pooled::placement_mode::weighted},
                 {"hash", storage::pooled::placement_mode::hash}}),

@@ -3,6 +3,7 @@
 
 #include "core/validation.hpp"
 #include "storage/contract/error.hpp"
+#include "storage/contract/redacted_uri.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -54,7 +55,7 @@ std::vector<std::string> pool_service::capabilities_of(const std::string& uri) {
     try {
         caps = open_(uri)->capabilities();
     } catch (const std::exception& e) {
-        spdlog::warn("pooling: cannot open {}: {}", uri, e.what());
+        spdlog::warn("pooling: cannot open {}: {}", storage::redacted_uri(uri), e.what());
         return {};
     }
     std::lock_guard lock(mutex_);
@@ -80,7 +81,8 @@ net::awaitable<std::vector<std::string>> pool_service::test_connect(std::string 
     try {
         store = open_(uri);
     } catch (const std::exception& e) {
-        spdlog::info("pooling: test-connect to {} failed: {}", uri, e.what());
+        spdlog::info("pooling: test-connect to {} failed: {}", storage::redacted_uri(uri),
+                     e.what());
     }
     if (!store || !co_await store->ping()) {
         throw error{errc::invalid_request, "cannot connect to " + uri};

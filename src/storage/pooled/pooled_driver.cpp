@@ -4,6 +4,7 @@
 #include "common/json_depth.hpp"
 #include "common/project_key.hpp"
 #include "storage/contract/error.hpp"
+#include "storage/contract/redacted_uri.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -78,7 +79,7 @@ data_driver* pooled_driver::store_named(const std::string& pool, const std::stri
     if (slot.store) retired_.push_back(std::move(slot.store));
     slot.store = open_pool_(uri);
     slot.uri = uri;
-    spdlog::info("pooling: opened pool {} ({})", pool, uri);
+    spdlog::info("pooling: opened pool {} ({})", pool, redacted_uri(uri));
     return slot.store.get();
 }
 

@@ -45,7 +45,7 @@ void add_param(statement& stmt, std::optional<std::string> value) {
 database::database(const postgres_settings& settings)
     : schema(settings.schema), sql(client_options_of(settings)) {
     // The client connects on first use, so the schema is ready before anything reads it.
-    migrate(settings.conninfo, settings.redacted, schema);
+    migrate(settings.conninfo, schema);
 }
 
 std::string database::q(std::string_view text) const { return qualified(text, schema); }

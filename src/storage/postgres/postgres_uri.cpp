@@ -1,6 +1,8 @@
 // Marconi. PostgreSQL storage URIs.
 #include "storage/postgres/postgres_uri.hpp"
 
+#include "storage/contract/redacted_uri.hpp"
+
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -13,6 +15,7 @@ namespace marconi::storage::postgres {
 namespace {
 
 constexpr std::string_view schemes[] = {"postgresql://", "postgres://"};
+constexpr int default_connect_timeout_seconds = 10;
 
 bool valid_schema(std::string_view name) {
     if (name.empty() || name.size() > 63) return false;
@@ -34,27 +37,6 @@ int connection_count(std::string_view name, std::string_view value) {
     return n;
 }
 
-/// "***" in place of the password of the userinfo ("user:secret@") and of a password=
-/// parameter.
-std::string redact(std::string_view uri) {
-    std::string out{uri};
-    const auto start = out.find("://") + 3;
-    const auto at = out.find('@', start);
-    const auto slash = out.find('/', start);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-        const auto colon = out.find(':', start);
-        if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-    for (auto pos = out.find("password="); pos != std::string::npos;
-         pos = out.find("password=", pos + 1)) {
-        if (pos == 0 || (out[pos - 1] != '?' && out[pos - 1] != '&')) continue;
-        const auto value = pos + 9;
-        const auto end = out.find('&', value);
-        out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
-    }
-    return out;
-}
-
 }  // namespace
 
 bool is_postgres_uri(std::string_view uri) {
@@ -69,7 +51,7 @@ postgres_settings parse_uri(std::string_view uri) {
         throw std::invalid_argument("not a PostgreSQL URI: use postgresql://...");
     }
     postgres_settings settings;
-    settings.redacted = redact(uri);
+    settings.redacted = redacted_uri(uri);
 
     // Marconi's options are taken out of the query; libpq would refuse them.
     const auto query = uri.find('?');
@@ -104,6 +86,13 @@ postgres_settings parse_uri(std::string_view uri) {
             conninfo += i == 0 ? '?' : '&';
             conninfo += kept[i];
         }
+    }
+    // Without it, a host that drops packets holds the startup connect for minutes.
+    const bool has_timeout = conninfo.find("?connect_timeout=") != std::string::npos ||
+                             conninfo.find("&connect_timeout=") != std::string::npos;
+    if (!has_timeout) {
+        conninfo += conninfo.find('?') == std::string::npos ? '?' : '&';
+        conninfo += "connect_timeout=" + std::to_string(default_connect_timeout_seconds);
     }
 
     // libpq's own check of the rest: unknown parameters, bad percent-escapes, bad ports.

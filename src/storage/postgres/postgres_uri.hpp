@@ -7,7 +7,8 @@
 namespace marconi::storage::postgres {
 
 struct postgres_settings {
-    /// What libpq connects with: the URI as given, less Marconi's own options.
+    /// What libpq connects with: the URI as given, less Marconi's own options, with
+    /// connect_timeout=10 unless it names one.
     std::string conninfo;
     /// The URI with its password replaced by "***", for logs and error messages.
     std::string redacted;

@@ -12,7 +12,7 @@ namespace {
 TEST(postgres_uri, both_schemes_are_libpq_uris_with_marconi_defaults) {
     for (const std::string scheme : {"postgresql://", "postgres://"}) {
         const auto settings = parse_uri(scheme + "marconi@db.example:5433/queues");
-        EXPECT_EQ(settings.conninfo, scheme + "marconi@db.example:5433/queues");
+        EXPECT_EQ(settings.conninfo, scheme + "marconi@db.example:5433/queues?connect_timeout=10");
         EXPECT_EQ(settings.schema, "marconi");
         EXPECT_EQ(settings.readers, 2);
         EXPECT_EQ(settings.writers, 2);
@@ -27,7 +27,10 @@ TEST(postgres_uri, marconi_options_are_taken_out_and_libpq_options_kept) {
         "postgresql://u@h1:5432,h2:5433/db?schema=tenant_a&target_session_attrs=read-write"
         "&readers=4&sslmode=require&writers=1");
     EXPECT_EQ(settings.conninfo,
-              "postgresql://u@h1:5432,h2:5433/db?target_session_attrs=read-write&sslmode=require");
+              "postgresql://u@h1:5432,h2:5433/db?target_session_attrs=read-write&sslmode=require"
+              "&connect_timeout=10");
+    EXPECT_EQ(parse_uri("postgresql://h/db?connect_timeout=3").conninfo,
+              "postgresql://h/db?connect_timeout=3");
     EXPECT_EQ(settings.schema, "tenant_a");
     EXPECT_EQ(settings.readers, 4);
     EXPECT_EQ(settings.writers, 1);

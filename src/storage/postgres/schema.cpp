@@ -454,12 +454,12 @@ std::string trimmed(std::string text) {
     return text;
 }
 
-owned_result exec(PGconn* conn, const std::string& sql, const std::string& redacted) {
+owned_result exec(PGconn* conn, const std::string& sql) {
     owned_result result{PQexec(conn, sql.c_str())};
     const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        throw std::runtime_error("PostgreSQL " + redacted +
-                                 ": migrating the schema failed: " + trimmed(PQerrorMessage(conn)));
+        throw std::runtime_error("migrating the PostgreSQL schema failed: " +
+                                 trimmed(PQerrorMessage(conn)));
     }
     return result;
 }
@@ -481,42 +481,39 @@ std::string qualified(std::string_view sql, const std::string& schema) {
     return out;
 }
 
-void migrate(const std::string& conninfo, const std::string& redacted, const std::string& schema) {
+void migrate(const std::string& conninfo, const std::string& schema) {
     std::unique_ptr<PGconn, pg_conn_deleter> conn{PQconnectdb(conninfo.c_str())};
     if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
         throw std::runtime_error(
-            "cannot connect to PostgreSQL " + redacted + ": " +
+            "cannot connect to PostgreSQL: " +
             (conn ? trimmed(PQerrorMessage(conn.get())) : std::string{"out of memory"}));
     }
     PQsetNoticeProcessor(
         conn.get(), [](void*, const char*) {}, nullptr);
     const auto q = [&](std::string_view sql) { return qualified(sql, schema); };
-    exec(conn.get(), "BEGIN", redacted);
+    exec(conn.get(), "BEGIN");
     // Heads starting together: the first migrates, the others wait and find it done.
-    exec(conn.get(), "SELECT pg_advisory_xact_lock(hashtext('marconi schema " + schema + "'))",
-         redacted);
-    exec(conn.get(), "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"", redacted);
-    exec(conn.get(), q("CREATE TABLE IF NOT EXISTS @.schema_version (version integer NOT NULL)"),
-         redacted);
-    auto found = exec(conn.get(), q("SELECT version FROM @.schema_version"), redacted);
+    exec(conn.get(), "SELECT pg_advisory_xact_lock(hashtext('marconi schema " + schema + "'))");
+    exec(conn.get(), "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+    exec(conn.get(), q("CREATE TABLE IF NOT EXISTS @.schema_version (version integer NOT NULL)"));
+    auto found = exec(conn.get(), q("SELECT version FROM @.schema_version"));
     long version = 0;
     if (PQntuples(found.get()) > 0) {
         version = std::stol(PQgetvalue(found.get(), 0, 0));
     } else {
-        exec(conn.get(), q("INSERT INTO @.schema_version VALUES (0)"), redacted);
+        exec(conn.get(), q("INSERT INTO @.schema_version VALUES (0)"));
     }
     if (version > static_cast<long>(migrations.size())) {
-        throw std::runtime_error("PostgreSQL " + redacted + ": schema \"" + schema +
-                                 "\" has version " + std::to_string(version) +
-                                 ", newer than this Marconi knows (" +
+        throw std::runtime_error("PostgreSQL schema \"" + schema + "\" has version " +
+                                 std::to_string(version) + ", newer than this Marconi knows (" +
                                  std::to_string(migrations.size()) + "); upgrade Marconi");
     }
     for (auto v = static_cast<std::size_t>(version); v < migrations.size(); ++v) {
-        exec(conn.get(), q(migrations[v]), redacted);
+        exec(conn.get(), q(migrations[v]));
     }
     exec(conn.get(),
-         q("UPDATE @.schema_version SET version = " + std::to_string(migrations.size())), redacted);
-    exec(conn.get(), "COMMIT", redacted);
+         q("UPDATE @.schema_version SET version = " + std::to_string(migrations.size())));
+    exec(conn.get(), "COMMIT");
 }
 
 }  // namespace marconi::storage::postgres

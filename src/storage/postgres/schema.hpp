@@ -13,8 +13,8 @@ std::string qualified(std::string_view sql, const std::string& schema);
 
 /// Creates the schema and brings it to the version this binary knows, in one transaction under
 /// an advisory lock, so heads starting together migrate once. Blocks (startup only). Throws
-/// std::runtime_error naming the cause: the database cannot be reached, or its schema is newer
-/// than this Marconi knows.
-void migrate(const std::string& conninfo, const std::string& redacted, const std::string& schema);
+/// std::runtime_error naming the cause (never the URI: callers name it, redacted): the database
+/// cannot be reached, or its schema is newer than this Marconi knows.
+void migrate(const std::string& conninfo, const std::string& schema);
 
 }  // namespace marconi::storage::postgres

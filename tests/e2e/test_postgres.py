@@ -1,0 +1,73 @@
+"""What only the PostgreSQL store does: its schema, its URIs, what an operator sees when they
+are wrong. Runs in the postgres e2e runs (MARCONI_E2E_STORAGE=postgres); the rest of the suite
+checks that the API behaves on it exactly as on the other stores.
+
+  * A schema keeps deployments sharing one database apart.
+  * A schema newer than the binary knows is refused at startup, naming the versions.
+  * A database that cannot be reached fails startup at once with libpq's reason.
+  * No log line ever shows the password of the URI.
+"""
+
+import subprocess
+
+import pytest
+
+import postgres_servers  # tests/support, on the path conftest sets
+from conftest import STORAGE, Api, ServerProcess, _postgres, marconi_bin, postgres_base_uri
+from e2e_helpers import assert_json, post, unique
+
+pytestmark = pytest.mark.skipif(STORAGE != "postgres",
+                                reason="PostgreSQL store only: runs in the postgres e2e runs")
+
+STARTUP_FAILURE_SECONDS = 20  # connect_timeout is 10 s; refusals are immediate
+
+
+def failed_startup(storage_uri, workdir):
+    """Runs `marconi serve` expecting it to refuse to start; returns its stderr."""
+    done = subprocess.run([str(marconi_bin()), "serve", "--bind", "127.0.0.1", "--port", "0",
+                           "--storage-uri", storage_uri], cwd=workdir, capture_output=True,
+                          text=True, timeout=STARTUP_FAILURE_SECONDS)
+    assert done.returncode != 0, done.stdout
+    assert "marconi listening" not in done.stdout
+    return done.stderr
+
+
+def test_schemas_keep_deployments_apart(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = ServerProcess(tmp_path / "a", tmp_path / "a.db").start()
+    b = ServerProcess(tmp_path / "b", tmp_path / "b.db").start()
+    try:
+        name = unique()
+        api_a, api_b = Api(a, project_id="shared"), Api(b, project_id="shared")
+        assert api_a.put(f"/v2/queues/{name}", json={"side": "a"}).status_code == 201
+        post(api_a, name, "only in a")
+        assert assert_json(api_b.get(f"/v2/queues/{name}/stats"), 200)["messages"]["total"] == 0
+        assert name not in [q["name"] for q in assert_json(api_b.get("/v2/queues"), 200)["queues"]]
+        assert assert_json(api_a.get(f"/v2/queues/{name}/stats"), 200)["messages"]["total"] == 1
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_a_newer_schema_is_refused_at_startup(tmp_path):
+    (tmp_path / "s").mkdir()
+    server = ServerProcess(tmp_path / "s", tmp_path / "s.db").start()
+    server.stop()
+    schema = server.store_key.replace("-", "_")
+    _postgres["server"].psql(f"UPDATE {schema}.schema_version SET version = 99",
+                             database="marconi")
+    stderr = failed_startup(server.storage_uri, tmp_path)
+    assert f'schema "{schema}" has version 99, newer than this Marconi knows' in stderr, stderr
+    assert _postgres["server"].password not in stderr
+
+
+def test_an_unreachable_database_fails_startup_with_the_reason(tmp_path):
+    postgres_base_uri()  # starts the run's server if no test has yet
+    server = _postgres["server"]
+    # The run's credentials, on a port where nothing listens.
+    uri = server.uri.replace(f":{server.port}/", f":{postgres_servers.free_port()}/")
+    stderr = failed_startup(uri, tmp_path)
+    assert "cannot connect to PostgreSQL" in stderr and "Connection refused" in stderr, stderr
+    assert server.password not in stderr
+    assert "marconi:***@" in stderr
