@@ -20,8 +20,9 @@ packages=(
     # the Redis store's tests start real servers: redis-server, and redis-cli to form a Cluster
     redis-server redis-tools
     # the PostgreSQL store's tests start real servers: initdb, pg_ctl and postgres from the
-    # server package, psql and pg_isready from the client; libpq for the driver
-    postgresql-15 postgresql-client-15 libpq-dev
+    # server package, psql and pg_isready from the client; libpq for the driver; pgbouncer,
+    # which the e2e run puts in front of it in transaction mode
+    postgresql-15 postgresql-client-15 libpq-dev pgbouncer
     # e2e tests (run with /usr/bin/python3, Debian's interpreter); openssl makes the TLS
     # tests' certificates
     python3-pytest python3-requests python3-zaqarclient openssl

@@ -228,7 +228,8 @@ int serve(const config::config& cfg) {
     spdlog::info("websocket notifications at {}", websockets.notification_url());
     spdlog::info("listening on {}:{} ({}) with {} io threads, storage {}",
                  endpoint.address().to_string(), endpoint.port(),
-                 cfg.server.tls_cert_file.empty() ? "HTTP" : "HTTPS", workers, cfg.storage.uri);
+                 cfg.server.tls_cert_file.empty() ? "HTTP" : "HTTPS", workers,
+                 storage::redacted_uri(cfg.storage.uri));
 
     net::co_spawn(
         io, run_garbage_collector(*driver, std::chrono::seconds{cfg.server.gc_interval_seconds}),

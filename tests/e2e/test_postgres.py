@@ -5,14 +5,20 @@ checks that the API behaves on it exactly as on the other stores.
   * A schema keeps deployments sharing one database apart.
   * A schema newer than the binary knows is refused at startup, naming the versions.
   * A database that cannot be reached fails startup at once with libpq's reason.
+  * Through pgbouncer in transaction mode, with fewer server connections than the store
+    opens, concurrent posts, claims, deletes and listings all work: no statement depends on a
+    session.
   * No log line ever shows the password of the URI.
 """
 
+import collections
+import concurrent.futures
 import subprocess
 
 import pytest
 
 import postgres_servers  # tests/support, on the path conftest sets
+from pgbouncer_server import PgBouncer
 from conftest import STORAGE, Api, ServerProcess, _postgres, marconi_bin, postgres_base_uri
 from e2e_helpers import assert_json, post, unique
 
@@ -71,3 +77,50 @@ def test_an_unreachable_database_fails_startup_with_the_reason(tmp_path):
     assert "cannot connect to PostgreSQL" in stderr and "Connection refused" in stderr, stderr
     assert server.password not in stderr
     assert "marconi:***@" in stderr
+
+
+class ServerThroughPgBouncer(ServerProcess):
+    def __init__(self, workdir, bouncer):
+        super().__init__(workdir, workdir / "unused.db")
+        self.bouncer = bouncer
+
+    @property
+    def storage_uri(self):
+        return f"{self.bouncer.uri}?schema=e2e_pgbouncer"
+
+
+def test_the_request_path_works_through_pgbouncer_in_transaction_mode(tmp_path):
+    postgres_base_uri()
+    bouncer = PgBouncer(_postgres["server"], pool_size=2).start()
+    server = ServerThroughPgBouncer(tmp_path, bouncer).start()
+    try:
+        project = unique("pgb")
+
+        def worker(n):
+            api = Api(server, project_id=project)
+            queue = f"q{n % 3}"
+            statuses = collections.Counter()
+            for i in range(25):
+                post(api, queue, {"worker": n, "i": i})
+                r = api.post(f"/v2/queues/{queue}/claims", json={"ttl": 60, "grace": 60,
+                                                                 "limit": 2})
+                statuses[f"claim {r.status_code}"] += 1
+                for m in (r.json()["messages"] if r.status_code == 201 else []):
+                    statuses[f"delete {api.delete(m['href']).status_code}"] += 1
+                r = api.get(f"/v2/queues/{queue}/messages", params={"echo": "true"})
+                statuses[f"list {r.status_code}"] += 1
+            return statuses
+
+        with concurrent.futures.ThreadPoolExecutor(12) as pool:
+            statuses = sum(pool.map(worker, range(12)), collections.Counter())
+        assert set(statuses) <= {"claim 201", "claim 204", "delete 204", "list 200"}, statuses
+        assert statuses["claim 201"] > 0 and statuses["list 200"] == 12 * 25
+        # Every message posted and not deleted is still there, once.
+        api = Api(server, project_id=project)
+        total = sum(assert_json(api.get(f"/v2/queues/q{n}/stats"), 200)["messages"]["total"]
+                    for n in range(3))
+        assert total == 12 * 25 - statuses["delete 204"]
+        assert bouncer.server.password not in server.stderr_text()
+    finally:
+        server.stop()
+        bouncer.stop()
