@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 
-from reliability_support import Client, E2E_DIR, ServerProcess, wait_until
+from reliability_support import Client, E2E_DIR, UriServer, wait_until
 
 sys.path.insert(0, str(E2E_DIR.parent / "support"))
 import postgres_servers  # noqa: E402  (tests/support)
@@ -35,16 +35,6 @@ AFTER = 100       # acks after the first ack past the outage
 RECOVERY = 20.0   # seconds the server may take to ack again once the database is back
 SLOW = 5.0        # seconds: no answer, 503 or 201, may take longer
 CLIENT_TIMEOUT = 10.0
-
-
-class PostgresBackedServer(ServerProcess):
-    def __init__(self, workdir, uri):
-        super().__init__(workdir, workdir / "unused.db")
-        self._uri = uri
-
-    @property
-    def storage_uri(self):
-        return self._uri
 
 
 def load_through_outage(server, break_db, restore_db):
@@ -99,20 +89,20 @@ def load_through_outage(server, break_db, restore_db):
         with lock:
             phase["restored_at"] = time.monotonic()
             acks_at_restore = len(acked)
-        recovered = True
+        recovered = None  # or why not
         try:
             wait_until(lambda: phase["first_ack_after"], RECOVERY,
                        "an ack after the database came back")
             wait_until(lambda: len(acked) >= acks_at_restore + AFTER, 30,
                        f"{AFTER} acks after the recovery")
-        except AssertionError:
-            recovered = False
+        except AssertionError as e:
+            recovered = str(e)
     finally:
         stop.set()
         for t in threads:
             t.join()
     # Without a recovery there is nothing to list from: check() reports that first.
-    stored = listed_tokens(server, project, queue) if recovered else None
+    stored = listed_tokens(server, project, queue) if recovered is None else None
     outage = ((phase["first_ack_after"] or time.monotonic()) - broken_at)
     return dict(acked=acked, acked_before=acked_before, answers=answers, timeouts=timeouts,
                 recovered=recovered, stored=stored, down_for=down_for, outage=outage,
@@ -149,7 +139,7 @@ def check(outcome, what):
           f"db-down={outcome['down_for']:.2f}s db-restore={outcome['restore_took']:.2f}s recovery-after-db-back={outcome['recovery']:.2f}s "
           f"outage(kill to first ack)={outcome['outage']:.2f}s")
     assert outcome["acked_before"] > 0, "no post was acked before the outage"
-    assert outcome["recovered"], f"no post acked within {RECOVERY}s of the database coming back"
+    assert outcome["recovered"] is None, f"no recovery: {outcome['recovered']}"
     assert refused, "the database was down, yet no request was refused"
     assert set(statuses) <= {201, 503}, sorted(set(statuses))
     assert not outcome["timeouts"], f"requests hung: {outcome['timeouts']}"
@@ -160,7 +150,7 @@ def check(outcome, what):
 
 def test_a_postgres_crash_and_restart_loses_no_acked_message(tmp_path):
     pg = postgres_servers.PostgresServer(tmp_path / "pg").start()
-    server = PostgresBackedServer(tmp_path, pg.uri + "?schema=restart").start()
+    server = UriServer(tmp_path, pg.uri + "?schema=restart").start()
     try:
         outcome = load_through_outage(server, pg.kill, pg.start)
         check(outcome, "postgres restart")
@@ -176,7 +166,7 @@ def test_a_failover_to_a_synchronous_standby_loses_no_acked_message(tmp_path):
     uri = (f"postgresql://{postgres_servers.ROLE}:{primary.password}@127.0.0.1:{primary.port},"
            f"127.0.0.1:{standby.port}/{postgres_servers.DATABASE}"
            f"?target_session_attrs=read-write&connect_timeout=2&schema=failover")
-    server = PostgresBackedServer(tmp_path, uri).start()
+    server = UriServer(tmp_path, uri).start()
     try:
         outcome = load_through_outage(server, primary.kill, standby.promote)
         check(outcome, "postgres failover")
