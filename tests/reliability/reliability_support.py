@@ -43,6 +43,18 @@ TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError)
 
 
+class UriServer(ServerProcess):
+    """A ServerProcess on a given storage URI (a Redis or PostgreSQL the test started)."""
+
+    def __init__(self, workdir, storage_uri):
+        super().__init__(workdir, pathlib.Path(workdir) / "unused.db")
+        self._storage_uri = storage_uri
+
+    @property
+    def storage_uri(self):
+        return self._storage_uri
+
+
 class Client(requests.Session):
     """A keep-alive session for one project that follows the server across restarts.
 

@@ -25,6 +25,13 @@ still written to the WAL file before the answer, and the kernel keeps the writte
 the process dies, so SIGKILL must lose nothing in this mode either. Only a power loss or
 kernel crash may lose the last commits with `normal`, and that is not tested here.
 
+The same ledger also runs on PostgreSQL (variant `postgres`): one postgres per module (started
+by the test, tests/support/postgres_servers.py, fsync and synchronous_commit on), a fresh
+?schema= per run. Only Marconi is killed there; the database keeps running (its own crashes
+are test_postgres_outages.py). What this checks is the driver's side of each promise: an
+answer is sent only after its transaction committed, and a claim, a delete or a post cut off
+by the kill is either wholly committed or not at all.
+
 Environment: MARCONI_BIN (the binary), MARCONI_CRASH_SEED (default 20261128),
 MARCONI_CRASH_KILLS (default 24; at least 20 are required).
 """
@@ -32,13 +39,18 @@ MARCONI_CRASH_KILLS (default 24; at least 20 are required).
 import collections
 import os
 import random
+import sys
 import threading
 import time
 import uuid
 
 import pytest
 
-from reliability_support import Client, ServerProcess, id_from_href, list_all, split_href
+from reliability_support import (Client, E2E_DIR, ServerProcess, UriServer, id_from_href,
+                                 list_all, split_href)
+
+sys.path.insert(0, str(E2E_DIR.parent / "support"))
+import postgres_servers  # noqa: E402  (tests/support)
 
 SEED = int(os.environ.get("MARCONI_CRASH_SEED", "20261128"))
 KILLS = int(os.environ.get("MARCONI_CRASH_KILLS", "24"))
@@ -383,17 +395,31 @@ def final_check(client, ledger, queues):
     check_claims(client, ledger, time.monotonic())
 
 
-@pytest.mark.parametrize("sync", ["full", "normal"])
-def test_sigkill_loses_nothing(tmp_path, monkeypatch, sync):
-    if sync == "full":
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory):
+    """The module's PostgreSQL, started on first use; each run takes a schema of its own."""
+    server = postgres_servers.PostgresServer(tmp_path_factory.mktemp("postgres")).start()
+    yield server
+    server.remove()
+
+
+# "full" and "normal": SQLite's sync modes; "postgres": PostgreSQL (see the docstring).
+@pytest.mark.parametrize("sync", ["full", "normal", "postgres"])
+def test_sigkill_loses_nothing(tmp_path, monkeypatch, request, sync):
+    if sync in ("full", "postgres"):
         monkeypatch.delenv("MARCONI_STORAGE_SYNC", raising=False)  # the default
     else:
         monkeypatch.setenv("MARCONI_STORAGE_SYNC", sync)
     monkeypatch.setenv("MARCONI_SERVER_GC_INTERVAL_SECONDS", "1")  # GC runs between the kills
     started = time.monotonic()
-    server = ServerProcess(tmp_path, tmp_path / "crash.db").start()
-    stderr = server._stderr_path.read_text(errors="replace")
-    assert f'storage.sync = "{sync}"' in stderr, stderr[-2000:]
+    if sync == "postgres":
+        schema = f"crash_{uuid.uuid4().hex[:12]}"
+        server = UriServer(tmp_path, f"{request.getfixturevalue('postgres').uri}?schema={schema}")
+        server.start()
+    else:
+        server = ServerProcess(tmp_path, tmp_path / "crash.db").start()
+        stderr = server._stderr_path.read_text(errors="replace")
+        assert f'storage.sync = "{sync}"' in stderr, stderr[-2000:]
 
     project = f"crash-{sync}-{uuid.uuid4().hex[:8]}"
     checker = Client(server, project)

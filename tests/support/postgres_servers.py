@@ -15,6 +15,10 @@ so under root the server runs as the `postgres` user of Debian's package, which 
 a DIR under a private directory (pytest's /tmp/pytest-of-root is 0700); that also keeps the
 unix socket path short. DIR holds the URI, the server's log and the cluster's location.
 
+start_standby(primary, workdir) adds a streaming hot standby of a running PostgresServer; with
+primary.require_synchronous_standby() every commit waits for it, and standby.promote() makes it
+the primary (the reliability tests' failover).
+
 ctest runs these as fixture setup/cleanup around the storage contract suite; the e2e tests use
 PostgresServer from Python. MARCONI_PG_BIN overrides where initdb, postgres, pg_ctl, psql and
 pg_isready are (default /usr/lib/postgresql/15/bin). Nothing here touches a PostgreSQL that
@@ -55,10 +59,12 @@ SETTINGS = {
     "log_line_prefix": "'%m [%p] %u@%d '",
 }
 
-# The superuser only over the unix socket, in a 0700 directory of the server's user; everyone
-# else over loopback TCP with a password.
+# The superuser only over the unix socket, in a 0700 directory of the server's user (also for
+# streaming replication: a standby of start_standby connects that way); everyone else over
+# loopback TCP with a password.
 PG_HBA = f"""\
 local all {SUPERUSER} trust
+local replication {SUPERUSER} trust
 host all all 127.0.0.1/32 scram-sha-256
 """
 
@@ -232,6 +238,54 @@ class PostgresServer:
         """Stops the server and deletes its cluster (the log stays in workdir)."""
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def in_recovery(self):
+        """Whether the server is a standby (replaying WAL, read-only)."""
+        return self.psql("SELECT pg_is_in_recovery()").strip() == "t"
+
+    def require_synchronous_standby(self):
+        """Makes every commit wait for a standby's flush (synchronous_standby_names = '*',
+        synchronous_commit = on), once a standby streams as a synchronous one."""
+        self.psql("ALTER SYSTEM SET synchronous_standby_names = '*'")
+        self.psql("SELECT pg_reload_conf()")
+        deadline = time.monotonic() + START_TIMEOUT
+        while self.psql("SELECT count(*) FROM pg_stat_replication "
+                        "WHERE state = 'streaming' AND sync_state = 'sync'").strip() == "0":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no synchronous standby of {self.port} in "
+                                   f"{START_TIMEOUT:.0f}s:\n{self.log_tail()}")
+            time.sleep(0.05)
+
+    def promote(self):
+        """pg_ctl promote a standby; returns once it is out of recovery (accepts writes)."""
+        run([*self._as_user, PG_BIN / "pg_ctl", "promote", "-D", self.pgdata, "-w",
+             "-t", str(int(START_TIMEOUT))], "pg_ctl promote")
+        deadline = time.monotonic() + START_TIMEOUT
+        while self.in_recovery():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.port} still in recovery {START_TIMEOUT:.0f}s after "
+                                   f"pg_ctl promote:\n{self.log_tail()}")
+            time.sleep(0.05)
+        return self
+
+
+def start_standby(primary, workdir):
+    """A hot standby of a running primary, streaming from it over the primary's unix socket
+    (pg_basebackup -R: standby.signal and primary_conninfo). It has the primary's roles and
+    password. It asks for no synchronous standby of its own, so once promoted it commits
+    alone."""
+    standby = PostgresServer(workdir, password=primary.password)
+    if standby.user:
+        shutil.chown(standby.root, standby.user, standby.user)
+    standby.root.chmod(0o700)
+    run([*standby._as_user, PG_BIN / "pg_basebackup", "-h", primary.root, "-p",
+         str(primary.port), "-U", SUPERUSER, "-D", standby.pgdata, "-R", "-X", "stream",
+         "--checkpoint=fast", "--no-sync"], "pg_basebackup")
+    conf = (f"port = {standby.port}\nunix_socket_directories = '{standby.root}'\n"
+            f"synchronous_standby_names = ''\nhot_standby = on\n")
+    with open(standby.pgdata / "postgresql.conf", "a") as f:
+        f.write("\n# tests/support/postgres_servers.py: start_standby\n" + conf)
+    return standby.start()
 
 
 def postmaster_running(pgdata):
