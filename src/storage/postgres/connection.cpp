@@ -92,13 +92,14 @@ void connection::on_connected() {
 }
 
 void connection::attach_socket() {
+    // Registered afresh after every connect step: when libpq gives up on one host of a
+    // multi-host URI it closes that socket and opens the next, which usually gets the same fd
+    // number, and the kernel has dropped the old registration with the old socket.
     const int fd = PQsocket(conn_);
-    if (fd == socket_fd_ && socket_) return;
     ++generation_;
     reading_ = writing_ = false;
     if (socket_) socket_->release();  // libpq closes its sockets itself
     socket_.reset();
-    socket_fd_ = fd;
     if (fd >= 0) socket_ = std::make_unique<net::posix::stream_descriptor>(io_, fd);
 }
 
@@ -219,7 +220,6 @@ void connection::fail(const std::string& why) {
     reading_ = writing_ = false;
     if (socket_) socket_->release();
     socket_.reset();
-    socket_fd_ = -1;
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
     state_ = state::idle;

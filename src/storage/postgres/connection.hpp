@@ -79,7 +79,6 @@ private:
     PGconn* conn_ = nullptr;
     state state_ = state::idle;
     std::unique_ptr<net::posix::stream_descriptor> socket_;
-    int socket_fd_ = -1;
     /// Bumped on every disconnect: a wait that completes for an older socket does nothing.
     std::uint64_t generation_ = 0;
     bool reading_ = false;
