@@ -21,7 +21,7 @@ namespace marconi::storage::postgres {
 struct client_options {
     connection_options connection;
     int readers = 2;
-    int writers = 2;
+    int writers = 1;
     /// Writes per transaction at most; more wait for the next one.
     std::size_t max_batch = 256;
 };

@@ -36,6 +36,13 @@ std::pair<std::int64_t, std::int64_t> key_params(std::string_view id) {
     return {-1, 0};
 }
 
+/// Oldest first, as the contract says, for what UPDATE or DELETE ... RETURNING gave in no
+/// order: an id's first 16 hex digits are its seq.
+void sort_by_seq(std::vector<core::message>& messages) {
+    std::sort(messages.begin(), messages.end(),
+              [](const core::message& a, const core::message& b) { return a.id < b.id; });
+}
+
 void add_param(statement& stmt, std::optional<std::string> value) {
     stmt.params.push_back(std::move(value));
 }
@@ -217,19 +224,11 @@ net::awaitable<core::message_page> postgres_driver::list_messages(
     core::message_page page;
     if (options.limit <= 0) co_return page;
     const auto at = now();
-    statement stmt{
-        db_.q(std::string{"SELECT "} + message_columns +
-              " FROM @.queues q JOIN @.messages m ON m.queue_id = q.id"
-              " LEFT JOIN @.claims c ON c.id = m.claim_id"
-              " WHERE q.project = $1 AND q.name = $2 AND m.seq > $3::bigint"
-              " AND m.expires > $4::bigint"
-              " AND ($5::boolean OR m.visible_at <= $4::bigint)"
-              " AND ($6::boolean OR m.claim_expires IS NULL OR m.claim_expires <= $4::bigint)"
-              " AND ($7::boolean OR m.client_id <> $8)"
-              " ORDER BY m.seq LIMIT $9::bigint"),
-        {param(queue.project), param(queue.name.value()), param(after), param(at),
-         param(options.include_delayed), param(options.include_claimed), param(options.echo),
-         param(options.client.value()), param(options.limit)}};
+    statement stmt{db_.q("SELECT * FROM @.list_messages($1, $2, $3::bigint, $4::bigint,"
+                         " $5::boolean, $6::boolean, $7::boolean, $8, $9::bigint)"),
+                   {param(queue.project), param(queue.name.value()), param(after), param(at),
+                    param(options.include_delayed), param(options.include_claimed),
+                    param(options.echo), param(options.client.value()), param(options.limit)}};
     auto r = co_await read(std::move(stmt));
     for (int i = 0; i < r.rows(); ++i) page.messages.push_back(read_message(r, i, at));
     if (r.rows() > 0) page.next_marker = encode_marker(r.int64(r.rows() - 1, 0));
@@ -343,10 +342,7 @@ net::awaitable<std::vector<core::message>> postgres_driver::pop_messages(core::q
         m.body_json = std::string{r.text(i, 5)};
         out.push_back(std::move(m));
     }
-    // DELETE ... RETURNING keeps no order: oldest first, as the contract says.
-    std::sort(out.begin(), out.end(), [](const core::message& a, const core::message& b) {
-        return a.id.value() < b.id.value();  // 16 hex digits of seq lead the id
-    });
+    sort_by_seq(out);
     co_return out;
 }
 
@@ -391,6 +387,7 @@ net::awaitable<std::optional<core::claim>> postgres_driver::create_claim(
         m.body_json = std::string{r.text(i, 7)};
         claim.messages.push_back(std::move(m));
     }
+    sort_by_seq(claim.messages);
     co_return claim;
 }
 

@@ -15,8 +15,10 @@ struct postgres_settings {
     /// Every table and function lives in this schema, so deployments can share a database.
     std::string schema = "marconi";
     /// Connections for reads (each pipelines many requests) and for group-committed writes.
+    /// One writer commits the most: writes to a busy queue wait for its row lock anyway, and
+    /// one writer's batches are the largest (measured in docs/performance.md).
     int readers = 2;
-    int writers = 2;
+    int writers = 1;
 };
 
 /// postgresql://[user[:password]@][host[:port][,host2[:port2]...]][/dbname][?param=value&...]

@@ -15,7 +15,7 @@ TEST(postgres_uri, both_schemes_are_libpq_uris_with_marconi_defaults) {
         EXPECT_EQ(settings.conninfo, scheme + "marconi@db.example:5433/queues?connect_timeout=10");
         EXPECT_EQ(settings.schema, "marconi");
         EXPECT_EQ(settings.readers, 2);
-        EXPECT_EQ(settings.writers, 2);
+        EXPECT_EQ(settings.writers, 1);
         EXPECT_TRUE(is_postgres_uri(scheme + "h"));
     }
     EXPECT_FALSE(is_postgres_uri("redis://h"));
@@ -25,7 +25,7 @@ TEST(postgres_uri, both_schemes_are_libpq_uris_with_marconi_defaults) {
 TEST(postgres_uri, marconi_options_are_taken_out_and_libpq_options_kept) {
     const auto settings = parse_uri(
         "postgresql://u@h1:5432,h2:5433/db?schema=tenant_a&target_session_attrs=read-write"
-        "&readers=4&sslmode=require&writers=1");
+        "&readers=4&sslmode=require&writers=3");
     EXPECT_EQ(settings.conninfo,
               "postgresql://u@h1:5432,h2:5433/db?target_session_attrs=read-write&sslmode=require"
               "&connect_timeout=10");
@@ -33,7 +33,7 @@ TEST(postgres_uri, marconi_options_are_taken_out_and_libpq_options_kept) {
               "postgresql://h/db?connect_timeout=3");
     EXPECT_EQ(settings.schema, "tenant_a");
     EXPECT_EQ(settings.readers, 4);
-    EXPECT_EQ(settings.writers, 1);
+    EXPECT_EQ(settings.writers, 3);
 }
 
 TEST(postgres_uri, passwords_never_show_in_the_redacted_form) {

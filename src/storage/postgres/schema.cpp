@@ -98,9 +98,10 @@ CREATE TABLE @.catalog (
 );
 CREATE INDEX catalog_by_pool ON @.catalog (pool);
 
--- 32 random bits from the strong generator behind gen_random_uuid.
+-- 32 random bits for an id's tag, so ids cannot be guessed. random() is seeded per session from
+-- the strong generator; a tag is no secret key, only not guessable from other ids.
 CREATE FUNCTION @.random_tag() RETURNS bigint LANGUAGE sql VOLATILE AS $$
-    SELECT ('x' || substr(md5(gen_random_uuid()::text), 1, 8))::bit(32)::bigint
+    SELECT floor(random() * 4294967296)::bigint
 $$;
 
 -- The queue's row id, the queue created when missing, and the last of `p_count` new seqs.
@@ -119,6 +120,9 @@ BEGIN
     END IF;
 END $$;
 
+-- The batch in order at the queue's tail. The queue row is updated first (its lock orders the
+-- posts to one queue), and created only when that finds none: one statement per post in the
+-- common case.
 CREATE FUNCTION @.post_messages(p_project bytea, p_name text, p_client text, p_now bigint,
                                 p_ttls bigint[], p_delays bigint[], p_bodies text[])
 RETURNS TABLE (seq bigint, tag bigint)
@@ -129,15 +133,43 @@ DECLARE
     v_queue bigint;
     v_last bigint;
 BEGIN
-    SELECT r.o_queue, r.o_last INTO v_queue, v_last
-      FROM @.reserve_seqs(p_project, p_name, v_count, p_now) r;
+    UPDATE @.queues q SET last_seq = q.last_seq + v_count
+     WHERE q.project = p_project AND q.name = p_name RETURNING q.id, q.last_seq INTO v_queue, v_last;
+    IF NOT FOUND THEN
+        SELECT r.o_queue, r.o_last INTO v_queue, v_last
+          FROM @.reserve_seqs(p_project, p_name, v_count, p_now) r;
+    END IF;
     RETURN QUERY
     INSERT INTO @.messages AS m (queue_id, seq, tag, created, expires, visible_at, client_id, body)
-    SELECT v_queue, v_last - v_count + g.i, @.random_tag(), p_now, p_now + p_ttls[g.i] * 1000,
-           p_now + p_delays[g.i] * 1000, p_client, p_bodies[g.i]
-      FROM generate_series(1, v_count) AS g(i)
+    SELECT v_queue, v_last - v_count + g.i, @.random_tag(), p_now, p_now + g.ttl * 1000,
+           p_now + g.delay * 1000, p_client, g.body
+      FROM unnest(p_ttls, p_delays, p_bodies) WITH ORDINALITY AS g(ttl, delay, body, i)
     RETURNING m.seq, m.tag;
 END $$;
+
+-- A page of messages in seq order after p_after. Like every function that takes the oldest
+-- messages of a queue (pop_messages, create_claim), it plans with sorts and bitmap scans off:
+-- the statistics of a queue table are stale as often as not (a queue that was empty at the
+-- last ANALYZE holds a million messages now), and a planner that believes a queue is small
+-- reads and sorts all of it to return 20 rows. Off, the only plan is the primary key's range
+-- scan in order, which stops after p_limit rows.
+CREATE FUNCTION @.list_messages(p_project bytea, p_name text, p_after bigint, p_now bigint,
+                                p_delayed boolean, p_claimed boolean, p_echo boolean,
+                                p_client text, p_limit bigint)
+RETURNS TABLE (seq bigint, tag bigint, created bigint, expires bigint, claim_id bigint,
+               claim_tag bigint, claim_expires bigint, claim_count integer, body text)
+LANGUAGE sql STABLE SET enable_sort = off SET enable_bitmapscan = off AS $$
+    SELECT m.seq, m.tag, m.created, m.expires, m.claim_id, c.tag, m.claim_expires,
+           m.claim_count, m.body
+      FROM @.messages m LEFT JOIN @.claims c ON c.id = m.claim_id
+     WHERE m.queue_id = (SELECT q.id FROM @.queues q
+                          WHERE q.project = p_project AND q.name = p_name)
+       AND m.seq > p_after AND m.expires > p_now
+       AND (p_delayed OR m.visible_at <= p_now)
+       AND (p_claimed OR m.claim_expires IS NULL OR m.claim_expires <= p_now)
+       AND (p_echo OR m.client_id <> p_client)
+     ORDER BY m.seq LIMIT p_limit
+$$;
 
 -- 0: deleted, or no such message; 1: message_claimed; 2: claim_invalid; 3: message_not_claimed.
 -- A claim id that was given but cannot be ours is passed as -1.
@@ -209,34 +241,35 @@ END $$;
 CREATE FUNCTION @.pop_messages(p_project bytea, p_name text, p_limit bigint, p_now bigint)
 RETURNS TABLE (seq bigint, tag bigint, created bigint, expires bigint, claim_count integer,
                body text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET enable_sort = off SET enable_bitmapscan = off AS $$
 #variable_conflict use_column
 DECLARE
     v_queue bigint;
+    v_seqs bigint[];
 BEGIN
     SELECT q.id INTO v_queue FROM @.queues q WHERE q.project = p_project AND q.name = p_name;
     IF v_queue IS NULL OR p_limit <= 0 THEN RETURN; END IF;
-    RETURN QUERY
-    WITH picked AS (
+    SELECT array_agg(n.seq) INTO v_seqs FROM (
         SELECT m.seq FROM @.messages m
          WHERE m.queue_id = v_queue AND m.expires > p_now AND m.visible_at <= p_now
            AND (m.claim_expires IS NULL OR m.claim_expires <= p_now)
-         ORDER BY m.seq LIMIT p_limit FOR UPDATE SKIP LOCKED)
-    DELETE FROM @.messages m USING picked
-     WHERE m.queue_id = v_queue AND m.seq = picked.seq
+         ORDER BY m.seq LIMIT p_limit FOR UPDATE SKIP LOCKED) n;
+    -- In no particular order: the caller sorts by seq.
+    RETURN QUERY
+    DELETE FROM @.messages m WHERE m.queue_id = v_queue AND m.seq = ANY (v_seqs)
     RETURNING m.seq, m.tag, m.created, m.expires, m.claim_count, m.body;
 END $$;
 
 -- Claims up to p_limit of the oldest claimable messages; SKIP LOCKED lets concurrent claimers
 -- pass each other instead of waiting or taking the same message. With p_max_claims > 0, a
 -- message claimed that often already moves to the queue p_dlq instead. Returns the claimed
--- messages (none: nothing was claimed, and no claim remains).
+-- messages in no particular order (none: nothing was claimed, and no claim remains).
 CREATE FUNCTION @.create_claim(p_project bytea, p_name text, p_ttl bigint, p_grace bigint,
                                p_limit bigint, p_dlq text, p_max_claims bigint,
                                p_dlq_ttl bigint, p_now bigint)
 RETURNS TABLE (claim bigint, claim_tag bigint, seq bigint, tag bigint, created bigint,
                expires bigint, claim_count integer, body text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET enable_sort = off SET enable_bitmapscan = off AS $$
 #variable_conflict use_column
 DECLARE
     v_queue bigint;
@@ -244,7 +277,7 @@ DECLARE
     v_claim_tag bigint := @.random_tag();
     v_expires bigint := p_now + p_ttl * 1000;
     v_min_life bigint := p_now + (p_ttl + p_grace) * 1000;
-    v_taken bigint := 0;
+    v_taken bigint[] := '{}';
     v_moved boolean;
     v_row record;
     v_dlq bigint;
@@ -252,26 +285,21 @@ DECLARE
 BEGIN
     SELECT q.id INTO v_queue FROM @.queues q WHERE q.project = p_project AND q.name = p_name;
     IF v_queue IS NULL OR p_limit <= 0 THEN RETURN; END IF;
-    INSERT INTO @.claims AS c (queue_id, tag, created, expires)
-    VALUES (v_queue, v_claim_tag, p_now, v_expires) RETURNING c.id INTO v_claim;
     IF p_max_claims <= 0 THEN
-        UPDATE @.messages m
-           SET claim_id = v_claim, claim_expires = v_expires, claim_count = m.claim_count + 1,
-               expires = greatest(m.expires, v_min_life)
-          FROM (SELECT n.seq FROM @.messages n
-                 WHERE n.queue_id = v_queue AND n.expires > p_now AND n.visible_at <= p_now
-                   AND (n.claim_expires IS NULL OR n.claim_expires <= p_now)
-                 ORDER BY n.seq LIMIT p_limit FOR UPDATE SKIP LOCKED) picked
-         WHERE m.queue_id = v_queue AND m.seq = picked.seq;
-        GET DIAGNOSTICS v_taken = ROW_COUNT;
+        SELECT coalesce(array_agg(n.seq), '{}') INTO v_taken FROM (
+            SELECT m.seq FROM @.messages m
+             WHERE m.queue_id = v_queue AND m.expires > p_now AND m.visible_at <= p_now
+               AND (m.claim_expires IS NULL OR m.claim_expires <= p_now)
+             ORDER BY m.seq LIMIT p_limit FOR UPDATE SKIP LOCKED) n;
     ELSE
         LOOP
             v_moved := false;
             FOR v_row IN
-                SELECT n.seq, n.claim_count FROM @.messages n
-                 WHERE n.queue_id = v_queue AND n.expires > p_now AND n.visible_at <= p_now
-                   AND (n.claim_expires IS NULL OR n.claim_expires <= p_now)
-                 ORDER BY n.seq LIMIT p_limit - v_taken FOR UPDATE SKIP LOCKED
+                SELECT m.seq, m.claim_count FROM @.messages m
+                 WHERE m.queue_id = v_queue AND m.expires > p_now AND m.visible_at <= p_now
+                   AND (m.claim_expires IS NULL OR m.claim_expires <= p_now)
+                   AND m.seq <> ALL (v_taken)
+                 ORDER BY m.seq LIMIT p_limit - cardinality(v_taken) FOR UPDATE SKIP LOCKED
             LOOP
                 IF v_row.claim_count >= p_max_claims THEN
                     -- A fresh, unclaimed message at the tail of the dead-letter queue.
@@ -286,25 +314,22 @@ BEGIN
                     DELETE FROM @.messages m WHERE m.queue_id = v_queue AND m.seq = v_row.seq;
                     v_moved := true;
                 ELSE
-                    UPDATE @.messages m
-                       SET claim_id = v_claim, claim_expires = v_expires,
-                           claim_count = m.claim_count + 1,
-                           expires = greatest(m.expires, v_min_life)
-                     WHERE m.queue_id = v_queue AND m.seq = v_row.seq;
-                    v_taken := v_taken + 1;
+                    v_taken := v_taken || v_row.seq;
                 END IF;
             END LOOP;
             -- Only dead-lettering leaves room for more; otherwise the queue had no more.
-            EXIT WHEN NOT v_moved OR v_taken >= p_limit;
+            EXIT WHEN NOT v_moved OR cardinality(v_taken) >= p_limit;
         END LOOP;
     END IF;
-    IF v_taken = 0 THEN
-        DELETE FROM @.claims c WHERE c.id = v_claim;
-        RETURN;
-    END IF;
+    IF cardinality(v_taken) = 0 THEN RETURN; END IF;
+    INSERT INTO @.claims AS c (queue_id, tag, created, expires)
+    VALUES (v_queue, v_claim_tag, p_now, v_expires) RETURNING c.id INTO v_claim;
     RETURN QUERY
-    SELECT v_claim, v_claim_tag, m.seq, m.tag, m.created, m.expires, m.claim_count, m.body
-      FROM @.messages m WHERE m.claim_id = v_claim ORDER BY m.seq;
+    UPDATE @.messages m
+       SET claim_id = v_claim, claim_expires = v_expires, claim_count = m.claim_count + 1,
+           expires = greatest(m.expires, v_min_life)
+     WHERE m.queue_id = v_queue AND m.seq = ANY (v_taken)
+    RETURNING v_claim, v_claim_tag, m.seq, m.tag, m.created, m.expires, m.claim_count, m.body;
 END $$;
 
 -- Zaqar measures a claim's age from its last update, so `created` moves too. False: no such
