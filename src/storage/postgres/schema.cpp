@@ -158,7 +158,10 @@ CREATE FUNCTION @.list_messages(p_project bytea, p_name text, p_after bigint, p_
                                 p_client text, p_limit bigint)
 RETURNS TABLE (seq bigint, tag bigint, created bigint, expires bigint, claim_id bigint,
                claim_tag bigint, claim_expires bigint, claim_count integer, body text)
-LANGUAGE sql STABLE SET enable_sort = off SET enable_bitmapscan = off AS $$
+LANGUAGE plpgsql STABLE SET enable_sort = off SET enable_bitmapscan = off AS $$
+BEGIN
+    -- PL/pgSQL, not SQL: a session keeps its plan (an SQL function plans on every call).
+    RETURN QUERY
     SELECT m.seq, m.tag, m.created, m.expires, m.claim_id, c.tag, m.claim_expires,
            m.claim_count, m.body
       FROM @.messages m LEFT JOIN @.claims c ON c.id = m.claim_id
@@ -168,8 +171,8 @@ LANGUAGE sql STABLE SET enable_sort = off SET enable_bitmapscan = off AS $$
        AND (p_delayed OR m.visible_at <= p_now)
        AND (p_claimed OR m.claim_expires IS NULL OR m.claim_expires <= p_now)
        AND (p_echo OR m.client_id <> p_client)
-     ORDER BY m.seq LIMIT p_limit
-$$;
+     ORDER BY m.seq LIMIT p_limit;
+END $$;
 
 -- 0: deleted, or no such message; 1: message_claimed; 2: claim_invalid; 3: message_not_claimed.
 -- A claim id that was given but cannot be ours is passed as -1.
