@@ -1,6 +1,8 @@
 // Marconi. Encoding of SQL row keys and markers.
 #include "storage/contract/row_key.hpp"
 
+#include "storage/contract/errors.hpp"
+
 #include <charconv>
 #include <limits>
 
@@ -59,6 +61,20 @@ std::optional<std::int64_t> decode_marker(std::string_view text) {
     auto [ptr, ec] = std::from_chars(text.data(), end, value);
     if (text.empty() || ec != std::errc{} || ptr != end || value < 0) return std::nullopt;
     return value;
+}
+
+std::int64_t seq_after(const std::optional<std::string>& marker) {
+    if (!marker) return 0;
+    auto seq = decode_marker(*marker);
+    if (!seq) errors::invalid_marker();
+    return *seq;
+}
+
+std::int64_t row_after(const std::optional<std::string>& marker) {
+    if (!marker) return 0;
+    auto key = decode_key(*marker);
+    if (!key) errors::invalid_marker();
+    return key->id;
 }
 
 }  // namespace marconi::storage

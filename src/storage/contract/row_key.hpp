@@ -25,4 +25,11 @@ std::string encode_marker(std::int64_t seq);
 /// nullopt unless `text` is a non-negative decimal that fits an int64.
 std::optional<std::int64_t> decode_marker(std::string_view text);
 
+/// Where a message listing resumes: the seq `marker` names, 0 without one. A marker that is
+/// not one is errors::invalid_marker.
+std::int64_t seq_after(const std::optional<std::string>& marker);
+/// Where a listing of rows named by encode_key resumes: the row id of `marker` (an id of an
+/// earlier page), 0 without one. A malformed one is errors::invalid_marker.
+std::int64_t row_after(const std::optional<std::string>& marker);
+
 }  // namespace marconi::storage

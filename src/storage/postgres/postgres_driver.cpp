@@ -36,6 +36,23 @@ std::pair<std::int64_t, std::int64_t> key_params(std::string_view id) {
     return {-1, 0};
 }
 
+/// The well-formed ids among some message ids, as the two array parameters SQL joins on.
+struct key_columns {
+    std::vector<std::int64_t> seqs;
+    std::vector<std::int64_t> tags;
+};
+
+key_columns keys_of(const std::vector<core::message_id>& ids) {
+    key_columns keys;
+    for (const auto& id : ids) {
+        if (auto key = decode_key(id.value())) {
+            keys.seqs.push_back(key->id);
+            keys.tags.push_back(key->tag);
+        }
+    }
+    return keys;
+}
+
 /// Oldest first, as the contract says, for what UPDATE or DELETE ... RETURNING gave in no
 /// order: an id's first 16 hex digits are its seq.
 void sort_by_seq(std::vector<core::message>& messages) {
@@ -215,12 +232,7 @@ net::awaitable<std::vector<core::message_id>> postgres_driver::post_messages(
 
 net::awaitable<core::message_page> postgres_driver::list_messages(
     core::queue_address queue, core::message_list_options options) {
-    std::int64_t after = 0;
-    if (options.marker) {
-        auto seq = decode_marker(*options.marker);
-        if (!seq) errors::invalid_marker();
-        after = *seq;
-    }
+    const auto after = seq_after(options.marker);
     core::message_page page;
     if (options.limit <= 0) co_return page;
     const auto at = now();
@@ -237,16 +249,9 @@ net::awaitable<core::message_page> postgres_driver::list_messages(
 
 net::awaitable<std::vector<core::message>> postgres_driver::get_messages(
     core::queue_address queue, std::vector<core::message_id> ids) {
-    std::vector<std::int64_t> seqs;
-    std::vector<std::int64_t> tags;
-    for (const auto& id : ids) {
-        if (auto key = decode_key(id.value())) {
-            seqs.push_back(key->id);
-            tags.push_back(key->tag);
-        }
-    }
+    const auto keys = keys_of(ids);
     std::vector<core::message> out;
-    if (seqs.empty()) co_return out;
+    if (keys.seqs.empty()) co_return out;
     const auto at = now();
     statement stmt{db_.q(std::string{"SELECT "} + message_columns +
                          " FROM @.queues q JOIN @.messages m ON m.queue_id = q.id"
@@ -254,8 +259,8 @@ net::awaitable<std::vector<core::message>> postgres_driver::get_messages(
                          "   ON m.seq = g.seq AND m.tag = g.tag"
                          " LEFT JOIN @.claims c ON c.id = m.claim_id"
                          " WHERE q.project = $1 AND q.name = $2 AND m.expires > $5::bigint"),
-                   {param(queue.project), param(queue.name.value()), param(bigint_array(seqs)),
-                    param(bigint_array(tags)), param(at)}};
+                   {param(queue.project), param(queue.name.value()), param(bigint_array(keys.seqs)),
+                    param(bigint_array(keys.tags)), param(at)}};
     auto r = co_await read(std::move(stmt));
     std::vector<core::message> found;
     for (int i = 0; i < r.rows(); ++i) found.push_back(read_message(r, i, at));
@@ -297,15 +302,8 @@ net::awaitable<void> postgres_driver::delete_message(core::queue_address queue, 
 net::awaitable<void> postgres_driver::delete_messages(
     core::queue_address queue, std::vector<core::message_id> ids,
     std::optional<std::vector<core::claim_id>> claims) {
-    std::vector<std::int64_t> seqs;
-    std::vector<std::int64_t> tags;
-    for (const auto& id : ids) {
-        if (auto key = decode_key(id.value())) {
-            seqs.push_back(key->id);
-            tags.push_back(key->tag);
-        }
-    }
-    if (seqs.empty()) co_return;
+    const auto keys = keys_of(ids);
+    if (keys.seqs.empty()) co_return;
     std::vector<std::int64_t> claim_rows;
     std::vector<std::int64_t> claim_tags;
     if (claims) {
@@ -318,8 +316,8 @@ net::awaitable<void> postgres_driver::delete_messages(
     statement stmt{
         db_.q("SELECT @.delete_messages($1, $2, $3::bigint[], $4::bigint[],"
               " $5::boolean, $6::bigint[], $7::bigint[], $8::bigint)"),
-        {param(queue.project), param(queue.name.value()), param(bigint_array(seqs)),
-         param(bigint_array(tags)), param(claims.has_value()), param(bigint_array(claim_rows)),
+        {param(queue.project), param(queue.name.value()), param(bigint_array(keys.seqs)),
+         param(bigint_array(keys.tags)), param(claims.has_value()), param(bigint_array(claim_rows)),
          param(bigint_array(claim_tags)), param(now())}};
     auto r = co_await write(queue, std::move(stmt));
     if (r.int64(0, 0) == 2) errors::claim_invalid();

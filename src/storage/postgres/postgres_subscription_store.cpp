@@ -44,12 +44,7 @@ net::awaitable<core::subscription_created> postgres_subscription_store::create_s
 
 net::awaitable<std::vector<core::subscription>> postgres_subscription_store::list_subscriptions(
     core::queue_address source, std::optional<std::string> marker, std::int64_t limit) {
-    std::int64_t after = 0;
-    if (marker) {
-        auto key = decode_key(*marker);
-        if (!key) errors::invalid_marker();
-        after = key->id;
-    }
+    const auto after = row_after(marker);
     std::vector<core::subscription> out;
     if (limit <= 0) co_return out;
     std::vector<statement> statements;

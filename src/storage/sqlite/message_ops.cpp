@@ -72,12 +72,7 @@ core::message_page list_messages(connection& conn, const core::queue_address& qu
         " AND (?6 OR m.client_id <> ?7)"
         " ORDER BY m.seq LIMIT ?8";
 
-    std::int64_t after = 0;
-    if (options.marker) {
-        auto seq = decode_marker(*options.marker);
-        if (!seq) errors::invalid_marker();
-        after = *seq;
-    }
+    const auto after = seq_after(options.marker);
     core::message_page page;
     auto queue_id = find_queue(conn, queue);
     if (!queue_id || options.limit <= 0) return page;

@@ -147,12 +147,7 @@ std::vector<core::subscription> list_subscriptions(connection& conn,
         "SELECT " MARCONI_SQLITE_SUBSCRIPTION_COLUMNS
         " FROM subscriptions"
         " WHERE project = ?1 AND source = ?2 AND id > ?3 AND expires > ?4 ORDER BY id LIMIT ?5";
-    std::int64_t after = 0;
-    if (marker) {
-        auto key = decode_key(*marker);
-        if (!key) errors::invalid_marker();
-        after = key->id;
-    }
+    const auto after = row_after(marker);
     std::vector<core::subscription> out;
     if (limit <= 0) return out;
     auto stmt = conn.prepare(sql);
