@@ -8,12 +8,15 @@ checks that the API behaves on it exactly as on the other stores.
   * Through pgbouncer in transaction mode, with fewer server connections than the store
     opens, concurrent posts, claims, deletes and listings all work: no statement depends on a
     session.
+  * Two heads on a PostgreSQL control store share its pools (PostgreSQL schemas) and catalog:
+    each queue lives in one pool's schema and is reachable through both heads.
   * No log line ever shows the password of the URI.
 """
 
 import collections
 import concurrent.futures
 import subprocess
+import uuid
 
 import pytest
 
@@ -124,3 +127,36 @@ def test_the_request_path_works_through_pgbouncer_in_transaction_mode(tmp_path):
     finally:
         server.stop()
         bouncer.stop()
+
+
+def test_two_heads_share_postgres_pools_and_catalog(make_server):
+    base = postgres_base_uri()
+    run = uuid.uuid4().hex[:8]
+    settings = dict(server_admin_mode="true", pooling_enabled="true",
+                    pooling_control_uri=f"{base}?schema=ctl_{run}",
+                    storage_metadata_cache_seconds="0")
+    head_a, head_b = make_server(**settings), make_server(**settings)
+    admin = {"X-Roles": "admin"}
+    with Api(head_a) as a, Api(head_b, project_id=a.project_id) as b:
+        a.headers.update(admin)
+        b.headers.update(admin)
+        for i in range(2):
+            r = a.put(f"/v2/pools/pg{i}", json={"uri": f"{base}?schema=pool{i}_{run}",
+                                                "weight": 1})
+            assert r.status_code == 201, r.text
+        assert [p["name"] for p in b.get("/v2/pools").json()["pools"]] == ["pg0", "pg1"]
+        for i in range(6):
+            assert a.post(f"/v2/queues/shared{i}/messages",
+                          json={"messages": [{"body": i}]}).status_code == 201
+            claim = b.post(f"/v2/queues/shared{i}/claims", json={"ttl": 60, "grace": 60})
+            assert claim.status_code == 201, claim.text
+            assert [m["body"] for m in claim.json()["messages"]] == [i]
+    # Each queue is in exactly one pool's schema, as the catalog says.
+    db = _postgres["server"]
+    held = {i: set(db.psql(f"SELECT name FROM pool{i}_{run}.queues", database="marconi").split())
+            for i in range(2)}
+    assert held[0] | held[1] == {f"shared{i}" for i in range(6)}
+    assert not held[0] & held[1]
+    catalog = dict(line.split("|") for line in db.psql(
+        f"SELECT queue, pool FROM ctl_{run}.catalog", database="marconi").split())
+    assert catalog == {q: f"pg{i}" for i in range(2) for q in held[i]}
