@@ -3,7 +3,7 @@
 #pragma once
 
 #include "storage/contract/control_store.hpp"
-#include "storage/postgres/postgres_driver.hpp"
+#include "storage/postgres/database.hpp"
 #include "storage/postgres/postgres_uri.hpp"
 
 namespace marconi::storage::postgres {
@@ -36,11 +36,6 @@ public:
     net::awaitable<bool> ping() override;
 
 private:
-    /// `stmt`'s SQL names tables as "@.table" (qualified here).
-    net::awaitable<result> read(statement stmt);
-    /// Control writes are few: they share one lock order.
-    net::awaitable<result> write(statement stmt);
-
     database db_;
 };
 

@@ -6,7 +6,6 @@
 #include "storage/contract/errors.hpp"
 #include "storage/contract/queue_filter.hpp"
 #include "storage/contract/row_key.hpp"
-#include "storage/postgres/schema.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -20,15 +19,6 @@ constexpr std::int64_t queue_page = 256;
 /// Rows of each kind one garbage-collection call removes, and how long one sweep may take.
 constexpr std::int64_t gc_batch = 1000;
 constexpr auto gc_budget = std::chrono::milliseconds{500};
-
-client_options client_options_of(const postgres_settings& settings) {
-    client_options options;
-    options.connection.conninfo = settings.conninfo;
-    options.connection.redacted = settings.redacted;
-    options.readers = settings.readers;
-    options.writers = settings.writers;
-    return options;
-}
 
 /// A claim or message id as (row id, tag) parameters; a malformed one as -1, which no row has.
 std::pair<std::int64_t, std::int64_t> key_params(std::string_view id) {
@@ -66,53 +56,28 @@ void add_param(statement& stmt, std::optional<std::string> value) {
 
 }  // namespace
 
-database::database(const postgres_settings& settings)
-    : schema(settings.schema), sql(client_options_of(settings)) {
-    // The client connects on first use, so the schema is ready before anything reads it.
-    migrate(settings.conninfo, schema);
-}
-
-std::string database::q(std::string_view text) const { return qualified(text, schema); }
-
-std::string lock_order_of(const core::queue_address& queue) {
-    return queue.project.value() + '\x1e' + queue.name.value();
-}
-
 postgres_driver::postgres_driver(const postgres_settings& settings, const clock& clock)
     : clock_(clock), db_(settings), subscriptions_(db_, clock) {}
-
-net::awaitable<result> postgres_driver::write(const core::queue_address& queue, statement stmt) {
-    std::vector<statement> statements;
-    statements.push_back(std::move(stmt));
-    auto results = co_await db_.sql.write(lock_order_of(queue), std::move(statements));
-    co_return std::move(results.front());
-}
-
-net::awaitable<result> postgres_driver::read(statement stmt) {
-    std::vector<statement> statements;
-    statements.push_back(std::move(stmt));
-    auto results = co_await db_.sql.read(std::move(statements));
-    co_return std::move(results.front());
-}
 
 // --- queues -------------------------------------------------------------------------------
 
 net::awaitable<bool> postgres_driver::create_queue(core::queue_address queue,
                                                    std::string metadata_json) {
-    statement stmt{db_.q("INSERT INTO @.queues (project, name, metadata, created)"
-                         " VALUES ($1, $2, $3, $4::bigint)"
-                         " ON CONFLICT (project, name) DO NOTHING RETURNING 1"),
-                   {param(queue.project), param(queue.name.value()),
-                    param(std::move(metadata_json)), param(now())}};
-    auto r = co_await write(queue, std::move(stmt));
+    statement stmt{
+        "INSERT INTO @.queues (project, name, metadata, created)"
+        " VALUES ($1, $2, $3, $4::bigint)"
+        " ON CONFLICT (project, name) DO NOTHING RETURNING 1",
+        {param(queue.project), param(queue.name.value()), param(std::move(metadata_json)),
+         param(now())}};
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     co_return r.rows() == 1;
 }
 
 net::awaitable<std::optional<core::queue_record>> postgres_driver::get_queue(
     core::queue_address queue) {
-    statement stmt{db_.q("SELECT metadata FROM @.queues WHERE project = $1 AND name = $2"),
+    statement stmt{"SELECT metadata FROM @.queues WHERE project = $1 AND name = $2",
                    {param(queue.project), param(queue.name.value())}};
-    auto r = co_await read(std::move(stmt));
+    auto r = co_await db_.read(std::move(stmt));
     if (r.rows() == 0) co_return std::nullopt;
     co_return core::queue_record{queue.name, std::string{r.text(0, 0)}};
 }
@@ -120,23 +85,23 @@ net::awaitable<std::optional<core::queue_record>> postgres_driver::get_queue(
 net::awaitable<void> postgres_driver::set_queue_metadata(core::queue_address queue,
                                                          std::string metadata_json) {
     statement stmt{
-        db_.q("UPDATE @.queues SET metadata = $3 WHERE project = $1 AND name = $2"
-              " RETURNING 1"),
+        "UPDATE @.queues SET metadata = $3 WHERE project = $1 AND name = $2"
+        " RETURNING 1",
         {param(queue.project), param(queue.name.value()), param(std::move(metadata_json))}};
-    auto r = co_await write(queue, std::move(stmt));
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     if (r.rows() == 0) errors::queue_not_found(queue.name);
 }
 
 net::awaitable<void> postgres_driver::delete_queue(core::queue_address queue) {
-    statement stmt{db_.q("SELECT @.clear_queue($1, $2, true)"),
+    statement stmt{"SELECT @.clear_queue($1, $2, true)",
                    {param(queue.project), param(queue.name.value())}};
-    co_await write(queue, std::move(stmt));
+    co_await db_.write(lock_order_of(queue), std::move(stmt));
 }
 
 net::awaitable<void> postgres_driver::purge_messages(core::queue_address queue) {
-    statement stmt{db_.q("SELECT @.clear_queue($1, $2, false)"),
+    statement stmt{"SELECT @.clear_queue($1, $2, false)",
                    {param(queue.project), param(queue.name.value())}};
-    co_await write(queue, std::move(stmt));
+    co_await db_.write(lock_order_of(queue), std::move(stmt));
 }
 
 net::awaitable<std::vector<core::queue_record>> postgres_driver::list_queues(
@@ -148,10 +113,11 @@ net::awaitable<std::vector<core::queue_record>> postgres_driver::list_queues(
     // Without filters one page is the answer; with them, pages until the listing is full.
     const auto page = filter.empty() ? options.limit : std::max(options.limit, queue_page);
     while (static_cast<std::int64_t>(out.size()) < options.limit) {
-        statement stmt{db_.q("SELECT name, metadata FROM @.queues"
-                             " WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3::bigint"),
-                       {param(project), param(after), param(page)}};
-        auto r = co_await read(std::move(stmt));
+        statement stmt{
+            "SELECT name, metadata FROM @.queues"
+            " WHERE project = $1 AND name > $2 ORDER BY name LIMIT $3::bigint",
+            {param(project), param(after), param(page)}};
+        auto r = co_await db_.read(std::move(stmt));
         for (int i = 0; i < r.rows() && static_cast<std::int64_t>(out.size()) < options.limit;
              ++i) {
             core::queue_record record{core::queue_name{std::string{r.text(i, 0)}},
@@ -165,28 +131,28 @@ net::awaitable<std::vector<core::queue_record>> postgres_driver::list_queues(
 }
 
 net::awaitable<std::int64_t> postgres_driver::count_queues(core::project_id project) {
-    statement stmt{db_.q("SELECT count(*) FROM @.queues WHERE project = $1"), {param(project)}};
-    auto r = co_await read(std::move(stmt));
+    statement stmt{"SELECT count(*) FROM @.queues WHERE project = $1", {param(project)}};
+    auto r = co_await db_.read(std::move(stmt));
     co_return r.int64(0, 0);
 }
 
 net::awaitable<core::queue_stats> postgres_driver::get_queue_stats(core::queue_address queue) {
     const auto at = now();
     statement stmt{
-        db_.q("SELECT s.total, s.claimed, o.seq, o.tag, o.created, n.seq, n.tag, n.created"
-              " FROM @.queues q"
-              " CROSS JOIN LATERAL (SELECT count(*) AS total,"
-              "   count(*) FILTER (WHERE m.claim_expires > $3::bigint) AS claimed"
-              "   FROM @.messages m WHERE m.queue_id = q.id AND m.expires > $3::bigint) s"
-              " LEFT JOIN LATERAL (SELECT m.seq, m.tag, m.created FROM @.messages m"
-              "   WHERE m.queue_id = q.id AND m.expires > $3::bigint ORDER BY m.seq LIMIT 1) o"
-              "   ON true"
-              " LEFT JOIN LATERAL (SELECT m.seq, m.tag, m.created FROM @.messages m"
-              "   WHERE m.queue_id = q.id AND m.expires > $3::bigint ORDER BY m.seq DESC LIMIT 1)"
-              "   n ON true"
-              " WHERE q.project = $1 AND q.name = $2"),
+        "SELECT s.total, s.claimed, o.seq, o.tag, o.created, n.seq, n.tag, n.created"
+        " FROM @.queues q"
+        " CROSS JOIN LATERAL (SELECT count(*) AS total,"
+        "   count(*) FILTER (WHERE m.claim_expires > $3::bigint) AS claimed"
+        "   FROM @.messages m WHERE m.queue_id = q.id AND m.expires > $3::bigint) s"
+        " LEFT JOIN LATERAL (SELECT m.seq, m.tag, m.created FROM @.messages m"
+        "   WHERE m.queue_id = q.id AND m.expires > $3::bigint ORDER BY m.seq LIMIT 1) o"
+        "   ON true"
+        " LEFT JOIN LATERAL (SELECT m.seq, m.tag, m.created FROM @.messages m"
+        "   WHERE m.queue_id = q.id AND m.expires > $3::bigint ORDER BY m.seq DESC LIMIT 1)"
+        "   n ON true"
+        " WHERE q.project = $1 AND q.name = $2",
         {param(queue.project), param(queue.name.value()), param(at)}};
-    auto r = co_await read(std::move(stmt));
+    auto r = co_await db_.read(std::move(stmt));
     core::queue_stats stats;
     if (r.rows() == 0) co_return stats;
     stats.total = r.int64(0, 0);
@@ -216,11 +182,11 @@ net::awaitable<std::vector<core::message_id>> postgres_driver::post_messages(
         bodies.push_back(std::move(m.body_json));
     }
     statement stmt{
-        db_.q("SELECT seq, tag FROM @.post_messages($1, $2, $3, $4::bigint,"
-              " $5::bigint[], $6::bigint[], $7::text[])"),
+        "SELECT seq, tag FROM @.post_messages($1, $2, $3, $4::bigint,"
+        " $5::bigint[], $6::bigint[], $7::text[])",
         {param(queue.project), param(queue.name.value()), param(client.value()), param(now()),
          param(bigint_array(ttls)), param(bigint_array(delays)), param(text_array(bodies))}};
-    auto r = co_await write(queue, std::move(stmt));
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     // Seqs were given in batch order; RETURNING need not keep it.
     std::vector<std::pair<std::int64_t, std::string>> keyed;
     for (int i = 0; i < r.rows(); ++i) keyed.emplace_back(r.int64(i, 0), key_at(r, i, 0));
@@ -236,12 +202,13 @@ net::awaitable<core::message_page> postgres_driver::list_messages(
     core::message_page page;
     if (options.limit <= 0) co_return page;
     const auto at = now();
-    statement stmt{db_.q("SELECT * FROM @.list_messages($1, $2, $3::bigint, $4::bigint,"
-                         " $5::boolean, $6::boolean, $7::boolean, $8, $9::bigint)"),
-                   {param(queue.project), param(queue.name.value()), param(after), param(at),
-                    param(options.include_delayed), param(options.include_claimed),
-                    param(options.echo), param(options.client.value()), param(options.limit)}};
-    auto r = co_await read(std::move(stmt));
+    statement stmt{
+        "SELECT * FROM @.list_messages($1, $2, $3::bigint, $4::bigint,"
+        " $5::boolean, $6::boolean, $7::boolean, $8, $9::bigint)",
+        {param(queue.project), param(queue.name.value()), param(after), param(at),
+         param(options.include_delayed), param(options.include_claimed), param(options.echo),
+         param(options.client.value()), param(options.limit)}};
+    auto r = co_await db_.read(std::move(stmt));
     for (int i = 0; i < r.rows(); ++i) page.messages.push_back(read_message(r, i, at));
     if (r.rows() > 0) page.next_marker = encode_marker(r.int64(r.rows() - 1, 0));
     co_return page;
@@ -253,15 +220,15 @@ net::awaitable<std::vector<core::message>> postgres_driver::get_messages(
     std::vector<core::message> out;
     if (keys.seqs.empty()) co_return out;
     const auto at = now();
-    statement stmt{db_.q(std::string{"SELECT "} + message_columns +
-                         " FROM @.queues q JOIN @.messages m ON m.queue_id = q.id"
-                         " JOIN unnest($3::bigint[], $4::bigint[]) AS g(seq, tag)"
-                         "   ON m.seq = g.seq AND m.tag = g.tag"
-                         " LEFT JOIN @.claims c ON c.id = m.claim_id"
-                         " WHERE q.project = $1 AND q.name = $2 AND m.expires > $5::bigint"),
+    statement stmt{std::string{"SELECT "} + message_columns +
+                       " FROM @.queues q JOIN @.messages m ON m.queue_id = q.id"
+                       " JOIN unnest($3::bigint[], $4::bigint[]) AS g(seq, tag)"
+                       "   ON m.seq = g.seq AND m.tag = g.tag"
+                       " LEFT JOIN @.claims c ON c.id = m.claim_id"
+                       " WHERE q.project = $1 AND q.name = $2 AND m.expires > $5::bigint",
                    {param(queue.project), param(queue.name.value()), param(bigint_array(keys.seqs)),
                     param(bigint_array(keys.tags)), param(at)}};
-    auto r = co_await read(std::move(stmt));
+    auto r = co_await db_.read(std::move(stmt));
     std::vector<core::message> found;
     for (int i = 0; i < r.rows(); ++i) found.push_back(read_message(r, i, at));
     // In the order asked, each once per mention, as the other stores answer.
@@ -277,10 +244,11 @@ net::awaitable<void> postgres_driver::delete_message(core::queue_address queue, 
                                                      std::optional<core::claim_id> claim) {
     auto key = decode_key(id.value());
     if (!key) co_return;  // a missing message is deleted, whatever the claim
-    statement stmt{db_.q("SELECT @.delete_message($1, $2, $3::bigint, $4::bigint, $5::bigint,"
-                         " $6::bigint, $7::bigint)"),
-                   {param(queue.project), param(queue.name.value()), param(key->id),
-                    param(std::int64_t{key->tag})}};
+    statement stmt{
+        "SELECT @.delete_message($1, $2, $3::bigint, $4::bigint, $5::bigint,"
+        " $6::bigint, $7::bigint)",
+        {param(queue.project), param(queue.name.value()), param(key->id),
+         param(std::int64_t{key->tag})}};
     if (claim) {
         const auto [claim_row, claim_tag] = key_params(claim->value());
         add_param(stmt, param(claim_row));
@@ -290,7 +258,7 @@ net::awaitable<void> postgres_driver::delete_message(core::queue_address queue, 
         add_param(stmt, std::nullopt);
     }
     add_param(stmt, param(now()));
-    auto r = co_await write(queue, std::move(stmt));
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     switch (r.int64(0, 0)) {
         case 1: errors::message_claimed();
         case 2: errors::claim_invalid();
@@ -314,12 +282,12 @@ net::awaitable<void> postgres_driver::delete_messages(
         }
     }
     statement stmt{
-        db_.q("SELECT @.delete_messages($1, $2, $3::bigint[], $4::bigint[],"
-              " $5::boolean, $6::bigint[], $7::bigint[], $8::bigint)"),
+        "SELECT @.delete_messages($1, $2, $3::bigint[], $4::bigint[],"
+        " $5::boolean, $6::bigint[], $7::bigint[], $8::bigint)",
         {param(queue.project), param(queue.name.value()), param(bigint_array(keys.seqs)),
          param(bigint_array(keys.tags)), param(claims.has_value()), param(bigint_array(claim_rows)),
          param(bigint_array(claim_tags)), param(now())}};
-    auto r = co_await write(queue, std::move(stmt));
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     if (r.int64(0, 0) == 2) errors::claim_invalid();
 }
 
@@ -327,10 +295,11 @@ net::awaitable<std::vector<core::message>> postgres_driver::pop_messages(core::q
                                                                          std::int64_t limit) {
     std::vector<core::message> out;
     if (limit <= 0) co_return out;
-    statement stmt{db_.q("SELECT seq, tag, created, expires, claim_count, body"
-                         " FROM @.pop_messages($1, $2, $3::bigint, $4::bigint)"),
-                   {param(queue.project), param(queue.name.value()), param(limit), param(now())}};
-    auto r = co_await write(queue, std::move(stmt));
+    statement stmt{
+        "SELECT seq, tag, created, expires, claim_count, body"
+        " FROM @.pop_messages($1, $2, $3::bigint, $4::bigint)",
+        {param(queue.project), param(queue.name.value()), param(limit), param(now())}};
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     for (int i = 0; i < r.rows(); ++i) {
         core::message m;
         m.id = core::message_id{key_at(r, i, 0)};
@@ -353,11 +322,12 @@ net::awaitable<std::optional<core::claim>> postgres_driver::create_claim(
     const auto at = now();
     // A policy with max_claim_count <= 0 would dead-letter every message unseen: it is off.
     const bool dead_lettering = dead_letter && dead_letter->max_claim_count > 0;
-    statement stmt{db_.q("SELECT claim, claim_tag, seq, tag, created, expires, claim_count, body"
-                         " FROM @.create_claim($1, $2, $3::bigint, $4::bigint, $5::bigint, $6,"
-                         " $7::bigint, $8::bigint, $9::bigint)"),
-                   {param(queue.project), param(queue.name.value()), param(options.ttl),
-                    param(options.grace), param(options.limit)}};
+    statement stmt{
+        "SELECT claim, claim_tag, seq, tag, created, expires, claim_count, body"
+        " FROM @.create_claim($1, $2, $3::bigint, $4::bigint, $5::bigint, $6,"
+        " $7::bigint, $8::bigint, $9::bigint)",
+        {param(queue.project), param(queue.name.value()), param(options.ttl), param(options.grace),
+         param(options.limit)}};
     if (dead_lettering) {
         add_param(stmt, param(dead_letter->queue.value()));
         add_param(stmt, param(dead_letter->max_claim_count));
@@ -369,7 +339,7 @@ net::awaitable<std::optional<core::claim>> postgres_driver::create_claim(
         add_param(stmt, std::nullopt);
     }
     add_param(stmt, param(at));
-    auto r = co_await write(queue, std::move(stmt));
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     if (r.rows() == 0) co_return std::nullopt;
     core::claim claim;
     claim.id = core::claim_id{key_at(r, 0, 0)};
@@ -395,15 +365,15 @@ net::awaitable<core::claim> postgres_driver::get_claim(core::queue_address queue
     if (!key) errors::claim_not_found();
     const auto at = now();
     statement stmt{
-        db_.q(std::string{"SELECT c.created, c.expires, "} + message_columns +
-              " FROM @.queues q JOIN @.claims c ON c.queue_id = q.id"
-              " LEFT JOIN @.messages m ON m.claim_id = c.id AND m.queue_id = q.id"
-              "   AND m.expires > $5::bigint AND m.claim_expires > $5::bigint"
-              " WHERE q.project = $1 AND q.name = $2 AND c.id = $3::bigint AND c.tag = $4::bigint"
-              " AND c.expires > $5::bigint ORDER BY m.seq"),
+        std::string{"SELECT c.created, c.expires, "} + message_columns +
+            " FROM @.queues q JOIN @.claims c ON c.queue_id = q.id"
+            " LEFT JOIN @.messages m ON m.claim_id = c.id AND m.queue_id = q.id"
+            "   AND m.expires > $5::bigint AND m.claim_expires > $5::bigint"
+            " WHERE q.project = $1 AND q.name = $2 AND c.id = $3::bigint AND c.tag = $4::bigint"
+            " AND c.expires > $5::bigint ORDER BY m.seq",
         {param(queue.project), param(queue.name.value()), param(key->id),
          param(std::int64_t{key->tag}), param(at)}};
-    auto r = co_await read(std::move(stmt));
+    auto r = co_await db_.read(std::move(stmt));
     if (r.rows() == 0) errors::claim_not_found();
     core::claim claim;
     claim.id = id;
@@ -428,21 +398,22 @@ net::awaitable<void> postgres_driver::update_claim(core::queue_address queue, co
                                                    std::int64_t ttl, std::int64_t grace) {
     auto key = decode_key(id.value());
     if (!key) errors::claim_not_found();
-    statement stmt{db_.q("SELECT @.update_claim($1, $2, $3::bigint, $4::bigint, $5::bigint,"
-                         " $6::bigint, $7::bigint)"),
-                   {param(queue.project), param(queue.name.value()), param(key->id),
-                    param(std::int64_t{key->tag}), param(ttl), param(grace), param(now())}};
-    auto r = co_await write(queue, std::move(stmt));
+    statement stmt{
+        "SELECT @.update_claim($1, $2, $3::bigint, $4::bigint, $5::bigint,"
+        " $6::bigint, $7::bigint)",
+        {param(queue.project), param(queue.name.value()), param(key->id),
+         param(std::int64_t{key->tag}), param(ttl), param(grace), param(now())}};
+    auto r = co_await db_.write(lock_order_of(queue), std::move(stmt));
     if (!r.boolean(0, 0)) errors::claim_not_found();
 }
 
 net::awaitable<void> postgres_driver::delete_claim(core::queue_address queue, core::claim_id id) {
     auto key = decode_key(id.value());
     if (!key) co_return;
-    statement stmt{db_.q("SELECT @.delete_claim($1, $2, $3::bigint, $4::bigint)"),
+    statement stmt{"SELECT @.delete_claim($1, $2, $3::bigint, $4::bigint)",
                    {param(queue.project), param(queue.name.value()), param(key->id),
                     param(std::int64_t{key->tag})}};
-    co_await write(queue, std::move(stmt));
+    co_await db_.write(lock_order_of(queue), std::move(stmt));
 }
 
 // --- maintenance --------------------------------------------------------------------------
@@ -453,9 +424,9 @@ net::awaitable<std::int64_t> postgres_driver::collect_garbage() {
     const auto started = std::chrono::steady_clock::now();
     std::int64_t removed = 0;
     for (;;) {
-        statement stmt{db_.q("SELECT @.collect_garbage($1::bigint, $2::bigint)"),
+        statement stmt{"SELECT @.collect_garbage($1::bigint, $2::bigint)",
                        {param(now()), param(gc_batch)}};
-        auto r = co_await read(std::move(stmt));
+        auto r = co_await db_.read(std::move(stmt));
         const auto batch = r.int64(0, 0);
         removed += batch;
         if (batch < gc_batch || std::chrono::steady_clock::now() - started > gc_budget) break;
@@ -465,7 +436,7 @@ net::awaitable<std::int64_t> postgres_driver::collect_garbage() {
 
 net::awaitable<bool> postgres_driver::ping() {
     try {
-        auto r = co_await read(make_statement("SELECT 1"));
+        auto r = co_await db_.read(make_statement("SELECT 1"));
         co_return r.rows() == 1;
     } catch (const core::error&) {
         co_return false;

@@ -5,7 +5,7 @@
 
 #include "common/clock.hpp"
 #include "storage/contract/driver.hpp"
-#include "storage/postgres/client.hpp"
+#include "storage/postgres/database.hpp"
 #include "storage/postgres/postgres_subscription_store.hpp"
 #include "storage/postgres/postgres_uri.hpp"
 #include "storage/postgres/rows.hpp"
@@ -13,16 +13,6 @@
 #include <memory>
 
 namespace marconi::storage::postgres {
-
-/// The client every store of one URI shares, and the schema its SQL names.
-struct database {
-    database(const postgres_settings& settings);
-
-    std::string q(std::string_view sql) const;
-
-    std::string schema;
-    client sql;
-};
 
 class postgres_driver final : public data_driver {
 public:
@@ -72,16 +62,10 @@ public:
 
 private:
     millis now() const { return to_millis(clock_.now()); }
-    /// One write statement in the group commit, ordered by the queue's row lock.
-    net::awaitable<result> write(const core::queue_address& queue, statement stmt);
-    net::awaitable<result> read(statement stmt);
 
     const clock& clock_;
     database db_;
     postgres_subscription_store subscriptions_;
 };
-
-/// The lock order of writes to a queue (see client::write).
-std::string lock_order_of(const core::queue_address& queue);
 
 }  // namespace marconi::storage::postgres

@@ -3,7 +3,7 @@
 
 #include "storage/contract/errors.hpp"
 #include "storage/contract/row_key.hpp"
-#include "storage/postgres/postgres_driver.hpp"
+#include "storage/postgres/database.hpp"
 
 namespace marconi::storage::postgres {
 
@@ -28,16 +28,13 @@ core::subscription read_subscription(const result& r, int row) {
 
 net::awaitable<core::subscription_created> postgres_subscription_store::create_subscription(
     core::queue_address source, core::new_subscription subscription) {
-    std::vector<statement> statements;
-    statements.push_back(
-        {db_.q("SELECT id, tag, created, confirmed FROM @.create_subscription($1, $2, $3,"
-               " $4::bigint, $5, $6::boolean, $7::bigint)"),
-         {param(source.project), param(source.name.value()),
-          param(std::move(subscription.subscriber)), param(subscription.ttl),
-          param(std::move(subscription.options_json)), param(subscription.confirmed),
-          param(now())}});
-    auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
-    const auto& r = results.front();
+    statement stmt{
+        "SELECT id, tag, created, confirmed FROM @.create_subscription($1, $2, $3,"
+        " $4::bigint, $5, $6::boolean, $7::bigint)",
+        {param(source.project), param(source.name.value()),
+         param(std::move(subscription.subscriber)), param(subscription.ttl),
+         param(std::move(subscription.options_json)), param(subscription.confirmed), param(now())}};
+    auto r = co_await db_.write(lock_order_of(source), std::move(stmt));
     co_return core::subscription_created{core::subscription_id{key_at(r, 0, 0)}, r.boolean(0, 2),
                                          r.boolean(0, 3)};
 }
@@ -47,16 +44,15 @@ net::awaitable<std::vector<core::subscription>> postgres_subscription_store::lis
     const auto after = row_after(marker);
     std::vector<core::subscription> out;
     if (limit <= 0) co_return out;
-    std::vector<statement> statements;
-    statements.push_back(
-        {db_.q(std::string{"SELECT "} + subscription_columns +
-               " FROM @.subscriptions WHERE project = $1 AND source = $2 AND id > $3::bigint"
-               " AND expires > $4::bigint ORDER BY id LIMIT $5::bigint"),
-         {param(source.project), param(source.name.value()), param(after), param(now()),
-          param(limit)}});
-    auto results = co_await db_.sql.read(std::move(statements));
-    for (int i = 0; i < results.front().rows(); ++i) {
-        out.push_back(read_subscription(results.front(), i));
+    statement stmt{
+        std::string{"SELECT "} + subscription_columns +
+            " FROM @.subscriptions WHERE project = $1 AND source = $2 AND id > $3::bigint"
+            " AND expires > $4::bigint ORDER BY id LIMIT $5::bigint",
+        {param(source.project), param(source.name.value()), param(after), param(now()),
+         param(limit)}};
+    auto r = co_await db_.read(std::move(stmt));
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(read_subscription(r, i));
     }
     co_return out;
 }
@@ -65,31 +61,29 @@ net::awaitable<std::optional<core::subscription>> postgres_subscription_store::g
     core::queue_address source, core::subscription_id id) {
     auto key = decode_key(id.value());
     if (!key) co_return std::nullopt;
-    std::vector<statement> statements;
-    statements.push_back({db_.q(std::string{"SELECT "} + subscription_columns +
-                                " FROM @.subscriptions WHERE id = $1::bigint AND tag = $2::bigint"
-                                " AND project = $3 AND source = $4 AND expires > $5::bigint"),
-                          {param(key->id), param(std::int64_t{key->tag}), param(source.project),
-                           param(source.name.value()), param(now())}});
-    auto results = co_await db_.sql.read(std::move(statements));
-    if (results.front().rows() == 0) co_return std::nullopt;
-    co_return read_subscription(results.front(), 0);
+    statement stmt{std::string{"SELECT "} + subscription_columns +
+                       " FROM @.subscriptions WHERE id = $1::bigint AND tag = $2::bigint"
+                       " AND project = $3 AND source = $4 AND expires > $5::bigint",
+                   {param(key->id), param(std::int64_t{key->tag}), param(source.project),
+                    param(source.name.value()), param(now())}};
+    auto r = co_await db_.read(std::move(stmt));
+    if (r.rows() == 0) co_return std::nullopt;
+    co_return read_subscription(r, 0);
 }
 
 net::awaitable<void> postgres_subscription_store::update_subscription(
     core::queue_address source, core::subscription_id id, core::subscription_update update) {
     auto key = decode_key(id.value());
     if (!key) errors::subscription_not_found(id);
-    std::vector<statement> statements;
-    statements.push_back(
-        {db_.q("SELECT @.update_subscription($1, $2, $3::bigint, $4::bigint, $5, $6::bigint,"
-               " $7, $8::bigint)"),
-         {param(source.project), param(source.name.value()), param(key->id),
-          param(std::int64_t{key->tag}), std::move(update.subscriber),
-          update.ttl ? param(*update.ttl) : std::optional<std::string>{},
-          std::move(update.options_json), param(now())}});
-    auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
-    switch (results.front().int64(0, 0)) {
+    statement stmt{
+        "SELECT @.update_subscription($1, $2, $3::bigint, $4::bigint, $5, $6::bigint,"
+        " $7, $8::bigint)",
+        {param(source.project), param(source.name.value()), param(key->id),
+         param(std::int64_t{key->tag}), std::move(update.subscriber),
+         update.ttl ? param(*update.ttl) : std::optional<std::string>{},
+         std::move(update.options_json), param(now())}};
+    auto r = co_await db_.write(lock_order_of(source), std::move(stmt));
+    switch (r.int64(0, 0)) {
         case 1: errors::subscription_not_found(id);
         case 2: errors::subscription_exists();
         default: break;
@@ -100,12 +94,12 @@ net::awaitable<void> postgres_subscription_store::delete_subscription(core::queu
                                                                       core::subscription_id id) {
     auto key = decode_key(id.value());
     if (!key) co_return;
-    std::vector<statement> statements;
-    statements.push_back({db_.q("DELETE FROM @.subscriptions WHERE id = $1::bigint"
-                                " AND tag = $2::bigint AND project = $3 AND source = $4"),
-                          {param(key->id), param(std::int64_t{key->tag}), param(source.project),
-                           param(source.name.value())}});
-    co_await db_.sql.write(lock_order_of(source), std::move(statements));
+    statement stmt{
+        "DELETE FROM @.subscriptions WHERE id = $1::bigint"
+        " AND tag = $2::bigint AND project = $3 AND source = $4",
+        {param(key->id), param(std::int64_t{key->tag}), param(source.project),
+         param(source.name.value())}};
+    co_await db_.write(lock_order_of(source), std::move(stmt));
 }
 
 net::awaitable<void> postgres_subscription_store::confirm_subscription(core::queue_address source,
@@ -113,15 +107,14 @@ net::awaitable<void> postgres_subscription_store::confirm_subscription(core::que
                                                                        bool confirmed) {
     auto key = decode_key(id.value());
     if (!key) errors::subscription_not_found(id);
-    std::vector<statement> statements;
-    statements.push_back(
-        {db_.q("UPDATE @.subscriptions SET confirmed = $5::boolean WHERE id = $1::bigint"
-               " AND tag = $2::bigint AND project = $3 AND source = $4 AND expires > $6::bigint"
-               " RETURNING 1"),
-         {param(key->id), param(std::int64_t{key->tag}), param(source.project),
-          param(source.name.value()), param(confirmed), param(now())}});
-    auto results = co_await db_.sql.write(lock_order_of(source), std::move(statements));
-    if (results.front().rows() == 0) errors::subscription_not_found(id);
+    statement stmt{
+        "UPDATE @.subscriptions SET confirmed = $5::boolean WHERE id = $1::bigint"
+        " AND tag = $2::bigint AND project = $3 AND source = $4 AND expires > $6::bigint"
+        " RETURNING 1",
+        {param(key->id), param(std::int64_t{key->tag}), param(source.project),
+         param(source.name.value()), param(confirmed), param(now())}};
+    auto r = co_await db_.write(lock_order_of(source), std::move(stmt));
+    if (r.rows() == 0) errors::subscription_not_found(id);
 }
 
 }  // namespace marconi::storage::postgres

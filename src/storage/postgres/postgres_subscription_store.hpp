@@ -7,7 +7,7 @@
 
 namespace marconi::storage::postgres {
 
-struct database;
+class database;
 
 /// Uniqueness per subscriber is the table's UNIQUE constraint; creates and updates are
 /// functions of the schema. Thread-safe; must not outlive `db`.
