@@ -13,6 +13,8 @@ namespace marconi::storage::postgres {
 namespace {
 
 using std::chrono::steady_clock;
+constexpr auto readable = net::posix::descriptor_base::wait_read;
+constexpr auto writable = net::posix::descriptor_base::wait_write;
 
 std::string trimmed(const char* text) {
     std::string out = text ? text : "";
@@ -59,7 +61,7 @@ void connection::start_connect() {
     connect_wants_write_ = true;  // PQconnectStart's contract: as if PGRES_POLLING_WRITING
     attach_socket();
     arm_watchdog();
-    wait_writable();
+    wait(writable);
 }
 
 void connection::continue_connect() {
@@ -72,9 +74,9 @@ void connection::continue_connect() {
     // Another host of a multi-host URI is tried on a new socket.
     attach_socket();
     if (connect_wants_write_) {
-        wait_writable();
+        wait(writable);
     } else {
-        wait_readable();
+        wait(readable);
     }
 }
 
@@ -87,7 +89,7 @@ void connection::on_connected() {
     backoff_ = options_.min_backoff;
     retry_after_ = {};
     attach_socket();
-    wait_readable();  // always armed: a server that goes away is noticed at once
+    wait(readable);  // always armed: a server that goes away is noticed at once
     send_unsent();
 }
 
@@ -95,46 +97,36 @@ void connection::attach_socket() {
     // Registered afresh after every connect step: when libpq gives up on one host of a
     // multi-host URI it closes that socket and opens the next, which usually gets the same fd
     // number, and the kernel has dropped the old registration with the old socket.
+    detach_socket();
     const int fd = PQsocket(conn_);
-    ++generation_;
-    reading_ = writing_ = false;
-    if (socket_) socket_->release();  // libpq closes its sockets itself
-    socket_.reset();
     if (fd >= 0) socket_ = std::make_unique<net::posix::stream_descriptor>(io_, fd);
 }
 
-void connection::wait_readable() {
-    if (reading_ || !socket_) return;
-    reading_ = true;
-    socket_->async_wait(
-        net::posix::descriptor_base::wait_read,
-        [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
-            if (generation != self->generation_) return;
-            self->reading_ = false;
-            if (ec) return;
-            if (self->state_ == state::connecting) {
-                if (!self->connect_wants_write_) self->continue_connect();
-            } else {
-                self->on_readable();
-            }
-        });
+void connection::detach_socket() {
+    ++generation_;  // a wait still pending on the old socket does nothing when it completes
+    reading_ = writing_ = false;
+    if (socket_) socket_->release();  // libpq closes its sockets itself
+    socket_.reset();
 }
 
-void connection::wait_writable() {
-    if (writing_ || !socket_) return;
-    writing_ = true;
-    socket_->async_wait(
-        net::posix::descriptor_base::wait_write,
-        [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
-            if (generation != self->generation_) return;
-            self->writing_ = false;
-            if (ec) return;
-            if (self->state_ == state::connecting) {
-                if (self->connect_wants_write_) self->continue_connect();
-            } else {
-                self->flush();
-            }
-        });
+void connection::wait(net::posix::descriptor_base::wait_type type) {
+    const bool write = type == writable;
+    bool& armed = write ? writing_ : reading_;
+    if (armed || !socket_) return;
+    armed = true;
+    socket_->async_wait(type, [self = shared_from_this(), generation = generation_,
+                               write](boost::system::error_code ec) {
+        if (generation != self->generation_) return;
+        (write ? self->writing_ : self->reading_) = false;
+        if (ec) return;
+        if (self->state_ == state::connecting) {
+            if (self->connect_wants_write_ == write) self->continue_connect();
+        } else if (write) {
+            self->flush();
+        } else {
+            self->on_readable();
+        }
+    });
 }
 
 void connection::on_readable() {
@@ -148,7 +140,7 @@ void connection::on_readable() {
         fail("the connection was lost");
         return;
     }
-    wait_readable();
+    wait(readable);
     flush();  // libpq: after PQconsumeInput, PQflush again if it had more to send
 }
 
@@ -183,7 +175,7 @@ void connection::flush() {
     if (pending < 0) {
         fail(trimmed(PQerrorMessage(conn_)));
     } else if (pending > 0) {
-        wait_writable();
+        wait(writable);
     }
 }
 
@@ -216,10 +208,7 @@ void connection::fail(const std::string& why) {
         retry_after_ = steady_clock::now() + backoff_;
         backoff_ = std::min(backoff_ * 2, options_.max_backoff);
     }
-    ++generation_;
-    reading_ = writing_ = false;
-    if (socket_) socket_->release();
-    socket_.reset();
+    detach_socket();
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
     state_ = state::idle;

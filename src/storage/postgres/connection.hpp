@@ -65,8 +65,9 @@ private:
     void continue_connect();
     void on_connected();
     void attach_socket();
-    void wait_readable();
-    void wait_writable();
+    void detach_socket();
+    /// Arms one wait of that kind (read or write) on the socket, unless one is armed.
+    void wait(net::posix::descriptor_base::wait_type type);
     void on_readable();
     void send_unsent();
     void flush();
