@@ -100,6 +100,11 @@ def list_all(client, queue, **params):
     return out
 
 
+def listed_tokens(server, project, queue):
+    """The "token" of every message body in `queue`, in order: what the outage tests posted."""
+    return [m["body"]["token"] for m in list_all(Client(server, project), queue)]
+
+
 def proc_sample(pid):
     """(VmRSS in KiB, open fd count) of a live process."""
     rss = None

@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 
-from reliability_support import Client, E2E_DIR, UriServer, wait_until
+from reliability_support import Client, E2E_DIR, UriServer, listed_tokens, wait_until
 
 sys.path.insert(0, str(E2E_DIR.parent / "support"))
 import postgres_servers  # noqa: E402  (tests/support)
@@ -109,20 +109,6 @@ def load_through_outage(server, break_db, restore_db):
                 restore_took=restore_took,
                 broken_at=broken_at,
                 recovery=(phase["first_ack_after"] or time.monotonic()) - phase["restored_at"])
-
-
-def listed_tokens(server, project, queue):
-    client = Client(server, project)
-    tokens, marker = [], None
-    while True:
-        params = {"echo": "true", "limit": 20, **({"marker": marker} if marker else {})}
-        r = client.must("GET", f"/v2/queues/{queue}/messages", params=params)
-        assert r.status_code == 200, (r.status_code, r.text)
-        page = r.json()["messages"]
-        if not page:
-            return tokens
-        tokens += [m["body"]["token"] for m in page]
-        marker = r.json()["links"][0]["href"].split("marker=")[1].split("&")[0]
 
 
 def check(outcome, what):

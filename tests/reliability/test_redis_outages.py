@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 
-from reliability_support import Client, E2E_DIR, ServerProcess, wait_until
+from reliability_support import Client, E2E_DIR, ServerProcess, listed_tokens, wait_until
 
 sys.path.insert(0, str(E2E_DIR.parent / "support"))
 import redis_servers  # noqa: E402  (tests/support)
@@ -86,20 +86,6 @@ def load_through_outage(server, break_redis, restore_redis):
     stored = listed_tokens(server, project, queue)
     return dict(acked=acked, acked_before=acked_before, statuses=statuses, timeouts=timeouts,
                 recovered=recovered, stored=stored)
-
-
-def listed_tokens(server, project, queue):
-    client = Client(server, project)
-    tokens, marker = [], None
-    while True:
-        params = {"echo": "true", "limit": 20, **({"marker": marker} if marker else {})}
-        r = client.must("GET", f"/v2/queues/{queue}/messages", params=params)
-        assert r.status_code == 200, (r.status_code, r.text)
-        page = r.json()["messages"]
-        if not page:
-            return tokens
-        tokens += [m["body"]["token"] for m in page]
-        marker = r.json()["links"][0]["href"].split("marker=")[1].split("&")[0]
 
 
 def check(outcome, what):
