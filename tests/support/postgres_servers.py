@@ -30,11 +30,13 @@ import pathlib
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+import server_fixture
+from server_fixture import port_is_free
 
 PG_BIN = pathlib.Path(os.environ.get("MARCONI_PG_BIN", "/usr/lib/postgresql/15/bin"))
 START_TIMEOUT = 30.0
@@ -67,15 +69,6 @@ local all {SUPERUSER} trust
 local replication {SUPERUSER} trust
 host all all 127.0.0.1/32 scram-sha-256
 """
-
-
-def port_is_free(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def free_port():
@@ -327,17 +320,5 @@ def stop_all(workdir):
     (pathlib.Path(workdir) / "postgres.uri").unlink(missing_ok=True)
 
 
-def main(argv):
-    if len(argv) != 3 or argv[1] not in ("start", "stop"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    if argv[1] == "start":
-        stop_all(argv[2])  # leftovers of an interrupted run
-        start_all(argv[2])
-    else:
-        stop_all(argv[2])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(server_fixture.main(sys.argv, __doc__, start_all, stop_all))

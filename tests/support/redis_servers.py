@@ -15,22 +15,15 @@ import os
 import pathlib
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
 
+import server_fixture
+from server_fixture import port_is_free
+
 START_TIMEOUT = 20.0
 CLUSTER_MASTERS = 3
-
-
-def port_is_free(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def free_port():
@@ -192,17 +185,5 @@ def stop_all(workdir):
     pids.unlink()
 
 
-def main(argv):
-    if len(argv) != 3 or argv[1] not in ("start", "stop"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    if argv[1] == "start":
-        stop_all(argv[2])  # leftovers of an interrupted run
-        start_all(argv[2])
-    else:
-        stop_all(argv[2])
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(server_fixture.main(sys.argv, __doc__, start_all, stop_all))
