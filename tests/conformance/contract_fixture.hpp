@@ -9,12 +9,17 @@
 #include "storage/contract/error.hpp"
 #include "storage/contract/model.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +47,33 @@ inline net::awaitable<std::vector<core::message_id>> claim_all(storage::data_dri
         for (const auto& m : c->messages) out.push_back(m.id);
     }
     co_return out;
+}
+
+/// What 30 concurrent claimers (on 4 threads) took from `q`, worker w claiming through
+/// heads[w % heads.size()]: how many ids in all, and how many distinct ones.
+struct claimed_ids {
+    std::size_t total = 0;
+    std::size_t distinct = 0;
+};
+
+inline claimed_ids claim_concurrently(const std::vector<storage::data_driver*>& heads,
+                                      const core::queue_address& q) {
+    net::thread_pool pool{4};
+    std::vector<std::future<std::vector<core::message_id>>> results;
+    for (std::size_t w = 0; w < 30; ++w) {
+        results.push_back(
+            net::co_spawn(pool, claim_all(*heads[w % heads.size()], q), net::use_future));
+    }
+    std::set<core::message_id> claimed;
+    claimed_ids out;
+    for (auto& r : results) {
+        auto ids = r.get();
+        out.total += ids.size();
+        claimed.insert(ids.begin(), ids.end());
+    }
+    pool.join();
+    out.distinct = claimed.size();
+    return out;
 }
 
 template <class Factory>

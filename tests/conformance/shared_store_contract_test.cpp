@@ -32,22 +32,9 @@ net::awaitable<void> post_one(storage::data_driver& d, core::queue_address q, st
 TYPED_TEST(shared_store_contract, claims_through_two_heads_never_share_a_message) {
     auto q = this->queue("work");
     this->post(q, std::vector<std::string>(100, "x"));
-    net::thread_pool pool{4};
-    std::vector<std::future<std::vector<core::message_id>>> results;
-    for (int w = 0; w < 30; ++w) {
-        auto& head = w % 2 == 0 ? *this->driver_ : *this->other_;
-        results.push_back(net::co_spawn(pool, claim_all(head, q), net::use_future));
-    }
-    std::set<core::message_id> claimed;
-    std::size_t total = 0;
-    for (auto& r : results) {
-        auto ids = r.get();
-        total += ids.size();
-        claimed.insert(ids.begin(), ids.end());
-    }
-    pool.join();
-    EXPECT_EQ(total, 100u);
-    EXPECT_EQ(claimed.size(), 100u);
+    const auto claimed = claim_concurrently({this->driver_.get(), this->other_.get()}, q);
+    EXPECT_EQ(claimed.total, 100u);
+    EXPECT_EQ(claimed.distinct, 100u);
 }
 
 TYPED_TEST(shared_store_contract, posts_through_two_heads_are_listed_once_in_one_order) {
