@@ -58,17 +58,12 @@ std::string sqlite_file_path(std::string_view location) {
     return path.string();
 }
 
-postgres::postgres_settings postgres_settings_of(std::string_view uri) {
+/// A driver's URI settings: the parser's std::invalid_argument becomes the std::runtime_error
+/// every other failure to open a store is.
+template <class Parse>
+auto settings_of(Parse parse, std::string_view uri) {
     try {
-        return postgres::parse_uri(uri);
-    } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(e.what());
-    }
-}
-
-redis::redis_settings redis_settings_of(std::string_view uri) {
-    try {
-        return redis::parse_uri(uri);
+        return parse(uri);
     } catch (const std::invalid_argument& e) {
         throw std::runtime_error(e.what());
     }
@@ -98,10 +93,11 @@ std::unique_ptr<data_driver> make_driver(const driver_options& options, const cl
         return make_sqlite(uri.substr(sqlite_scheme.size()), options, clock);
     }
     if (uri.starts_with(redis_prefix)) {
-        return std::make_unique<redis::redis_driver>(redis_settings_of(uri), clock);
+        return std::make_unique<redis::redis_driver>(settings_of(redis::parse_uri, uri), clock);
     }
     if (postgres::is_postgres_uri(uri)) {
-        return std::make_unique<postgres::postgres_driver>(postgres_settings_of(uri), clock);
+        return std::make_unique<postgres::postgres_driver>(settings_of(postgres::parse_uri, uri),
+                                                           clock);
     }
     throw std::runtime_error("unknown storage URI scheme in '" + options.uri +
                              "' (this build supports sqlite://, redis://, redis+cluster://, "
@@ -144,10 +140,11 @@ std::unique_ptr<control_store> make_control_store(const std::string& uri, sync_m
         return std::make_unique<sqlite::sqlite_control_store>(sqlite_file_path(location), sync);
     }
     if (view.starts_with(redis_prefix)) {
-        return std::make_unique<redis::redis_control_store>(redis_settings_of(view));
+        return std::make_unique<redis::redis_control_store>(settings_of(redis::parse_uri, view));
     }
     if (postgres::is_postgres_uri(view)) {
-        return std::make_unique<postgres::postgres_control_store>(postgres_settings_of(view));
+        return std::make_unique<postgres::postgres_control_store>(
+            settings_of(postgres::parse_uri, view));
     }
     throw std::runtime_error("unknown control store URI scheme in '" + uri +
                              "' (this build supports sqlite://, redis:// and postgresql://)");
